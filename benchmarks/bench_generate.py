@@ -1,0 +1,89 @@
+"""Generation throughput of the native engine, with baselines measured in the same run.
+
+    python benchmarks/bench_generate.py            # full run (about a minute)
+    python benchmarks/bench_generate.py --quick    # smaller counts
+    python benchmarks/bench_generate.py --json results/generate.json
+
+Reports the median of several runs in games per second for: moves only and with per-ply labels
+(packed bitboards), on 1 thread and on all cores; the portable "generic" kernel (no BMI2) as the
+baseline for the run-time dispatched kernel; and the pure-Python Othello-World-style generator
+(benchmarks/python_baseline.py) for the speed-up per core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import machine, median_seconds, require_release_build, write_results  # noqa: E402
+
+from mothello_data import engine  # noqa: E402
+
+
+def engine_rate(n: int, threads: int, labels: bool, repeats: int) -> float:
+    return n / median_seconds(lambda: engine.generate(n, seed=1, threads=threads, labels=labels), repeats)
+
+
+def generic_kernel_rate(n: int, repeats: int) -> float:
+    """The same measurement in a child process with the portable kernel forced."""
+    code = (
+        "import sys; sys.path.insert(0, %r);"
+        "from bench_generate import engine_rate; from mothello_data import engine;"
+        "assert engine.kernel() == 'generic'; print(engine_rate(%d, 1, False, %d))"
+    ) % (os.path.dirname(os.path.abspath(__file__)), n, repeats)
+    env = dict(os.environ, MOTHELLO_KERNEL="generic")
+    return float(subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout)
+
+
+def python_baseline_rate(n: int) -> float:
+    from python_baseline import generate_games
+
+    return n / median_seconds(lambda: generate_games(n, seed=1), 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller counts, fewer repeats")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per measurement (median reported)")
+    parser.add_argument("--json", help="write results to this JSON file (and a .md table beside it)")
+    args = parser.parse_args()
+
+    build = require_release_build()
+    n = 100_000 if args.quick else 400_000
+    repeats = 3 if args.quick else args.repeats
+    cores = len(os.sched_getaffinity(0))
+    results = {"machine": machine(), "build_type": build, "kernel": engine.kernel(), "games_per_call": n}
+    rows = []
+
+    for threads in sorted({1, cores}):
+        for labels in (False, True):
+            rate = engine_rate(n, threads, labels, repeats)
+            key = f"engine_{'labels' if labels else 'moves'}_{threads}t"
+            results[key] = rate
+            rows.append((f"engine ({engine.kernel()}), {'moves + labels' if labels else 'moves only'}, {threads} thread(s)", f"{rate:,.0f} games/s"))
+    if cores > 1:
+        results["thread_scaling"] = results[f"engine_moves_{cores}t"] / results["engine_moves_1t"]
+        rows.append((f"scaling {cores} threads / 1 thread (moves only)", f"{results['thread_scaling']:.2f}x"))
+
+    generic = generic_kernel_rate(n, repeats)
+    results["engine_moves_1t_generic"] = generic
+    rows.append(("baseline: portable generic kernel, moves only, 1 thread", f"{generic:,.0f} games/s"))
+    rows.append(("dispatched kernel / generic kernel", f"{results['engine_moves_1t'] / generic:.2f}x"))
+
+    py_n = 100 if args.quick else 300
+    py_rate = python_baseline_rate(py_n)
+    results["python_baseline_1t"] = py_rate
+    results["speedup_vs_python_per_core"] = results["engine_moves_1t"] / py_rate
+    rows.append(("baseline: pure Python (Othello-World style), 1 core", f"{py_rate:,.1f} games/s"))
+    rows.append(("speed-up per core over pure Python", f"{results['speedup_vs_python_per_core']:,.0f}x"))
+
+    print(f"# {results['machine']['cpu']}, {cores} cores, {build} build, kernel {engine.kernel()}, median of {repeats}")
+    write_results(results, rows, args.json)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+// pybind11 bindings: thin batch calls. Output arrays are allocated as numpy arrays and filled in
+// place with the GIL released, so nothing is copied on the way back to Python.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include "engine.hpp"
+
+namespace py = pybind11;
+using namespace mothello;
+
+namespace {
+
+template <class T>
+py::array_t<T> plies_array(py::ssize_t n, py::ssize_t extra = 0) {
+    if (extra) return py::array_t<T>({n, static_cast<py::ssize_t>(kMaxPlies), extra});
+    return py::array_t<T>({n, static_cast<py::ssize_t>(kMaxPlies)});
+}
+
+// Allocates the label arrays, points `labels` at them and adds them to `result`.
+void add_label_arrays(py::ssize_t n, PlyLabels& labels, py::dict& result) {
+    auto before = plies_array<std::uint64_t>(n, 2), after = plies_array<std::uint64_t>(n, 2);
+    auto legal = plies_array<std::uint64_t>(n), flipped = plies_array<std::uint64_t>(n);
+    auto player = plies_array<std::uint8_t>(n), passed = plies_array<std::uint8_t>(n);
+    labels.before = before.mutable_data();
+    labels.after = after.mutable_data();
+    labels.legal = legal.mutable_data();
+    labels.flipped = flipped.mutable_data();
+    labels.player = player.mutable_data();
+    labels.passed = passed.mutable_data();
+    result["board_before"] = before;
+    result["board_after"] = after;
+    result["legal"] = legal;
+    result["flipped"] = flipped;
+    result["player"] = player;
+    result["passed"] = passed;
+}
+
+void check_threads(int threads) {
+    if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
+}
+
+py::dict generate(std::int64_t n_games, std::uint64_t seed, std::uint64_t first_game_index, int threads,
+                  bool labels) {
+    if (n_games < 0) throw py::value_error("n_games must be >= 0, got " + std::to_string(n_games));
+    check_threads(threads);
+    py::dict result;
+    auto moves = plies_array<std::uint8_t>(n_games);
+    py::array_t<std::uint8_t> lengths(n_games);
+    GameArrays out;
+    out.moves = moves.mutable_data();
+    out.lengths = lengths.mutable_data();
+    result["moves"] = moves;
+    result["lengths"] = lengths;
+    if (labels) add_label_arrays(n_games, out.labels, result);
+    {
+        py::gil_scoped_release release;
+        generate_games(n_games, seed, first_game_index, threads, out);
+    }
+    return result;
+}
+
+py::dict replay(py::array_t<std::uint8_t, py::array::c_style> moves,
+                py::array_t<std::uint8_t, py::array::c_style> lengths, int threads, bool labels) {
+    check_threads(threads);
+    if (moves.ndim() != 2) throw py::value_error("moves must be a 2-D array (games x plies)");
+    if (lengths.ndim() != 1 || lengths.shape(0) != moves.shape(0))
+        throw py::value_error("lengths must be a 1-D array with one entry per game");
+    const py::ssize_t n = moves.shape(0);
+    const int width = static_cast<int>(moves.shape(1));
+    const std::uint8_t* len = lengths.data();
+    for (py::ssize_t i = 0; i < n; ++i) {
+        if (len[i] > width || len[i] > kMaxPlies)
+            throw py::value_error("game " + std::to_string(i) + ": length " + std::to_string(len[i]) +
+                                  " exceeds the row width or 60 plies");
+    }
+    py::dict result;
+    py::array_t<std::uint8_t> out_lengths(n), ended(n);
+    GameArrays out;
+    out.lengths = out_lengths.mutable_data();
+    out.ended = ended.mutable_data();
+    result["lengths"] = out_lengths;
+    result["ended"] = ended;
+    if (labels) add_label_arrays(n, out.labels, result);
+    {
+        py::gil_scoped_release release;
+        replay_games(moves.data(), n, width, len, threads, out);
+    }
+    return result;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "Native bitboard Othello engine of mothello-data (see mothello_data.engine).";
+    m.def("generate", &generate, py::arg("n_games"), py::arg("seed"), py::arg("first_game_index") = 0,
+          py::arg("threads") = 1, py::arg("labels") = false);
+    m.def("replay", &replay, py::arg("moves"), py::arg("lengths"), py::arg("threads") = 1,
+          py::arg("labels") = true);
+    m.def(
+        "perft",
+        [](int depth) {
+            py::gil_scoped_release release;
+            return perft(depth);
+        },
+        py::arg("depth"));
+    m.def("kernel", &kernel_name);
+#ifndef MOTHELLO_BUILD_TYPE
+#define MOTHELLO_BUILD_TYPE "unknown"
+#endif
+    m.def("build_type", [] { return std::string(MOTHELLO_BUILD_TYPE); });
+    m.attr("PAD_SQUARE") = kPadSquare;
+    m.attr("MAX_PLIES") = kMaxPlies;
+}

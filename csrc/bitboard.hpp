@@ -1,0 +1,121 @@
+// Bitboard primitives for 8x8 Othello.
+//
+// Square numbering (used everywhere in the package): index = 8 * row + col, row 0..7 is rank
+// 1..8, col 0..7 is file a..h, so a1 = 0, h1 = 7, a8 = 56, h8 = 63 and d3 = 19. Bit i of a
+// uint64_t is square i. The start position has white on d4 (27) and e5 (36), black on e4 (28)
+// and d5 (35); black moves first (legal first moves d3, c4, f5, e6).
+//
+// Everything here is header-only and `static inline` so that each kernel translation unit
+// (generic and BMI2) compiles its own copy with its own instruction set.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "engine.hpp"
+
+namespace mothello {
+
+using u64 = std::uint64_t;
+
+constexpr u64 kStartBlack = (1ull << 28) | (1ull << 35);
+constexpr u64 kStartWhite = (1ull << 27) | (1ull << 36);
+constexpr u64 kNotFileA = 0xFEFEFEFEFEFEFEFEull;
+constexpr u64 kNotFileH = 0x7F7F7F7F7F7F7F7Full;
+
+// ---- bit tricks, with portable fallbacks for the baseline x86-64 build -----------------------
+
+static inline int popcount64(u64 x) {
+#if defined(__POPCNT__) || !defined(__x86_64__)
+    return __builtin_popcountll(x);
+#else
+    // SWAR popcount: the baseline build must not call libgcc's table-driven helper in the hot loop.
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return static_cast<int>((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
+static inline int lowest_square(u64 x) { return __builtin_ctzll(x); }
+
+// ---- legal moves: Edax-style parallel prefix fill in the 4 line directions ---------------------
+
+static inline u64 moves_in_direction(u64 P, u64 mask, int dir) {
+    // Opponent runs of up to 6 discs adjacent to P, grown left and right by doubling steps.
+    const int dir2 = dir + dir;
+    u64 flip_l = mask & (P << dir);
+    u64 flip_r = mask & (P >> dir);
+    flip_l |= mask & (flip_l << dir);
+    flip_r |= mask & (flip_r >> dir);
+    const u64 mask_l = mask & (mask << dir);
+    const u64 mask_r = mask_l >> dir;
+    flip_l |= mask_l & (flip_l << dir2);
+    flip_r |= mask_r & (flip_r >> dir2);
+    flip_l |= mask_l & (flip_l << dir2);
+    flip_r |= mask_r & (flip_r >> dir2);
+    return (flip_l << dir) | (flip_r >> dir);
+}
+
+// Squares where the player owning P may move, the opponent owning O.
+static inline u64 legal_moves(u64 P, u64 O) {
+    // Opponent discs on files a and h cannot be flanked horizontally or diagonally; masking them
+    // stops shifts from wrapping round the board edge.
+    const u64 inner = O & 0x7E7E7E7E7E7E7E7Eull;
+    return (moves_in_direction(P, inner, 1) | moves_in_direction(P, O, 8) |
+            moves_in_direction(P, inner, 7) | moves_in_direction(P, inner, 9)) &
+           ~(P | O);
+}
+
+// ---- flips: one ray mask per square and direction, outflank found by bit scan --------------------
+
+struct RayTable {
+    // ray[d][sq]: squares strictly beyond sq in direction d, up to the board edge.
+    // d = 0..3 move to higher indices (+1, +7, +8, +9); d = 4..7 to lower (-1, -7, -8, -9).
+    u64 ray[8][64];
+};
+
+constexpr RayTable make_ray_table() {
+    RayTable t{};
+    const int dr[8] = {0, 1, 1, 1, 0, -1, -1, -1};
+    const int dc[8] = {1, -1, 0, 1, -1, 1, 0, -1};
+    for (int d = 0; d < 8; ++d) {
+        for (int sq = 0; sq < 64; ++sq) {
+            u64 m = 0;
+            int r = sq / 8 + dr[d], c = sq % 8 + dc[d];
+            while (r >= 0 && r < 8 && c >= 0 && c < 8) {
+                m |= 1ull << (8 * r + c);
+                r += dr[d];
+                c += dc[d];
+            }
+            t.ray[d][sq] = m;
+        }
+    }
+    return t;
+}
+
+inline constexpr RayTable kRays = make_ray_table();
+
+// Discs flipped when the owner of P plays on empty square sq (0 if sq flanks nothing).
+static inline u64 flips(int sq, u64 P, u64 O) {
+    u64 f = 0;
+    for (int d = 0; d < 4; ++d) {
+        // Toward higher indices the nearest square on the ray is its lowest set bit.
+        const u64 r = kRays.ray[d][sq];
+        const u64 not_opp = r & ~O;
+        const u64 first = not_opp & (0 - not_opp);
+        const u64 hit = 0 - static_cast<u64>((first & P) != 0);
+        f |= r & (first - 1) & hit;
+    }
+    for (int d = 4; d < 8; ++d) {
+        // Toward lower indices the nearest square is the highest set bit.
+        const u64 r = kRays.ray[d][sq];
+        const u64 not_opp = r & ~O;
+        const u64 first = 1ull << (63 - __builtin_clzll(not_opp | 1));
+        const u64 hit = 0 - static_cast<u64>((first & not_opp & P) != 0);
+        f |= r & (0 - (first << 1)) & hit;
+    }
+    return f;
+}
+
+}  // namespace mothello

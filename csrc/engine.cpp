@@ -1,0 +1,116 @@
+// Thread pool, kernel dispatch and perft.
+#include "engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "bitboard.hpp"
+#include "kernel.hpp"
+
+namespace mothello {
+namespace {
+
+bool use_bmi2() {
+    static const bool chosen = [] {
+        const char* forced = std::getenv("MOTHELLO_KERNEL");
+        if (forced && std::strcmp(forced, "generic") == 0) return false;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+#else
+        return false;
+#endif
+    }();
+    return chosen;
+}
+
+// Runs fn(begin, end) over [0, n) in chunks pulled from a shared counter by `threads` workers.
+// Chunks only change which thread computes a game, never its result.
+template <class Fn>
+void parallel_for(std::int64_t n, int threads, Fn fn) {
+    const std::int64_t chunk = 512;
+    const std::int64_t n_chunks = (n + chunk - 1) / chunk;
+    const int workers = static_cast<int>(std::min<std::int64_t>(std::max(threads, 1), n_chunks));
+    std::atomic<std::int64_t> next{0};
+    auto work = [&] {
+        for (std::int64_t c; (c = next.fetch_add(1)) < n_chunks;)
+            fn(c * chunk, std::min(n, (c + 1) * chunk));
+    };
+    if (workers <= 1) {
+        work();
+        return;
+    }
+    std::vector<std::thread> pool;
+    pool.reserve(workers - 1);
+    for (int t = 1; t < workers; ++t) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+}
+
+std::uint64_t perft_node(u64 me, u64 opp, int depth, bool passed) {
+    if (depth == 0) return 1;
+    u64 legal = legal_moves(me, opp);
+    if (legal == 0) {
+        if (passed) return 1;  // neither side can move: the game is over, a leaf
+        return perft_node(opp, me, depth - 1, true);
+    }
+    if (depth == 1) return static_cast<std::uint64_t>(popcount64(legal));
+    std::uint64_t total = 0;
+    for (; legal; legal &= legal - 1) {
+        const int sq = lowest_square(legal);
+        const u64 f = flips(sq, me, opp);
+        total += perft_node(opp ^ f, me ^ f ^ (1ull << sq), depth - 1, false);
+    }
+    return total;
+}
+
+}  // namespace
+
+void generate_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, int threads,
+                    const GameArrays& out) {
+    const bool bmi2 = use_bmi2();
+    parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
+        if (bmi2)
+            kernel_bmi2::generate_range(b, e, seed, first_index, out);
+        else
+            kernel_generic::generate_range(b, e, seed, first_index, out);
+    });
+}
+
+void replay_games(const std::uint8_t* moves, std::int64_t n, int width, const std::uint8_t* lengths,
+                  int threads, const GameArrays& out) {
+    const bool bmi2 = use_bmi2();
+    std::mutex lock;
+    ReplayError first;  // the bad game with the lowest index, whichever thread met it
+    parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
+        const ReplayError err = bmi2 ? kernel_bmi2::replay_range(b, e, moves, width, lengths, out)
+                                     : kernel_generic::replay_range(b, e, moves, width, lengths, out);
+        if (err.game < 0) return;
+        std::lock_guard<std::mutex> guard(lock);
+        if (first.game < 0 || err.game < first.game) first = err;
+    });
+    if (first.game < 0) return;
+    std::string what = "game " + std::to_string(first.game) + ", ply " + std::to_string(first.ply) + ": ";
+    const std::string sq = std::to_string(first.square);
+    if (first.kind == 1) {
+        what += "square " + sq + " is out of range 0..63";
+    } else {
+        const std::string name = {static_cast<char>('a' + first.square % 8), static_cast<char>('1' + first.square / 8)};
+        what += (first.kind == 2 ? "illegal move " : "move after the game ended: ") + name + " (" + sq + ")";
+    }
+    throw std::invalid_argument(what);
+}
+
+std::uint64_t perft(int depth) {
+    if (depth < 0) throw std::invalid_argument("perft depth must be >= 0");
+    return perft_node(kStartBlack, kStartWhite, depth, false);
+}
+
+std::string kernel_name() { return use_bmi2() ? "bmi2" : "generic"; }
+
+}  // namespace mothello

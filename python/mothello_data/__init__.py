@@ -1,0 +1,30 @@
+"""mothello-data: synthetic multilingual Othello datasets (Othello-GPT and mOthello setups).
+
+The native engine lives in :mod:`mothello_data.engine`; square numbering in
+:mod:`mothello_data.squares`; the pure-Python oracle in :mod:`mothello_data.reference`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .engine import Games, PlyLabels, Replay, generate, perft, replay
+from .squares import MOVE_TO_SQUARE, PLAYABLE_SQUARES, SQUARE_TO_MOVE, parse_square, square_name
+
+try:
+    __version__ = version("mothello-data")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "Games",
+    "PlyLabels",
+    "Replay",
+    "generate",
+    "replay",
+    "perft",
+    "square_name",
+    "parse_square",
+    "PLAYABLE_SQUARES",
+    "SQUARE_TO_MOVE",
+    "MOVE_TO_SQUARE",
+    "__version__",
+]

@@ -1,0 +1,234 @@
+"""Batch interface to the native bitboard engine.
+
+Every call works on whole batches of games and runs in C++ with the GIL released::
+
+    >>> from mothello_data import engine
+    >>> games = engine.generate(1000, seed=7, threads=2)
+    >>> games.moves.shape, int(games.lengths[0]) <= 60
+    ((1000, 60), True)
+    >>> labels = engine.replay(games.moves, games.lengths)
+    >>> engine.perft(5)
+    1396
+
+Game ``i`` of a run is a pure function of ``(seed, i)`` (counter-based SplitMix64, see
+:data:`RNG_ID`), so a batch made with ``first_game_index=k`` continues a run exactly and results
+never depend on the thread count.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional, Sequence, Union
+
+import numpy as np
+
+from . import _core
+
+PAD_SQUARE: int = int(_core.PAD_SQUARE)  # fills move rows past a game's end
+MAX_PLIES: int = int(_core.MAX_PLIES)
+RNG_ID = "splitmix64-counter-v1"
+
+EMPTY, MINE, THEIRS = 0, 1, 2  # board_planes values, relative to the player to move
+BLACK, WHITE = 0, 1
+
+
+def default_threads() -> int:
+    """Number of CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _threads(threads: Optional[int]) -> int:
+    if threads is None:
+        return default_threads()
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ValueError(f"threads must be a positive integer, got {threads!r}")
+    return int(threads)
+
+
+@dataclass
+class PlyLabels:
+    """Per-ply labels, one row of 60 plies per game; entries past a game's length are 0.
+
+    Boards are packed bitboards (bit ``i`` = square ``i``) in absolute colours:
+    ``board_before[g, t] == (black, white)`` discs before ply ``t``. ``player`` is the player to
+    move at that ply (0 black, 1 white), read from the game, never from ply parity; ``passed`` is 1
+    when the other side had no move just before the ply. ``legal`` is the legal-move set of the
+    player to move and ``flipped`` the discs the ply turned over.
+    """
+
+    board_before: np.ndarray  # (n, 60, 2) uint64
+    board_after: np.ndarray  # (n, 60, 2) uint64
+    legal: np.ndarray  # (n, 60) uint64
+    flipped: np.ndarray  # (n, 60) uint64
+    player: np.ndarray  # (n, 60) uint8
+    passed: np.ndarray  # (n, 60) uint8
+
+    @classmethod
+    def _from(cls, raw: dict) -> Optional["PlyLabels"]:
+        if "board_before" not in raw:
+            return None
+        return cls(**{name: raw[name] for name in cls.__dataclass_fields__})
+
+    def board_planes(self, after: bool = False) -> np.ndarray:
+        """Board per ply as int8 ``(n, 60, 64)``: 0 empty, 1 mine, 2 theirs, relative to the player
+        to move at that ply (``after=True``: the board after the ply, same player's view)."""
+        return board_planes(self.board_after if after else self.board_before, self.player)
+
+
+@dataclass
+class Games:
+    """A batch of games: ``moves`` is ``(n, 60)`` uint8 squares padded with :data:`PAD_SQUARE`,
+    ``lengths`` the number of placements per game; ``labels`` when asked for."""
+
+    moves: np.ndarray
+    lengths: np.ndarray
+    labels: Optional[PlyLabels] = None
+
+    def __len__(self) -> int:
+        return int(self.lengths.shape[0])
+
+    def game(self, i: int) -> list[int]:
+        """Squares of game ``i`` as a list."""
+        return self.moves[i, : self.lengths[i]].tolist()
+
+
+@dataclass
+class Replay:
+    """Result of :func:`replay`: lengths, whether each game is finished, and the labels."""
+
+    lengths: np.ndarray
+    ended: np.ndarray  # (n,) bool: neither side can move after the last ply
+    labels: Optional[PlyLabels] = None
+
+
+def generate(
+    n_games: int,
+    seed: int = 0,
+    first_game_index: int = 0,
+    threads: Optional[int] = None,
+    labels: bool = False,
+) -> Games:
+    """Play ``n_games`` uniformly random games (each move uniform among the legal moves).
+
+    Game ``k`` of the batch is game ``first_game_index + k`` of the run with ``seed``.
+    ``threads=None`` uses every core; the output is identical for any thread count.
+    """
+    n = _nonnegative_int("n_games", n_games)
+    seed = _uint64("seed", seed)
+    first = _uint64("first_game_index", first_game_index)
+    if first + n > 2**64:
+        raise ValueError("first_game_index + n_games exceeds 2**64")
+    raw = _core.generate(n, seed, first, _threads(threads), bool(labels))
+    return Games(raw["moves"], raw["lengths"], PlyLabels._from(raw))
+
+
+def replay(
+    moves: Union[np.ndarray, Sequence[Sequence[int]]],
+    lengths: Optional[Union[np.ndarray, Sequence[int]]] = None,
+    threads: Optional[int] = None,
+    labels: bool = True,
+) -> Replay:
+    """Replay move lists from the start position and compute per-ply labels in bulk.
+
+    ``moves`` is a 2-D integer array (games x plies) or a list of move lists. Without
+    ``lengths`` a row ends at its first :data:`PAD_SQUARE` (255) or negative entry. Passes are
+    implicit. An illegal move raises ``ValueError`` naming the game and the ply.
+    """
+    padded, lens = _as_move_rows(moves, lengths)
+    raw = _core.replay(padded, lens, _threads(threads), bool(labels))
+    return Replay(raw["lengths"], raw["ended"].astype(bool), PlyLabels._from(raw))
+
+
+def perft(depth: int) -> int:
+    """Leaf count of the game tree from the start position (a pass counts as a move)."""
+    return int(_core.perft(_nonnegative_int("depth", depth)))
+
+
+def kernel() -> str:
+    """The engine kernel chosen at run time: ``"bmi2"`` or ``"generic"``."""
+    return str(_core.kernel())
+
+
+def build_type() -> str:
+    """CMake build type of the compiled engine (benchmarks refuse anything but Release)."""
+    return str(_core.build_type())
+
+
+def bits_to_mask(bitboards: np.ndarray) -> np.ndarray:
+    """Unpack uint64 bitboards to bool arrays with a trailing axis of 64 squares."""
+    bb = np.ascontiguousarray(bitboards, dtype="<u8")
+    bits = np.unpackbits(bb.view(np.uint8).reshape(*bb.shape, 8), axis=-1, bitorder="little")
+    return bits.astype(bool)
+
+
+def board_planes(boards: np.ndarray, player: np.ndarray) -> np.ndarray:
+    """Relative board planes from ``(..., 2)`` (black, white) bitboards and the player to move:
+    int8 ``(..., 64)`` with 0 empty, 1 the mover's disc ("mine"), 2 the opponent's ("theirs")."""
+    boards = np.asarray(boards, dtype=np.uint64)
+    player = np.asarray(player).astype(bool)
+    mine = np.where(player, boards[..., 1], boards[..., 0])
+    theirs = np.where(player, boards[..., 0], boards[..., 1])
+    return bits_to_mask(mine).astype(np.int8) * MINE + bits_to_mask(theirs).astype(np.int8) * THEIRS
+
+
+# ---- input checking -------------------------------------------------------------------------
+
+
+def _nonnegative_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
+def _uint64(name: str, value) -> int:
+    value = _nonnegative_int(name, value)
+    if value >= 2**64:
+        raise ValueError(f"{name} must be below 2**64, got {value}")
+    return value
+
+
+def _as_move_rows(moves, lengths) -> tuple[np.ndarray, np.ndarray]:
+    """Validate move rows and return them as C-contiguous uint8 (games x width) plus lengths."""
+    if isinstance(moves, np.ndarray):
+        rows = moves
+    else:
+        seqs = [list(m) for m in moves]
+        width = max((len(s) for s in seqs), default=0)
+        rows = np.full((len(seqs), width), -1, dtype=np.int64)
+        for i, s in enumerate(seqs):
+            rows[i, : len(s)] = s
+        if lengths is None:
+            lengths = [len(s) for s in seqs]
+    if rows.ndim != 2:
+        raise ValueError(f"moves must be 2-D (games x plies), got shape {rows.shape}")
+    if rows.size and not np.issubdtype(rows.dtype, np.integer):
+        raise ValueError(f"moves must hold integers, got dtype {rows.dtype}")
+    rows = rows.astype(np.int64, copy=False)
+    if lengths is None:
+        is_pad = (rows < 0) | (rows == PAD_SQUARE)
+        lens = np.where(is_pad.any(axis=1), is_pad.argmax(axis=1), rows.shape[1])
+    else:
+        lens = np.asarray(lengths)
+        if lens.shape != (rows.shape[0],) or (lens.size and not np.issubdtype(lens.dtype, np.integer)):
+            raise ValueError(f"lengths must be {rows.shape[0]} integers, one per game")
+        bad = np.flatnonzero((lens < 0) | (lens > min(rows.shape[1], MAX_PLIES)))
+        if bad.size:
+            g = int(bad[0])
+            raise ValueError(f"game {g}: length {int(lens[g])} is outside 0..{min(rows.shape[1], MAX_PLIES)}")
+    lens = lens.astype(np.int64)
+    if rows.shape[1] > MAX_PLIES:
+        if (lens > MAX_PLIES).any():
+            g = int(np.flatnonzero(lens > MAX_PLIES)[0])
+            raise ValueError(f"game {g}: {int(lens[g])} moves, but a game has at most {MAX_PLIES}")
+        rows = rows[:, :MAX_PLIES]
+    inside = np.arange(rows.shape[1]) < lens[:, None]
+    bad = inside & ((rows < 0) | (rows > 63))
+    if bad.any():
+        g, t = (int(x) for x in np.argwhere(bad)[0])
+        raise ValueError(f"game {g}, ply {t}: square {int(rows[g, t])} is out of range 0..63")
+    clean = np.where(inside, rows, PAD_SQUARE).astype(np.uint8)
+    return np.ascontiguousarray(clean), lens.astype(np.uint8)
