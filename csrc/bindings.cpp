@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include "encode.hpp"
 #include "engine.hpp"
 
 namespace py = pybind11;
@@ -88,6 +89,60 @@ py::dict replay(py::array_t<std::uint8_t, py::array::c_style> moves,
     return result;
 }
 
+// Tokens of a batch of games in their languages, as Arrow-style values + offsets.
+py::dict encode(py::array_t<std::uint8_t, py::array::c_style> moves,
+                py::array_t<std::uint8_t, py::array::c_style> lengths,
+                py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> langs,
+                py::array_t<std::uint16_t, py::array::c_style> seq, py::array_t<std::uint8_t, py::array::c_style> seq_len,
+                py::object tag_ids) {
+    if (moves.ndim() != 2 || lengths.ndim() != 1 || langs.ndim() != 1 || lengths.shape(0) != moves.shape(0) ||
+        langs.shape(0) != moves.shape(0))
+        throw py::value_error("encode: moves (n, w), lengths (n,) and langs (n,) must agree");
+    if (seq.ndim() != 3 || seq.shape(1) != 64 || seq.shape(2) != 3 || seq_len.ndim() != 2 ||
+        seq_len.shape(0) != seq.shape(0) || seq_len.shape(1) != 64)
+        throw py::value_error("encode: bad token table");
+    const py::ssize_t n = moves.shape(0);
+    const int width = static_cast<int>(moves.shape(1));
+    TokenTable table{seq.data(), seq_len.data(), nullptr, static_cast<int>(seq.shape(0))};
+    py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> tags;
+    if (!tag_ids.is_none()) {
+        tags = tag_ids.cast<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>>();
+        if (tags.ndim() != 1 || tags.shape(0) != seq.shape(0)) throw py::value_error("encode: bad tag ids");
+        table.tag_ids = tags.data();
+    }
+    const std::int64_t* lang = langs.data();
+    const std::uint8_t* len = lengths.data();
+    for (py::ssize_t g = 0; g < n; ++g) {
+        if (lang[g] < 0 || lang[g] >= table.n_langs)
+            throw py::value_error("game " + std::to_string(g) + ": language " + std::to_string(lang[g]) + " does not exist");
+        if (len[g] > width) throw py::value_error("game " + std::to_string(g) + ": length exceeds the row width");
+    }
+    py::array_t<std::int64_t> offsets(n + 1);
+    std::int64_t bad = -1, total_moves = 0;
+    bool ok;
+    {
+        py::gil_scoped_release release;
+        ok = count_tokens(table, moves.data(), width, len, lang, n, offsets.mutable_data(), &bad);
+        for (py::ssize_t g = 0; g < n; ++g) total_moves += len[g];
+    }
+    if (!ok) throw py::value_error("game " + std::to_string(bad) + ": a move is not a playable square");
+    const std::int64_t total = offsets.data()[n];
+    py::array_t<std::uint16_t> tokens(total);
+    py::array_t<std::int8_t> token_ply(total);
+    py::array_t<std::uint8_t> flat_moves(total_moves);
+    {
+        py::gil_scoped_release release;
+        write_tokens(table, moves.data(), width, len, lang, n, offsets.data(), tokens.mutable_data(),
+                     token_ply.mutable_data(), flat_moves.mutable_data());
+    }
+    py::dict out;
+    out["tokens"] = tokens;
+    out["offsets"] = offsets;
+    out["token_ply"] = token_ply;
+    out["moves"] = flat_moves;
+    return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -103,6 +158,8 @@ PYBIND11_MODULE(_core, m) {
             return perft(depth);
         },
         py::arg("depth"));
+    m.def("encode", &encode, py::arg("moves"), py::arg("lengths"), py::arg("langs"), py::arg("seq"),
+          py::arg("seq_len"), py::arg("tag_ids") = py::none());
     m.def("kernel", &kernel_name);
 #ifndef MOTHELLO_BUILD_TYPE
 #define MOTHELLO_BUILD_TYPE "unknown"

@@ -32,6 +32,7 @@ from typing import Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
+from . import _core
 from .squares import CENTER_SQUARES, NUM_MOVES, PLAYABLE_SQUARES, SQUARE_TO_MOVE, parse_square, square_name
 
 LANGUAGE_TYPES = ("atomic", "split", "compositional")
@@ -244,6 +245,18 @@ class EncodedBatch:
     completes: np.ndarray
 
 
+@dataclass
+class FlatTokens:
+    """Concatenated tokens of a batch: game ``g`` is ``values[offsets[g]:offsets[g + 1]]``;
+    ``ply`` (int8, -1 for a tag) and ``completes`` run alongside ``values``."""
+
+    values: np.ndarray
+    offsets: np.ndarray
+    ply: np.ndarray
+    completes: np.ndarray
+    moves: np.ndarray  # the games' squares, concatenated (offsets differ: one per move)
+
+
 class Vocabulary:
     """Token ids, names and bulk encode / decode for a :class:`LanguageSpec`."""
 
@@ -304,6 +317,9 @@ class Vocabulary:
             self.seq[lang, sq] = self.seq[base, sq]
             self.seq_len[lang, sq] = self.seq_len[base, sq]
         self.names: list[str] = names
+        self._seq16 = np.ascontiguousarray(self.seq, dtype=np.uint16)
+        self._seq_len8 = np.ascontiguousarray(self.seq_len, dtype=np.uint8)
+        self._tags32 = self.tag_ids.astype(np.int32) if spec.lang_tags else None
         if len(names) > np.iinfo(np.uint16).max:
             raise SpecError(f"vocabulary of {len(names)} tokens does not fit uint16")
         self._build_decoder()
@@ -339,44 +355,43 @@ class Vocabulary:
         batch = self.encode_batch(moves[None, :], np.array([len(moves)]), np.array([lang]))
         return batch.tokens[0, : batch.lengths[0]].tolist()
 
-    def encode_batch(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> EncodedBatch:
+    def encode_flat(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> FlatTokens:
         """Encode padded move rows ``(n, P)`` (squares) with their lengths, game ``g`` in language
-        ``langs[g]`` (or one language for all), vectorised over the whole batch."""
+        ``langs[g]`` (or one language for all), as concatenated tokens plus offsets, the layout
+        of an Arrow list column. Vectorised over the whole batch."""
         moves = np.asarray(moves)
-        lengths = np.asarray(lengths, dtype=np.int64)
-        n, width = moves.shape
-        langs = np.broadcast_to(np.asarray(langs, dtype=np.int64), (n,))
-        if n and (langs.min() < 0 or langs.max() >= self.spec.n_languages):
-            raise ValueError(f"language ids must be in 0..{self.spec.n_languages - 1}")
-        valid = np.arange(width)[None, :] < lengths[:, None]
-        squares = np.where(valid, moves, 0).astype(np.int64)
-        if (squares > 63).any():
+        if moves.ndim != 2:
+            raise ValueError(f"moves must be 2-D (games x plies), got shape {moves.shape}")
+        n = moves.shape[0]
+        rows = np.ascontiguousarray(moves, dtype=np.uint8) if moves.dtype != np.uint8 else np.ascontiguousarray(moves)
+        if moves.dtype != np.uint8 and moves.size and (moves.min() < 0 or moves.max() > 255):
             raise ValueError("squares must be in 0..63")
-        per_move = np.where(valid, self.seq_len[langs[:, None], squares], 0)  # (n, P)
-        if (valid & (per_move == 0)).any():
-            raise ValueError("a centre square cannot be a move")
-        tag = int(self.spec.lang_tags)
-        tok_len = per_move.sum(axis=1) + tag
-        T = int(tok_len.max()) if n else 0
+        langs = np.ascontiguousarray(np.broadcast_to(np.asarray(langs, dtype=np.int64), (n,)))
+        lens = np.ascontiguousarray(np.asarray(lengths), dtype=np.uint8)
+        raw = _core.encode(rows, lens, langs, self._seq16, self._seq_len8, self._tags32)
+        offsets, values, ply = raw["offsets"], raw["tokens"], raw["token_ply"]
+        completes = np.ones(len(values), dtype=bool)
+        if len(values):
+            completes[:-1] = ply[1:] != ply[:-1]
+            completes[offsets[1:-1] - 1] = True
+            completes[ply < 0] = False
+        return FlatTokens(values, offsets, ply, completes, raw["moves"])
+
+    def encode_batch(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> EncodedBatch:
+        """Like :meth:`encode_flat`, as padded rows ``(n, T)``."""
+        flat = self.encode_flat(moves, lengths, langs)
+        lengths_out = np.diff(flat.offsets)
+        n = len(lengths_out)
+        T = int(lengths_out.max()) if n else 0
+        rows = np.repeat(np.arange(n), lengths_out)
+        cols = np.arange(len(flat.values)) - np.repeat(flat.offsets[:-1], lengths_out)
         tokens = np.zeros((n, T), dtype=np.uint16)
         token_ply = np.full((n, T), -1, dtype=np.int16)
         completes = np.zeros((n, T), dtype=bool)
-        if tag and n:
-            tokens[:, 0] = self.tag_ids[langs]
-        # One entry per emitted token: its game, ply and position within the move.
-        flat_counts = per_move.ravel()
-        total = int(flat_counts.sum())
-        if total:
-            owner = np.repeat(np.arange(n * width), flat_counts)
-            move_start = np.cumsum(flat_counts) - flat_counts
-            k = np.arange(total) - np.repeat(move_start, flat_counts)
-            g, t = np.divmod(owner, width)
-            game_start = np.concatenate([[0], np.cumsum(per_move.sum(axis=1))[:-1]])
-            pos = np.arange(total) - np.repeat(game_start, per_move.sum(axis=1)) + tag
-            tokens[g, pos] = self.seq[langs[g], squares[g, t], k]
-            token_ply[g, pos] = t
-            completes[g, pos] = k == per_move[g, t] - 1
-        return EncodedBatch(tokens, tok_len, token_ply, completes)
+        tokens[rows, cols] = flat.values
+        token_ply[rows, cols] = flat.ply
+        completes[rows, cols] = flat.completes
+        return EncodedBatch(tokens, lengths_out, token_ply, completes)
 
     # ---- decode ----------------------------------------------------------------------------
 

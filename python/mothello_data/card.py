@@ -1,0 +1,126 @@
+"""The files next to the data: ``manifest.json``, ``vocab.json`` and the ``README.md`` card."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from . import __version__
+from .engine import RNG_ID
+from .plan import Plan
+from .shards import LABEL_COLUMNS, ShardRecord, feature_columns, language_names
+from .squares import square_name
+
+MANIFEST_FORMAT = "mothello-manifest-v1"
+
+
+def write_atomic(path: str, text: str) -> None:
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
+    return {
+        "format": MANIFEST_FORMAT,
+        "package": "mothello-data",
+        "version": __version__,
+        "argv": argv,
+        "config": plan.identity(),
+        "rng": RNG_ID,
+        "seed": plan.seed,
+        "rows": sum(r.rows for r in records),
+        "shards": [r.to_json() for r in records],
+    }
+
+
+def _yaml_features(plan: Plan) -> list[str]:
+    lines = ["  features:"]
+    for name, kind, dtype in feature_columns(plan):
+        lines.append(f"  - name: {name}")
+        if kind == "class":
+            lines += ["    dtype:", "      class_label:", "        names:"]
+            lines += [f"          '{i}': {n}" for i, n in enumerate(language_names(plan))]
+        elif kind == "list":
+            lines.append(f"    sequence: {dtype}")
+        else:
+            lines.append(f"    dtype: {dtype}")
+    return lines
+
+
+def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
+    by_split: dict[str, list[ShardRecord]] = {}
+    for r in records:
+        by_split.setdefault(r.split, []).append(r)
+    total_bytes = sum(r.bytes for r in records)
+    yaml = ["---", "license: cc0-1.0", "pretty_name: mOthello synthetic Othello games", "tags:", "- othello", "- synthetic", "- world-models", "- multilingual"]
+    yaml += ["configs:", "- config_name: default", "  data_files:"]
+    for split in by_split:
+        yaml += [f"  - split: {split}", f"    path: data/{split}-*"]
+    yaml += ["dataset_info:"] + _yaml_features(plan) + ["  splits:"]
+    for split, rs in by_split.items():
+        yaml += [f"  - name: {split}", f"    num_bytes: {sum(r.bytes for r in rs)}", f"    num_examples: {sum(r.rows for r in rs)}"]
+    yaml += [f"  download_size: {total_bytes}", f"  dataset_size: {total_bytes}", "---", ""]
+
+    spec = plan.spec
+    vocab = plan.vocab
+    lang_rows = "\n".join(
+        f"| {i} | `{name}` | {t} | {vocab.blocks[i][0]}..{vocab.blocks[i][1] - 1} |" for i, (t, name) in enumerate(zip(spec.types, language_names(plan)))
+    )
+    anchors = ", ".join(f"{square_name(sq)} {[list(g) for g in gs]}" for sq, gs in spec.overlap.items()) or "none"
+    splits = "\n".join(f"| {s} | {sum(r.rows for r in rs):,} | {min(r.first_game for r in rs):,}..{max(r.end_game for r in rs) - 1:,} | {len(rs)} |" for s, rs in by_split.items())
+    mode = "every game in every language (parallel corpus)" if plan.parallel else "each game in one language, balanced over languages"
+    body = f"""# mOthello synthetic Othello games
+
+Uniformly random legal Othello games written in {spec.n_languages} artificial language(s), made by
+[mothello-data](https://pypi.org/project/mothello-data/) {__version__} for research on Othello-GPT
+world models and on cross-lingual alignment (mOthello). Every byte can be regenerated from
+`manifest.json`.
+
+## Procedure
+- Standard 8x8 Othello from the 4-disc start, black first. Each move is drawn uniformly among the
+  legal moves; a side without a move passes (passes are implicit, not tokens); a game ends when
+  neither side can move.
+- Game `i` is a pure function of (seed = {plan.seed}, i): RNG `{RNG_ID}`. `game_id` is that `i`.
+- Splits own disjoint game-id ranges, and a game whose exact move sequence also occurs in a later
+  split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).
+- Languages: {mode}.
+
+| split | rows | game ids | shards |
+| --- | --- | --- | --- |
+{splits}
+
+## Columns
+- `game_id` (uint64): the game's RNG counter. `lang` (ClassLabel): the language of `tokens`.
+- `length` (uint8): placements in the game; `moves` (list of uint8): squares 0..63, row-major
+  (`8 * row + col`, a1 = 0, d3 = 19), the language-neutral form.
+- `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
+  (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
+  next token has another ply (the position that carries a unified-output target).
+{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in plan.labels for n, _ in LABEL_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}
+
+## Token map
+Vocabulary of {vocab.size} ids (full table in `vocab.json`): 0 is pad{", then one tag per language" if spec.lang_tags else ""}.
+
+| language | name | type | ids |
+| --- | --- | --- | --- |
+{lang_rows}
+
+Anchor block: ids {vocab.anchor_block_start}..{vocab.anchor_block_end - 1}. Anchored squares (square: groups of
+languages sharing its tokens, each group writing it as its lowest language does): {anchors}.
+Language seed: {spec.seed}. Default training target: {"unified output (next move index 0..59 at move-completing tokens)" if spec.unified_output else "next token"}.
+
+## Loading
+```python
+from datasets import load_dataset
+ds = load_dataset("parquet", data_dir="data")   # or load_dataset(<this folder>)
+```
+"""
+    return "\n".join(yaml) + body
+
+
+def write_sidecars(out_dir: str, plan: Plan, argv: list[str], records: list[ShardRecord]) -> None:
+    write_atomic(os.path.join(out_dir, "vocab.json"), json.dumps(plan.vocab.to_json(), indent=1) + "\n")
+    write_atomic(os.path.join(out_dir, "README.md"), dataset_card(plan, records))
+    write_atomic(os.path.join(out_dir, "manifest.json"), json.dumps(manifest(plan, argv, records), indent=1) + "\n")

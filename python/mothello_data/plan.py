@@ -1,0 +1,132 @@
+"""The resolved plan of a generation run: splits, shards and game-id ranges.
+
+Game ids are the RNG counter: split ``s`` owns the contiguous id range after the splits before
+it, so splits are disjoint by id, and a shard is a pure function of (plan, shard index).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+from .engine import RNG_ID
+from .languages import LanguageSpec, SpecError, Vocabulary
+
+DEFAULT_GAMES = 2_000_000
+DEFAULT_SPLITS = "train=0.98,validation=0.01,test=0.01"
+DEFAULT_GAMES_PER_SHARD = 250_000
+ROW_GROUP_GAMES = 65_536
+LABEL_CHOICES = ("board", "legal", "flipped", "player")
+
+
+@dataclass(frozen=True)
+class Shard:
+    split: str
+    index: int  # within the split
+    count: int  # shards in the split
+    first_game: int
+    n_games: int
+
+    @property
+    def filename(self) -> str:
+        return f"data/{self.split}-{self.index:05d}-of-{self.count:05d}.parquet"
+
+
+@dataclass
+class Plan:
+    """Everything that determines the bytes of the dataset (threads and paths excluded)."""
+
+    spec: LanguageSpec
+    games: int
+    seed: int
+    splits: dict  # name -> number of games, in id order
+    games_per_shard: int = DEFAULT_GAMES_PER_SHARD
+    labels: list = field(default_factory=list)
+    parallel: bool = False
+
+    def __post_init__(self) -> None:
+        self.vocab = Vocabulary(self.spec)
+
+    def shards(self) -> list[Shard]:
+        out, first = [], 0
+        for name, n in self.splits.items():
+            count = max(1, math.ceil(n / self.games_per_shard))
+            for i in range(count):
+                lo, hi = first + n * i // count, first + n * (i + 1) // count
+                out.append(Shard(name, i, count, lo, hi - lo))
+            first += n
+        return out
+
+    def rows_per_game(self) -> int:
+        return self.spec.n_languages if self.parallel else 1
+
+    def identity(self) -> dict:
+        """The settings a resumed run must share with the original, as plain JSON values."""
+        return {
+            "languages": self.spec.to_dict(),
+            "games": self.games,
+            "seed": self.seed,
+            "rng": RNG_ID,
+            "splits": dict(self.splits),
+            "games_per_shard": self.games_per_shard,
+            "labels": list(self.labels),
+            "parallel": self.parallel,
+        }
+
+
+def parse_splits(text: str, games: Optional[int]) -> tuple[dict, int]:
+    """``train=0.98,validation=0.01,test=0.01`` (fractions of ``games``, summing to 1) or
+    ``train=1000000,validation=10000`` (counts; ``games`` is then their sum or must equal it)."""
+    parts = {}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise SpecError(f"--splits: expected name=value items like train=0.98, got {item.strip()!r}")
+        if name in parts:
+            raise SpecError(f"--splits: split {name!r} given twice")
+        try:
+            parts[name] = float(value) if any(c in value for c in ".eE") else int(value)
+        except ValueError:
+            raise SpecError(f"--splits: {name}={value.strip()} is not a number") from None
+        if parts[name] < 0:
+            raise SpecError(f"--splits: {name} must not be negative")
+    if not parts:
+        raise SpecError("--splits: no splits given")
+    if all(isinstance(v, int) for v in parts.values()) and not (len(parts) == 1 and list(parts.values())[0] == 1):
+        total = sum(parts.values())
+        if games is not None and games != total:
+            raise SpecError(f"--splits: counts add up to {total}, but --games is {games}")
+        return parts, total
+    if any(isinstance(v, int) and v > 1 for v in parts.values()):
+        raise SpecError("--splits: use either fractions or counts, not both")
+    if abs(sum(parts.values()) - 1.0) > 1e-9:
+        raise SpecError(f"--splits: fractions add up to {sum(parts.values()):g}, not 1")
+    games = DEFAULT_GAMES if games is None else games
+    names = list(parts)
+    counts, assigned = {}, 0
+    for i, name in enumerate(names):  # cumulative rounding: counts add up to games exactly
+        end = games if i == len(names) - 1 else round(games * sum(parts[n] for n in names[: i + 1]))
+        counts[name] = end - assigned
+        assigned = end
+    return counts, games
+
+
+def parse_labels(text: Optional[str]) -> list[str]:
+    if not text or text == "none":
+        return []
+    if text == "all":
+        return list(LABEL_CHOICES)
+    labels = [x.strip() for x in text.split(",") if x.strip()]
+    for x in labels:
+        if x not in LABEL_CHOICES:
+            raise SpecError(f"--labels: unknown label {x!r} (choose from {', '.join(LABEL_CHOICES)}, all, none)")
+    return [x for x in LABEL_CHOICES if x in labels]
+
+
+def plan_as_dict(plan: Plan) -> dict:
+    return {**plan.identity(), "shards": [asdict(s) | {"file": s.filename} for s in plan.shards()]}

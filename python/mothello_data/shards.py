@@ -1,0 +1,264 @@
+"""Writing one shard: a pure, idempotent function of (plan, shard).
+
+Each shard is generated in chunks of about 128k games (64k with labels), one Parquet row group per
+chunk, written to a temporary name and renamed when complete, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import engine
+from .plan import Plan, Shard
+
+_U64 = np.uint64
+
+
+def mix64(z: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser on uint64 arrays (wrapping arithmetic)."""
+    z = np.asarray(z, dtype=_U64)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> _U64(27))) * _U64(0x94D049BB133111EB)
+    return z ^ (z >> _U64(31))
+
+
+def language_of_games(game_ids: np.ndarray, n_languages: int, seed: int) -> np.ndarray:
+    """Language of each game in single-language mode: within every block of ``n_languages``
+    consecutive game ids each language appears once, rotated by a seeded offset per block."""
+    ids = np.asarray(game_ids, dtype=_U64)
+    L = _U64(n_languages)
+    offset = mix64(mix64(np.full(ids.shape, seed, dtype=_U64)) ^ (ids // L) ^ _U64(0x1A9E)) % L
+    return ((ids + offset) % L).astype(np.int64)
+
+
+def game_hashes(moves: np.ndarray) -> np.ndarray:
+    """64-bit hash of each padded move row (n, 60) uint8."""
+    n = moves.shape[0]
+    padded = np.full((n, 64), 255, dtype=np.uint8)
+    padded[:, : moves.shape[1]] = moves
+    words = padded.view(_U64)
+    h = np.full(n, 0x6A09E667F3BCC908, dtype=_U64)
+    for i in range(8):
+        h = mix64(h ^ words[:, i])
+    return h
+
+
+class HeldOutIndex:
+    """Hashes (sorted, with game ids) of every split after a given one, to drop exact repeats of a
+    later split's games from earlier splits. Built once per (plan, split) and cached."""
+
+    _cache: dict = {}
+    _lock = threading.Lock()
+
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray) -> None:
+        order = np.argsort(hashes, kind="stable")
+        self.hashes, self.ids = hashes[order], ids[order]
+
+    @classmethod
+    def for_split(cls, plan: Plan, split: str) -> "HeldOutIndex":
+        key = (json.dumps(plan.identity(), sort_keys=True), split)
+        with cls._lock:
+            if key not in cls._cache:
+                cls._cache[key] = cls._build(plan, split)
+            return cls._cache[key]
+
+    @classmethod
+    def _build(cls, plan: Plan, split: str) -> "HeldOutIndex":
+        names = list(plan.splits)
+        first = sum(plan.splits[n] for n in names[: names.index(split) + 1])
+        last = sum(plan.splits.values())
+        hashes, ids = [], []
+        for lo in range(first, last, 1_000_000):
+            n = min(1_000_000, last - lo)
+            hashes.append(game_hashes(engine.generate(n, plan.seed, lo).moves))
+            ids.append(np.arange(lo, lo + n, dtype=_U64))
+        if not hashes:
+            return cls(np.zeros(0, _U64), np.zeros(0, _U64))
+        return cls(np.concatenate(hashes), np.concatenate(ids))
+
+    def repeats(self, moves: np.ndarray, seed: int) -> np.ndarray:
+        """Boolean mask of rows whose exact move sequence is a game of a later split."""
+        if not len(self.hashes):
+            return np.zeros(len(moves), dtype=bool)
+        h = game_hashes(moves)
+        pos = np.clip(np.searchsorted(self.hashes, h), 0, len(self.hashes) - 1)
+        mask = self.hashes[pos] == h
+        for row in np.flatnonzero(mask):  # confirm hash hits exactly against the regenerated game
+            other = engine.generate(1, seed, int(self.ids[pos[row]])).moves[0]
+            mask[row] = bool(np.array_equal(other, moves[row]))
+        return mask
+
+
+# ---- schema -------------------------------------------------------------------------------------
+
+LABEL_COLUMNS = {
+    "board": [("board_black", "uint64"), ("board_white", "uint64")],
+    "legal": [("legal", "uint64")],
+    "flipped": [("flipped", "uint64")],
+    "player": [("player", "uint8")],
+}
+
+
+def language_names(plan: Plan) -> list[str]:
+    return [f"L{i}-{t}" for i, t in enumerate(plan.spec.types)]
+
+
+def feature_columns(plan: Plan) -> list[tuple[str, str, str]]:
+    """(name, kind, dtype) per column; kind is value, list or class."""
+    cols = [
+        ("game_id", "value", "uint64"),
+        ("lang", "class", "int64"),
+        ("length", "value", "uint8"),
+        ("moves", "list", "uint8"),
+        ("tokens", "list", "uint16"),
+        ("token_ply", "list", "int8"),
+    ]
+    for label in plan.labels:
+        cols += [(name, "list", dtype) for name, dtype in LABEL_COLUMNS[label]]
+    return cols
+
+
+def hf_features(plan: Plan) -> dict:
+    """The ``datasets`` Features as JSON (``Sequence`` form: read by old and new versions)."""
+    out = {}
+    for name, kind, dtype in feature_columns(plan):
+        if kind == "class":
+            out[name] = {"names": language_names(plan), "_type": "ClassLabel"}
+        elif kind == "list":
+            out[name] = {"feature": {"dtype": dtype, "_type": "Value"}, "_type": "Sequence"}
+        else:
+            out[name] = {"dtype": dtype, "_type": "Value"}
+    return out
+
+
+def arrow_schema(plan: Plan) -> pa.Schema:
+    fields = []
+    for name, kind, dtype in feature_columns(plan):
+        t = pa.from_numpy_dtype(np.dtype(dtype))
+        fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
+    meta = {"huggingface": json.dumps({"info": {"features": hf_features(plan)}})}
+    return pa.schema(fields, metadata=meta)
+
+
+def _list_array(offsets: np.ndarray, values: np.ndarray) -> pa.Array:
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values))
+
+
+# ---- one shard -------------------------------------------------------------------------------
+
+
+@dataclass
+class ShardRecord:
+    file: str
+    split: str
+    first_game: int
+    end_game: int
+    rows: int
+    dropped_games: list
+    sha256: str
+    bytes: int
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def chunk_table(plan: Plan, shard: Shard, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list]:
+    """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed."""
+    games = engine.generate(n, plan.seed, lo, threads=threads, labels=bool(plan.labels))
+    ids = np.arange(lo, lo + n, dtype=_U64)
+    keep = ~held_out.repeats(games.moves, plan.seed)
+    dropped = ids[~keep].tolist()
+    moves, lengths, ids = games.moves[keep], games.lengths[keep], ids[keep]
+    L = plan.spec.n_languages
+    if plan.parallel:
+        row_game = np.repeat(np.arange(len(ids)), L)
+        langs = np.tile(np.arange(L, dtype=np.int64), len(ids))
+    else:
+        row_game = np.arange(len(ids))
+        langs = language_of_games(ids, L, plan.seed)
+    moves_r, lengths_r = moves[row_game], lengths[row_game]
+    flat = plan.vocab.encode_flat(moves_r, lengths_r, langs)
+    move_offsets = np.zeros(len(row_game) + 1, dtype=np.int64)
+    np.cumsum(lengths_r, out=move_offsets[1:])
+    columns = {
+        "game_id": pa.array(ids[row_game]),
+        "lang": pa.array(langs),
+        "length": pa.array(lengths_r),
+        "moves": _list_array(move_offsets, flat.moves),
+        "tokens": _list_array(flat.offsets, flat.values),
+        "token_ply": _list_array(flat.offsets, flat.ply),
+    }
+    if plan.labels:
+        lab = games.labels
+        valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
+        source = {
+            "board_black": lab.board_before[..., 0],
+            "board_white": lab.board_before[..., 1],
+            "legal": lab.legal,
+            "flipped": lab.flipped,
+            "player": lab.player,
+        }
+        for label in plan.labels:
+            for name, _ in LABEL_COLUMNS[label]:
+                per_game = source[name][keep]
+                columns[name] = _list_array(move_offsets, per_game[row_game][valid[row_game]])
+    return pa.Table.from_pydict(columns, schema=arrow_schema(plan)), dropped
+
+
+def chunk_games(plan: Plan) -> int:
+    return 65_536 if plan.labels else 131_072
+
+
+def generate_shard(
+    plan: Plan,
+    shard: Shard,
+    out_dir: str,
+    threads: int = 1,
+    progress: Optional[Callable[[int], None]] = None,
+) -> ShardRecord:
+    """Write ``shard`` of ``plan`` under ``out_dir`` (atomically) and return its record.
+
+    The bytes depend only on (plan, shard): any machine, any thread count, any order.
+    """
+    final = os.path.join(out_dir, shard.filename)
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.tmp-{os.getpid()}-{threading.get_ident()}")
+    held_out = HeldOutIndex.for_split(plan, shard.split)
+    rows, dropped = 0, []
+    try:
+        with pq.ParquetWriter(tmp, arrow_schema(plan), compression="zstd", use_dictionary=True) as writer:
+            step = chunk_games(plan)
+            for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
+                n = min(step, shard.first_game + shard.n_games - lo)
+                table, gone = chunk_table(plan, shard, lo, n, threads, held_out)
+                writer.write_table(table, row_group_size=max(1, table.num_rows))
+                rows += table.num_rows
+                dropped += gone
+                if progress:
+                    progress(n)
+        digest, size = file_sha256(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return ShardRecord(shard.filename, shard.split, shard.first_game, shard.first_game + shard.n_games, rows, dropped, digest, size)
+
+
+def file_sha256(path: str) -> tuple[str, int]:
+    h, size = hashlib.sha256(), 0
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return h.hexdigest(), size
