@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -37,6 +39,28 @@ def generic_kernel_rate(n: int, repeats: int) -> float:
     ) % (os.path.dirname(os.path.abspath(__file__)), n, repeats)
     env = dict(os.environ, MOTHELLO_KERNEL="generic")
     return float(subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout)
+
+
+def end_to_end(games: int, threads: int, repeats: int) -> tuple[float, float]:
+    """mothello-gen --langs 4 --anchors 0.1 (atomic, moves + tokens, zstd Parquet): median games/s
+    and the largest peak RSS (MiB) of the child processes."""
+    import resource
+    import shutil
+    import tempfile
+
+    rates = []
+    for _ in range(repeats):
+        out = tempfile.mkdtemp(prefix="mothello-bench-")
+        try:
+            cmd = [sys.executable, "-m", "mothello_data", "--langs", "4", "--anchors", "0.1", "--games", str(games),
+                   "--threads", str(threads), "--quiet", "--overwrite", "--out", out]
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True)
+            rates.append(games / (time.perf_counter() - start))
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return statistics.median(rates), rss_mib
 
 
 def python_baseline_rate(n: int) -> float:
@@ -80,6 +104,13 @@ def main() -> None:
     results["speedup_vs_python_per_core"] = results["engine_moves_1t"] / py_rate
     rows.append(("baseline: pure Python (Othello-World style), 1 core", f"{py_rate:,.1f} games/s"))
     rows.append(("speed-up per core over pure Python", f"{results['speedup_vs_python_per_core']:,.0f}x"))
+
+    e2e_games = 500_000 if args.quick else 2_000_000
+    rate, rss = end_to_end(e2e_games, cores, 1 if args.quick else 3)
+    results["end_to_end_games_per_s"] = rate
+    results["end_to_end_peak_rss_mib"] = rss
+    rows.append((f"mothello-gen end to end, 4 atomic languages, 10% anchors, {e2e_games:,} games, {cores} threads", f"{rate:,.0f} games/s"))
+    rows.append(("mothello-gen peak RSS", f"{rss:,.0f} MiB"))
 
     print(f"# {results['machine']['cpu']}, {cores} cores, {build} build, kernel {engine.kernel()}, median of {repeats}")
     write_results(results, rows, args.json)
