@@ -253,8 +253,19 @@ class FlatTokens:
     values: np.ndarray
     offsets: np.ndarray
     ply: np.ndarray
-    completes: np.ndarray
     moves: np.ndarray  # the games' squares, concatenated (offsets differ: one per move)
+
+    @property
+    def completes(self) -> np.ndarray:
+        """True on the token that completes its move; derived from ``ply`` on demand, since the
+        shard writer never needs it."""
+        ply, offsets = self.ply, self.offsets
+        out = np.ones(len(ply), dtype=bool)
+        if len(ply):
+            out[:-1] = ply[1:] != ply[:-1]
+            out[offsets[1:-1] - 1] = True
+            out[ply < 0] = False
+        return out
 
 
 class Vocabulary:
@@ -369,13 +380,7 @@ class Vocabulary:
         langs = np.ascontiguousarray(np.broadcast_to(np.asarray(langs, dtype=np.int64), (n,)))
         lens = np.ascontiguousarray(np.asarray(lengths), dtype=np.uint8)
         raw = _core.encode(rows, lens, langs, self._seq16, self._seq_len8, self._tags32)
-        offsets, values, ply = raw["offsets"], raw["tokens"], raw["token_ply"]
-        completes = np.ones(len(values), dtype=bool)
-        if len(values):
-            completes[:-1] = ply[1:] != ply[:-1]
-            completes[offsets[1:-1] - 1] = True
-            completes[ply < 0] = False
-        return FlatTokens(values, offsets, ply, completes, raw["moves"])
+        return FlatTokens(raw["tokens"], raw["offsets"], raw["token_ply"], raw["moves"])
 
     def encode_batch(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> EncodedBatch:
         """Like :meth:`encode_flat`, as padded rows ``(n, T)``."""

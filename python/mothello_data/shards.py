@@ -172,7 +172,7 @@ class ShardRecord:
         return dict(self.__dict__)
 
 
-def chunk_table(plan: Plan, shard: Shard, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list]:
+def chunk_table(plan: Plan, schema: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list]:
     """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed."""
     games = engine.generate(n, plan.seed, lo, threads=threads, labels=bool(plan.labels))
     ids = np.arange(lo, lo + n, dtype=_U64)
@@ -212,7 +212,7 @@ def chunk_table(plan: Plan, shard: Shard, lo: int, n: int, threads: int, held_ou
             for name, _ in LABEL_COLUMNS[label]:
                 per_game = source[name][keep]
                 columns[name] = _list_array(move_offsets, per_game[row_game][valid[row_game]])
-    return pa.Table.from_pydict(columns, schema=arrow_schema(plan)), dropped
+    return pa.Table.from_pydict(columns, schema=schema), dropped
 
 
 def chunk_games(plan: Plan) -> int:
@@ -237,12 +237,13 @@ def generate_shard(
     rows, dropped = 0, []
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
-        with pq.ParquetWriter(tmp, arrow_schema(plan), compression="zstd", use_dictionary=True,
+        schema = arrow_schema(plan)
+        with pq.ParquetWriter(tmp, schema, compression="zstd", use_dictionary=True,
                               write_statistics=["game_id", "lang", "length"]) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)
-                table, gone = chunk_table(plan, shard, lo, n, threads, held_out)
+                table, gone = chunk_table(plan, schema, lo, n, threads, held_out)
                 writer.write_table(table, row_group_size=max(1, table.num_rows))
                 rows += table.num_rows
                 dropped += gone
