@@ -5,6 +5,7 @@
 
 #include "encode.hpp"
 #include "engine.hpp"
+#include "position_labels.hpp"
 
 namespace py = pybind11;
 using namespace mothello;
@@ -143,6 +144,51 @@ py::dict encode(py::array_t<std::uint8_t, py::array::c_style> moves,
     return out;
 }
 
+template <class T>
+using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+py::dict position_labels(carray<std::uint64_t> boards, carray<std::uint8_t> player, carray<std::uint64_t> legal,
+                         carray<std::uint64_t> flipped, carray<std::int16_t> state_index, carray<std::int64_t> n_tokens,
+                         bool want_board, bool want_legal, bool want_flipped, bool want_player, int threads) {
+    check_threads(threads);
+    if (state_index.ndim() != 2) throw py::value_error("position_labels: state_index must be (n, T)");
+    const py::ssize_t n = state_index.shape(0), T = state_index.shape(1);
+    const auto states_ok = [n](const py::array& a, int extra) {
+        return a.ndim() == (extra ? 3 : 2) && a.shape(0) == n && a.shape(1) == kStates && (!extra || a.shape(2) == extra);
+    };
+    if (!states_ok(boards, 2) || !states_ok(player, 0) || !states_ok(legal, 0) || !states_ok(flipped, 0) ||
+        n_tokens.ndim() != 1 || n_tokens.shape(0) != n)
+        throw py::value_error("position_labels: state arrays must be (n, 61[, 2]) and n_tokens (n,)");
+    py::dict result;
+    PositionOutputs out;
+    if (want_board) {
+        py::array_t<std::int8_t> a({n, T, static_cast<py::ssize_t>(64)});
+        out.board = a.mutable_data();
+        result["board_state"] = a;
+    }
+    if (want_legal) {
+        py::array_t<bool> a({n, T, static_cast<py::ssize_t>(60)});
+        out.legal = reinterpret_cast<std::uint8_t*>(a.mutable_data());
+        result["legal_moves"] = a;
+    }
+    if (want_flipped) {
+        py::array_t<bool> a({n, T, static_cast<py::ssize_t>(64)});
+        out.flipped = reinterpret_cast<std::uint8_t*>(a.mutable_data());
+        result["flipped"] = a;
+    }
+    if (want_player) {
+        py::array_t<std::int8_t> a({n, T});
+        out.player = a.mutable_data();
+        result["player"] = a;
+    }
+    StateArrays states{boards.data(), player.data(), legal.data(), flipped.data()};
+    {
+        py::gil_scoped_release release;
+        expand_position_labels(states, state_index.data(), n_tokens.data(), n, T, threads, out);
+    }
+    return result;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -160,6 +206,10 @@ PYBIND11_MODULE(_core, m) {
         py::arg("depth"));
     m.def("encode", &encode, py::arg("moves"), py::arg("lengths"), py::arg("langs"), py::arg("seq"),
           py::arg("seq_len"), py::arg("tag_ids") = py::none());
+    m.def("position_labels", &position_labels, py::arg("boards"), py::arg("player"), py::arg("legal"),
+          py::arg("flipped"), py::arg("state_index"), py::arg("n_tokens"), py::arg("board") = true,
+          py::arg("legal_moves") = true, py::arg("flipped_discs") = true, py::arg("player_to_move") = true,
+          py::arg("threads") = 1);
     m.def("kernel", &kernel_name);
 #ifndef MOTHELLO_BUILD_TYPE
 #define MOTHELLO_BUILD_TYPE "unknown"

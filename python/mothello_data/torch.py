@@ -1,0 +1,170 @@
+"""PyTorch bridge: the only module of the package that imports torch (``pip install
+"mothello-data[torch]"``).
+
+Two ways in:
+
+* :class:`GameDataset` (iterable, the fast path) reads shards by row group, splits the work across
+  DataLoader workers and distributed ranks, shuffles per epoch and yields ready, padded batches;
+  :func:`make_loader` wraps it in a ``DataLoader``::
+
+      from mothello_data.torch import make_loader
+      loader = make_loader("data/", split="train", batch_size=256, targets="unified",
+                           labels=["board_state", "legal_moves"], num_workers=2)
+      for epoch in range(3):
+          loader.dataset.set_epoch(epoch)
+          for batch in loader:
+              logits = model(batch["input_ids"], attention_mask=batch["attention_mask"])
+
+* :class:`GameCollator`, a ``collate_fn`` for map-style datasets, e.g. Hugging Face ``datasets``::
+
+      ds = datasets.load_dataset("parquet", data_dir="data/data", split="train")
+      loader = DataLoader(ds, batch_size=256, shuffle=True, collate_fn=GameCollator())
+
+Both give the same batch: see :func:`mothello_data.loader.build_batch` for every key.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterator, Optional, Sequence, Union
+
+import numpy as np
+import pyarrow as pa
+import torch
+from torch.utils.data import DataLoader, IterableDataset, get_worker_info
+
+from . import loader as _loader
+from .loader import BALANCE_MODES, LABEL_NAMES, TARGET_MODES, LoaderError, PieceReader, RowBlock, ShardIndex
+
+__all__ = ["GameDataset", "GameCollator", "make_loader", "to_tensors", "distributed_world"]
+
+
+def to_tensors(batch: dict) -> dict:
+    """numpy batch -> tensors without copies (int64, bool and int8 arrays as they are)."""
+    return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in batch.items()}
+
+
+def distributed_world(rank: Optional[int] = None, world_size: Optional[int] = None) -> tuple[int, int]:
+    """(rank, world size): given values, else ``torch.distributed`` when initialised, else the
+    ``RANK`` / ``WORLD_SIZE`` environment variables of torchrun, else (0, 1)."""
+    if rank is not None or world_size is not None:
+        if rank is None or world_size is None:
+            raise LoaderError("give both rank and world_size, or neither")
+    elif torch.distributed.is_available() and torch.distributed.is_initialized():
+        rank, world_size = torch.distributed.get_rank(), torch.distributed.get_world_size()
+    else:
+        rank, world_size = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+    if world_size < 1 or not 0 <= rank < world_size:
+        raise LoaderError(f"rank {rank} is outside a world of {world_size}")
+    return int(rank), int(world_size)
+
+
+def _check_options(batch_size: int, targets: str, labels: Sequence[str], balance: str) -> None:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise LoaderError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if targets not in TARGET_MODES:
+        raise LoaderError(f"targets must be one of {', '.join(TARGET_MODES)}, got {targets!r}")
+    unknown = [x for x in labels if x not in LABEL_NAMES]
+    if unknown:
+        raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(LABEL_NAMES)})")
+    if balance not in BALANCE_MODES:
+        raise LoaderError(f"balance must be one of {', '.join(BALANCE_MODES)}, got {balance!r}")
+
+
+class GameDataset(IterableDataset):
+    """Batches of games from mothello-data shards, for ``DataLoader(ds, batch_size=None)``.
+
+    Args:
+        source: dataset directory (as written by ``mothello-gen``), directory of shards, or files.
+        split: keep shards of this split (``None``: every shard given).
+        languages: keep rows in these language ids (``None``: all).
+        batch_size: rows per batch; the last batch of a consumer may be smaller unless ``drop_last``.
+        targets: ``"unified"`` (next move index 0..59 at move-completing tokens) or ``"next_token"``.
+        labels: any of ``board_state``, ``legal_moves``, ``flipped``, ``player`` (per position,
+            see :mod:`mothello_data.probing`); computed by C++ replay per batch, or read from the
+            shards when they store them (``mothello-gen --labels all``).
+        shuffle: shuffle row-group order per epoch and rows through a buffer of ``buffer_size``.
+        seed: shuffle seed; the order depends only on (seed, epoch, rank, worker, world size).
+        balance: ``"pad"`` (every rank and worker gets the same number of rows, repeating a few),
+            ``"drop"`` (same, leaving the remainder out) or ``"none"`` (each row exactly once; ranks
+            may differ by a row, which can stall DDP).
+        rank, world_size: override the distributed world (default: torch.distributed, then the
+            ``RANK``/``WORLD_SIZE`` environment variables).
+        threads: engine threads per consumer for label replay.
+
+    Call :meth:`set_epoch` before each epoch (with ``persistent_workers=False``, the default, each
+    epoch's workers get the new value).
+    """
+
+    def __init__(self, source: Union[str, os.PathLike, Sequence], split: Optional[str] = "train",
+                 languages: Optional[Sequence[int]] = None, batch_size: int = 256, targets: str = "unified",
+                 labels: Sequence[str] = (), shuffle: bool = True, buffer_size: int = 16_384, seed: int = 0,
+                 drop_last: bool = False, balance: str = "pad", rank: Optional[int] = None,
+                 world_size: Optional[int] = None, label_source: str = "auto", threads: int = 1) -> None:
+        super().__init__()
+        labels = tuple(labels)
+        _check_options(batch_size, targets, labels, balance)
+        if label_source not in ("auto", "replay", "stored"):
+            raise LoaderError(f"label_source must be auto, replay or stored, got {label_source!r}")
+        self.index = ShardIndex.build(source, split, languages)
+        if label_source == "stored" and not self.index.has_stored_labels:
+            raise LoaderError("the shards do not store labels (generate with --labels all), use label_source='replay'")
+        use_stored = bool(labels) and self.index.has_stored_labels and label_source != "replay"
+        self.label_source = "stored" if use_stored else "replay"
+        self.batch_size, self.targets, self.labels = batch_size, targets, labels
+        self.shuffle, self.buffer_size, self.seed = bool(shuffle), int(buffer_size), int(seed)
+        self.drop_last, self.balance, self.threads = bool(drop_last), balance, int(threads)
+        self.rank, self.world_size = distributed_world(rank, world_size)
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        """Select the epoch's shuffle (call on every rank before iterating)."""
+        self.epoch = int(epoch)
+
+    def _consumer(self) -> tuple[int, int]:
+        info = get_worker_info()
+        worker, workers = (info.id, info.num_workers) if info is not None else (0, 1)
+        return self.rank * workers + worker, self.world_size * workers
+
+    def rows_per_consumer(self, num_workers: int = 1) -> int:
+        """Rows one worker of one rank reads per epoch."""
+        return self.index.rows_per_consumer(self.world_size * max(1, num_workers), self.balance)
+
+    def __iter__(self) -> Iterator[dict]:
+        consumer, n_consumers = self._consumer()
+        pieces = self.index.pieces(self.epoch, self.seed, self.shuffle, consumer, n_consumers, self.balance)
+        reader = PieceReader(self.index, use_stored_labels=self.label_source == "stored")
+        rng = np.random.default_rng([self.seed, self.epoch, consumer, 0xB0FF]) if self.shuffle else None
+        for rows in _loader.shuffled_batches(reader.read(pieces), self.batch_size, self.buffer_size, rng, self.drop_last):
+            yield to_tensors(_loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads))
+
+
+def make_loader(source, split: Optional[str] = "train", batch_size: int = 256, num_workers: int = 0,
+                pin_memory: bool = False, **kwargs) -> DataLoader:
+    """A ``DataLoader`` over :class:`GameDataset` (batching happens inside the dataset)."""
+    ds = GameDataset(source, split=split, batch_size=batch_size, **kwargs)
+    return DataLoader(ds, batch_size=None, num_workers=num_workers, pin_memory=pin_memory,
+                      persistent_workers=False)
+
+
+class GameCollator:
+    """``collate_fn`` for map-style datasets whose items are shard rows (dicts with ``tokens``,
+    ``token_ply``, ``moves``, ``length``, ``lang``, ``game_id``), e.g. from ``datasets``.
+    Produces the same keys as :class:`GameDataset`; labels are always computed by replay."""
+
+    def __init__(self, targets: str = "unified", labels: Sequence[str] = (), threads: int = 1) -> None:
+        _check_options(1, targets, tuple(labels), "pad")
+        self.targets, self.labels, self.threads = targets, tuple(labels), threads
+
+    def __call__(self, examples: Sequence[dict]) -> dict:
+        def as_list(key):
+            return pa.array([np.asarray(e[key]) for e in examples], type=pa.list_(pa.int64()))
+
+        table = pa.table({
+            "tokens": as_list("tokens"), "token_ply": as_list("token_ply"), "moves": as_list("moves"),
+            "length": pa.array([int(e["length"]) for e in examples], type=pa.int64()),
+            "lang": pa.array([int(e["lang"]) for e in examples], type=pa.int64()),
+            "game_id": pa.array([int(e["game_id"]) for e in examples], type=pa.uint64()),
+        })
+        rows = RowBlock.from_table(table, stored_labels=False)
+        return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads))

@@ -1,0 +1,220 @@
+"""The shard loader: work split across ranks and workers, epoch shuffles, targets and probing labels
+against the vocabulary's definitions and the pure-Python reference engine."""
+
+import subprocess
+import sys
+from collections import Counter
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from mothello_data import loader
+from mothello_data.languages import IGNORE_INDEX, Vocabulary
+from mothello_data.reference import BLACK, ReferenceBoard
+from mothello_data.squares import SQUARE_TO_MOVE
+
+torch = pytest.importorskip("torch")
+from torch.utils.data import DataLoader  # noqa: E402
+
+from mothello_data.torch import GameCollator, GameDataset  # noqa: E402
+
+LABELS = ["board_state", "legal_moves", "flipped", "player"]
+
+
+def gen(out, *args):
+    cmd = [sys.executable, "-m", "mothello_data", "--out", str(out), "--quiet", *map(str, args)]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """Three language types with tags and anchors; labels stored; many small shards (units)."""
+    return gen(tmp_path_factory.mktemp("mixed") / "ds", "--games", 3000, "--langs", 3,
+               "--lang-types", "atomic,split,compositional", "--anchors", 0.2, "--lang-tags",
+               "--games-per-shard", 250, "--splits", "train=0.9,validation=0.1", "--labels", "all", "--seed", 11)
+
+
+@pytest.fixture(scope="module")
+def atomic(tmp_path_factory):
+    return gen(tmp_path_factory.mktemp("atomic") / "ds", "--games", 2003, "--langs", 2,
+               "--games-per-shard", 300, "--splits", "train=0.9,validation=0.1", "--seed", 3)
+
+
+def split_rows(ds_dir, split):
+    files = loader.find_shard_files(ds_dir, split)
+    return pq.ParquetDataset(files).read().to_pydict()
+
+
+def epoch_ids(ds_dir, epoch, balance, seed=0, batch_size=32, world=2, workers=2, **kw):
+    """game ids seen by each rank, reading through a real DataLoader with worker processes."""
+    per_rank, batches = [], []
+    for rank in range(world):
+        ds = GameDataset(ds_dir, split="train", batch_size=batch_size, seed=seed, balance=balance,
+                         rank=rank, world_size=world, buffer_size=200, **kw)
+        ds.set_epoch(epoch)
+        got = list(DataLoader(ds, batch_size=None, num_workers=workers))
+        batches.append(len(got))
+        per_rank.append(np.concatenate([b["game_id"].numpy() for b in got]))
+    return per_rank, batches
+
+
+def test_every_game_once_per_epoch_across_two_ranks_and_two_workers(atomic):
+    all_ids = split_rows(atomic, "train")["game_id"]
+    per_rank, _ = epoch_ids(atomic, epoch=0, balance="none")
+    seen = np.concatenate(per_rank)
+    assert sorted(seen.tolist()) == sorted(all_ids)
+    assert len(set(per_rank[0].tolist()) & set(per_rank[1].tolist())) == 0
+
+
+def test_padded_balance_gives_equal_batches_and_repeats_only_the_remainder(atomic):
+    all_ids = split_rows(atomic, "train")["game_id"]
+    per_rank, batches = epoch_ids(atomic, epoch=0, balance="pad")
+    assert batches[0] == batches[1] and len(per_rank[0]) == len(per_rank[1])
+    counts = Counter(np.concatenate(per_rank).tolist())
+    assert set(counts) == set(all_ids)
+    per_consumer = -(-len(all_ids) // 4)
+    assert sum(counts.values()) - len(all_ids) == 4 * per_consumer - len(all_ids) > 0
+
+
+def test_order_changes_with_epoch_and_repeats_for_the_same_seed(atomic):
+    a0, _ = epoch_ids(atomic, epoch=0, balance="none")
+    b0, _ = epoch_ids(atomic, epoch=0, balance="none")
+    a1, _ = epoch_ids(atomic, epoch=1, balance="none")
+    c0, _ = epoch_ids(atomic, epoch=0, balance="none", seed=1)
+    assert all(np.array_equal(x, y) for x, y in zip(a0, b0))
+    assert not np.array_equal(np.concatenate(a0), np.concatenate(a1))
+    assert sorted(np.concatenate(a0).tolist()) == sorted(np.concatenate(a1).tolist())
+    assert not np.array_equal(np.concatenate(a0), np.concatenate(c0))
+
+
+def test_language_filter_and_split_errors(atomic):
+    ds = GameDataset(atomic, split="validation", languages=[1], batch_size=64, shuffle=False)
+    rows = split_rows(atomic, "validation")
+    want = sorted(g for g, lang in zip(rows["game_id"], rows["lang"]) if lang == 1)
+    got = np.concatenate([b["game_id"].numpy() for b in ds])
+    assert sorted(got.tolist()) == want and all((b["lang"] == 1).all() for b in ds)
+    with pytest.raises(loader.LoaderError, match="no shards of split 'dev'"):
+        GameDataset(atomic, split="dev")
+    with pytest.raises(loader.LoaderError, match="targets must be one of"):
+        GameDataset(atomic, targets="next")
+    with pytest.raises(loader.LoaderError, match="unknown label"):
+        GameDataset(atomic, labels=["boards"])
+
+
+def batches_by_game(ds_dir, split, **kw):
+    ds = GameDataset(ds_dir, split=split, batch_size=100, shuffle=False, **kw)
+    return list(ds)
+
+
+@pytest.mark.parametrize("mode", ["unified", "next_token"])
+def test_targets_follow_the_vocabulary_definitions(mixed, mode):
+    vocab = Vocabulary.load(mixed / "vocab.json")
+    rows = split_rows(mixed, "validation")
+    by_id = {g: i for i, g in enumerate(rows["game_id"])}
+    for batch in batches_by_game(mixed, "validation", targets=mode):
+        for b in range(len(batch["game_id"])):
+            i = by_id[int(batch["game_id"][b])]
+            moves, lang = rows["moves"][i], rows["lang"][i]
+            tokens = vocab.encode(moves, lang)
+            n = len(tokens)
+            ids = batch["input_ids"][b].tolist()
+            assert ids[:n] == tokens and all(x == 0 for x in ids[n:])
+            assert batch["attention_mask"][b].tolist() == [1] * n + [0] * (len(ids) - n)
+            tgt = batch["targets"][b].tolist()
+            if mode == "next_token":
+                assert tgt == tokens[1:] + [IGNORE_INDEX] * (len(ids) - n + 1)
+            else:  # the next move (move index) right after each complete move, or after the tag
+                want = [IGNORE_INDEX] * len(ids)
+                pos = 1 if vocab.spec.lang_tags else 0
+                if vocab.spec.lang_tags:
+                    want[0] = int(SQUARE_TO_MOVE[moves[0]])
+                for k, sq in enumerate(moves):
+                    pos += len(vocab.sequence(sq, lang))
+                    if k + 1 < len(moves):
+                        want[pos - 1] = int(SQUARE_TO_MOVE[moves[k + 1]])
+                assert tgt == want
+
+
+def test_fast_unified_targets_equal_the_vocabulary_function(mixed):
+    vocab = Vocabulary.load(mixed / "vocab.json")
+    for batch in batches_by_game(mixed, "train", targets="unified")[:3]:
+        enc = vocab.encode_batch(_padded_moves(mixed, batch), batch["length"].numpy(), batch["lang"].numpy())
+        ref = Vocabulary.unified_targets(enc, _padded_moves(mixed, batch), batch["length"].numpy())
+        assert np.array_equal(ref, batch["targets"].numpy()[:, : ref.shape[1]])
+
+
+_MOVES = {}
+
+
+def _moves_of(ds_dir, batch):
+    if ds_dir not in _MOVES:
+        rows = pq.ParquetDataset(loader.find_shard_files(ds_dir)).read(columns=["game_id", "moves"]).to_pydict()
+        _MOVES[ds_dir] = dict(zip(rows["game_id"], rows["moves"]))
+    return [_MOVES[ds_dir][int(g)] for g in batch["game_id"]]
+
+
+def _padded_moves(ds_dir, batch):
+    return np.array([list(m) + [255] * (60 - len(m)) for m in _moves_of(ds_dir, batch)], dtype=np.uint8)
+
+
+def reference_states(moves):
+    """(planes, legal move indices, flipped squares, player) of states 0..len from the reference."""
+    board = ReferenceBoard()
+    states, flipped = [], []
+    for k in range(len(moves) + 1):
+        view = board.copy()
+        if view.must_pass():  # the side to move is the one that can move (a pass breaks parity)
+            view.to_move = view.opponent(view.to_move)
+        states.append((view.relative_planes(), sorted(int(SQUARE_TO_MOVE[s]) for s in view.legal_moves()),
+                       sorted(flipped), 0 if view.to_move == BLACK else 1))
+        if k < len(moves):
+            flipped = board.play(moves[k])
+    return states
+
+
+@pytest.mark.parametrize("source", ["replay", "stored"])
+def test_probing_labels_match_the_reference_engine(mixed, source):
+    vocab = Vocabulary.load(mixed / "vocab.json")
+    checked = passes = 0
+    for batch in batches_by_game(mixed, "validation", labels=LABELS, label_source=source):
+        for b, moves in enumerate(_moves_of(mixed, batch)):
+            lang = int(batch["lang"][b])
+            states = reference_states(moves)
+            passes += any(states[k][3] == states[k + 1][3] for k in range(len(moves)))
+            position_state = [0] if vocab.spec.lang_tags else []  # which state each token sees
+            for k, sq in enumerate(moves):
+                width = len(vocab.sequence(sq, lang))
+                position_state += [k] * (width - 1) + [k + 1]
+            for t, s in enumerate(position_state):
+                planes, legal, flipped, player = states[s]
+                assert batch["board_state"][b, t].tolist() == planes, (b, t)
+                assert np.flatnonzero(batch["legal_moves"][b, t].numpy()).tolist() == legal, (b, t)
+                assert np.flatnonzero(batch["flipped"][b, t].numpy()).tolist() == flipped, (b, t)
+                assert int(batch["player"][b, t]) == player, (b, t)
+            T = batch["input_ids"].shape[1]
+            assert (batch["board_state"][b, len(position_state):] == IGNORE_INDEX).all()
+            assert not batch["legal_moves"][b, len(position_state):T].any()
+            checked += 1
+    assert checked == 300 and passes > 20  # every validation game, many with a pass
+
+
+def test_unified_target_is_always_a_legal_move(mixed):
+    for batch in batches_by_game(mixed, "train", labels=["legal_moves"])[:5]:
+        tgt = batch["targets"]
+        has = tgt != IGNORE_INDEX
+        picked = batch["legal_moves"].gather(2, tgt.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+        assert picked[has].all()
+
+
+def test_collator_for_map_style_datasets_gives_the_same_batches(mixed):
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.load_dataset("parquet", data_dir=str(mixed / "data"), split="validation")
+    ours = batches_by_game(mixed, "validation", labels=LABELS, label_source="replay")[0]
+    mapped = next(iter(DataLoader(ds.with_format("torch"), batch_size=100, shuffle=False,
+                                  collate_fn=GameCollator(labels=LABELS))))
+    assert mapped.keys() == ours.keys()
+    for key in ours:
+        assert torch.equal(mapped[key], ours[key]), key
