@@ -12,15 +12,16 @@ import shutil
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Optional
 
 from . import __version__, engine
+from .backends import BACKENDS, BackendError, run_shards
+from .jobs import JobError
 from .card import write_atomic, write_sidecars
 from .config import from_settings, load_experiment
 from .languages import LANGUAGE_TYPES, LanguageSpec, SpecError, resolve_types
 from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, LABEL_CHOICES, Plan, parse_labels, parse_splits
-from .shards import ShardRecord, file_sha256, generate_shard
+from .shards import ShardRecord, file_sha256
 
 RUN_FILE = ".mothello-run.json"  # the plan of an unfinished run, for --resume
 OUTPUTS = ("data", "README.md", "vocab.json", "manifest.json", RUN_FILE)
@@ -34,6 +35,9 @@ EXAMPLES = """examples:
       every game in all 3 languages, for alignment probes
   mothello-gen --config experiment.toml --out exp/      (JSON, TOML or a mOthello config file)
   mothello-gen verify data/
+  mothello-gen --games 1000000000 --langs 4 --out /shared/big --shard-index $I --num-shards 64
+      job I of a 64-job array (any order, any machine); then: mothello-gen finalize /shared/big
+  mothello-gen --langs 4 --out /shared/d --backend dask --scheduler tcp://head:8786
 
 Load the result with datasets.load_dataset("parquet", data_dir="data/data") or
 datasets.load_dataset("data/"). Same arguments give byte-identical shards on any machine and
@@ -82,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--resume", action="store_true", help="finish an interrupted run with the same arguments")
     r = p.add_argument_group("run")
     r.add_argument("--threads", type=int, default=engine.default_threads(), help="worker threads (default: all cores, %(default)s here)")
+    r.add_argument("--backend", choices=BACKENDS, default="threads",
+                   help="threads in this process (default) or dask: shards as tasks on a Dask cluster (pip install \"mothello-data[dask]\")")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://head:8786 (default: a local cluster of --threads worker processes)")
+    r.add_argument("--shard-index", type=int, metavar="I", help="write only the shards of job I (0-based) of --num-shards N; run finalize when all jobs are done")
+    r.add_argument("--num-shards", type=int, metavar="N", help="number of jobs the run is split into (with --shard-index)")
     r.add_argument("--dry-run", action="store_true", help="print the plan and exit without writing")
     r.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     return p
@@ -209,40 +218,80 @@ class RunJournal:
             write_atomic(self.path, json.dumps({"plan": self.identity, "finished": self.finished}, indent=1))
 
 
-def run(plan: Plan, out: str, threads: int, argv: list[str], quiet: bool, done: dict[str, dict]) -> list[ShardRecord]:
+def use_system_memory_pool() -> None:
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
         # Arrow's default mimalloc pool keeps freed pages per writer thread: peak RSS grew with the
         # number of shards (1.2 GiB for 2M games on 2 threads); the system pool stays flat.
         import pyarrow as pa
 
         pa.set_memory_pool(pa.system_memory_pool())
+
+
+def progress_bar(total: int, initial: int, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return None
+    return tqdm(total=total, initial=initial, unit=" games", unit_scale=True, file=sys.stderr)
+
+
+def run(plan: Plan, out: str, threads: int, argv: list[str], quiet: bool, done: dict[str, dict],
+        backend: str = "threads", scheduler: Optional[str] = None) -> list[ShardRecord]:
+    use_system_memory_pool()
     shards = plan.shards()
     todo = [s for s in shards if s.filename not in done]
     journal = RunJournal(out, plan, done)
-    bar = None
-    if not quiet and sys.stderr.isatty():
-        try:
-            from tqdm import tqdm
-
-            bar = tqdm(total=plan.games, initial=sum(s.n_games for s in shards if s.filename in done), unit=" games", unit_scale=True, file=sys.stderr)
-        except ImportError:  # pragma: no cover - tqdm is a dependency
-            bar = None
-    workers = max(1, min(threads, len(todo)))
-    engine_threads = max(1, threads // workers)
-
-    def one(shard):
-        record = generate_shard(plan, shard, out, threads=engine_threads, progress=bar.update if bar else None)
-        journal.add(record)
-        return record
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        fresh = {r.file: r for r in pool.map(one, todo)}
-    if bar:
-        bar.close()
+    bar = progress_bar(plan.games, sum(s.n_games for s in shards if s.filename in done), quiet)
+    try:
+        fresh = {r.file: r for r in run_shards(plan, todo, out, threads, backend, scheduler, journal.add,
+                                               bar.update if bar else None)}
+    finally:
+        if bar:
+            bar.close()
     records = [fresh[s.filename] if s.filename in fresh else ShardRecord(**done[s.filename]) for s in shards]
     write_sidecars(out, plan, argv, records)
     os.remove(os.path.join(out, RUN_FILE))
     return records
+
+
+def run_job(plan: Plan, args: argparse.Namespace, argv: list[str]) -> list[ShardRecord]:
+    """One job of a split run: this job's unfinished shards, a record per shard, no manifest."""
+    from .jobs import finished_record, job_shards, prepare_job, save_record
+
+    mine = job_shards(plan, args.shard_index, args.num_shards)
+    prepare_job(args.out, plan, ["mothello-gen"] + argv, args.overwrite)
+    use_system_memory_pool()
+    todo = [s for s in mine if finished_record(args.out, s) is None]
+    bar = progress_bar(sum(s.n_games for s in mine), sum(s.n_games for s in mine if s not in todo), args.quiet)
+    try:
+        return run_shards(plan, todo, args.out, args.threads, args.backend, args.scheduler,
+                          lambda r: save_record(args.out, r), bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+
+
+def finalize_main(argv: list[str]) -> int:
+    from .jobs import finalize
+
+    p = OneLineParser(prog="mothello-gen finalize",
+                      description="Merge the shards of a split run (--shard-index/--num-shards) into one dataset: "
+                      "checks every shard is finished, then writes manifest.json, README.md and vocab.json.")
+    p.add_argument("dir", help="the shared --out folder of the jobs")
+    p.add_argument("--check-hashes", action="store_true", help="re-hash every shard against its record (slow on big runs)")
+    args = p.parse_args(argv)
+    try:
+        plan, records = finalize(args.dir, check_hash=args.check_hashes)
+    except JobError as exc:
+        print(f"mothello-gen finalize: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"mothello-gen finalize: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    print(f"finalized {args.dir}: {len(records)} shards, {sum(r.rows for r in records):,} rows", file=sys.stderr)
+    return 0
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -251,26 +300,45 @@ def main(argv: Optional[list[str]] = None) -> int:
         from .verify import main as verify_main
 
         return verify_main(argv[1:])
+    if argv[:1] == ["finalize"]:
+        return finalize_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         plan = plan_from_args(args)
         if args.threads < 1:
             raise UsageError(f"--threads must be >= 1, got {args.threads}")
+        split_run = args.shard_index is not None or args.num_shards is not None
+        if split_run and (args.shard_index is None or args.num_shards is None):
+            raise UsageError("give --shard-index and --num-shards together")
+        if args.scheduler and args.backend != "dask":
+            raise UsageError("--scheduler needs --backend dask")
         if args.dry_run:
             print(describe(plan))
+            if split_run:
+                from .jobs import job_shards
+
+                mine = job_shards(plan, args.shard_index, args.num_shards)
+                print(f"job {args.shard_index} of {args.num_shards}: {len(mine)} shards" + (f" ({mine[0].filename} ...)" if mine else ""))
             return 0
         if not args.out:
             raise UsageError("--out DIR is required (where the dataset goes)")
-        done = prepare_out(args.out, plan, args.overwrite, args.resume)
         start = time.perf_counter()
-        records = run(plan, args.out, args.threads, ["mothello-gen"] + argv, args.quiet, done)
+        if split_run:
+            records = run_job(plan, args, argv)
+            if not args.quiet:
+                print(f"job {args.shard_index} of {args.num_shards}: wrote {len(records)} shards to {args.out} in "
+                      f"{time.perf_counter() - start:.1f} s; run `mothello-gen finalize {args.out}` when every job is done",
+                      file=sys.stderr)
+            return 0
+        done = prepare_out(args.out, plan, args.overwrite, args.resume)
+        records = run(plan, args.out, args.threads, ["mothello-gen"] + argv, args.quiet, done, args.backend, args.scheduler)
         if not args.quiet:
             secs = time.perf_counter() - start
             rows = sum(r.rows for r in records)
             print(f"wrote {rows:,} rows in {len(records)} shards to {args.out} in {secs:.1f} s ({plan.games / secs:,.0f} games/s)", file=sys.stderr)
         return 0
-    except (SpecError, UsageError) as exc:
+    except (SpecError, UsageError, BackendError, JobError) as exc:
         print(f"mothello-gen: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -133,7 +133,9 @@ class GameDataset(IterableDataset):
     def __iter__(self) -> Iterator[dict]:
         consumer, n_consumers = self._consumer()
         pieces = self.index.pieces(self.epoch, self.seed, self.shuffle, consumer, n_consumers, self.balance)
-        reader = PieceReader(self.index, use_stored_labels=self.label_source == "stored")
+        # pyarrow's decode threads help a lone process; worker processes already fill the cores.
+        reader = PieceReader(self.index, use_stored_labels=self.label_source == "stored",
+                             use_threads=get_worker_info() is None)
         rng = np.random.default_rng([self.seed, self.epoch, consumer, 0xB0FF]) if self.shuffle else None
         for rows in _loader.shuffled_batches(reader.read(pieces), self.batch_size, self.buffer_size, rng, self.drop_last):
             yield to_tensors(_loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads))

@@ -1,0 +1,101 @@
+"""Runs split across machines (--shard-index/--num-shards + finalize) and the Dask backend give the
+same bytes as one machine."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ARGS = ["--games", "4000", "--langs", "3", "--lang-types", "atomic,split,compositional", "--anchors", "0.1",
+        "--games-per-shard", "600", "--splits", "train=0.9,validation=0.05,test=0.05", "--seed", "21", "--quiet"]
+
+
+def gen(*args):
+    return subprocess.run([sys.executable, "-m", "mothello_data", *map(str, args)], capture_output=True, text=True)
+
+
+def hashes(out):
+    data = os.path.join(out, "data")
+    return {f: hashlib.sha256(open(os.path.join(data, f), "rb").read()).hexdigest() for f in sorted(os.listdir(data))}
+
+
+def manifest_without_argv(out):
+    doc = json.loads(open(os.path.join(out, "manifest.json")).read())
+    doc.pop("argv")
+    return doc
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory):
+    out = tmp_path_factory.mktemp("single") / "ds"
+    assert gen(*ARGS, "--out", out).returncode == 0
+    return out
+
+
+def test_split_run_in_any_order_then_finalize_equals_a_single_run(single, tmp_path):
+    out = tmp_path / "split"
+    for index in (3, 1, 0, 3, 2):  # any order; job 3 twice (a resubmitted array task)
+        res = gen(*ARGS, "--out", out, "--shard-index", index, "--num-shards", 4, "--threads", 1)
+        assert res.returncode == 0, res.stderr
+    assert not (out / "manifest.json").exists()
+    res = gen("finalize", out)
+    assert res.returncode == 0, res.stderr
+    assert hashes(out) == hashes(single)
+    assert manifest_without_argv(out) == manifest_without_argv(single)
+    assert (out / "README.md").read_text() == (single / "README.md").read_text()
+    assert (out / "vocab.json").read_text() == (single / "vocab.json").read_text()
+    assert sorted(os.listdir(out)) == ["README.md", "data", "manifest.json", "vocab.json"]
+    assert gen("verify", out).returncode == 0
+
+
+def test_finalize_refuses_missing_shards_and_jobs_refuse_other_arguments(tmp_path):
+    out = tmp_path / "part"
+    assert gen(*ARGS, "--out", out, "--shard-index", 0, "--num-shards", 3).returncode == 0
+    res = gen("finalize", out)
+    assert res.returncode == 2 and "5 of 8 shards are not finished" in res.stderr and len(res.stderr.splitlines()) == 1
+    other = [a if a != "21" else "22" for a in ARGS]
+    res = gen(*other, "--out", out, "--shard-index", 1, "--num-shards", 3)
+    assert res.returncode == 2 and "seed: other jobs 21, this job 22" in res.stderr
+    res = gen(*ARGS, "--out", out, "--shard-index", 1, "--num-shards", 3, "--overwrite")
+    assert res.returncode == 2 and "--overwrite cannot be combined" in res.stderr
+    res = gen(*ARGS, "--out", out, "--shard-index", 5, "--num-shards", 3)
+    assert res.returncode == 2 and "--shard-index must be in 0..2" in res.stderr
+    res = gen(*ARGS, "--out", out, "--num-shards", 3)
+    assert res.returncode == 2 and "together" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_a_rerun_job_replaces_a_damaged_shard(single, tmp_path):
+    out = tmp_path / "damaged"
+    for index in range(2):
+        assert gen(*ARGS, "--out", out, "--shard-index", index, "--num-shards", 2).returncode == 0
+    victim = out / "data" / "train-00002-of-00006.parquet"
+    victim.write_bytes(victim.read_bytes()[:-10])
+    assert gen("finalize", out).returncode == 2  # size no longer matches its record
+    assert gen(*ARGS, "--out", out, "--shard-index", 0, "--num-shards", 2).returncode == 0
+    assert gen("finalize", out).returncode == 0
+    assert hashes(out) == hashes(single)
+
+
+def test_dask_backend_writes_the_same_bytes(single, tmp_path):
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "dask"
+    res = gen(*ARGS, "--out", out, "--backend", "dask", "--threads", 2)  # local cluster, 2 worker processes
+    assert res.returncode == 0, res.stderr
+    assert hashes(out) == hashes(single)
+    assert manifest_without_argv(out) == manifest_without_argv(single)
+
+
+def test_dask_backend_in_process_cluster_through_the_python_api(single, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    from mothello_data.backends import run_shards
+    from mothello_data.jobs import plan_from_identity
+
+    plan = plan_from_identity(json.loads((single / "manifest.json").read_text())["config"])
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        records = run_shards(plan, plan.shards(), str(tmp_path), 2, backend="dask", scheduler=cluster.scheduler_address)
+    assert [r.file for r in records] == [s.filename for s in plan.shards()]
+    assert hashes(tmp_path) == hashes(single)
