@@ -2,7 +2,7 @@
 
     python benchmarks/bench_generate.py            # full run (about a minute)
     python benchmarks/bench_generate.py --quick    # smaller counts
-    python benchmarks/bench_generate.py --json results/generate.json
+    python benchmarks/bench_generate.py --json results/generate.json --plot results/threads.png
 
 Reports the median of several runs in games per second for: moves only and with per-ply labels
 (packed bitboards), on 1 thread and on all cores; the portable "generic" kernel (no BMI2) as the
@@ -71,6 +71,33 @@ def end_to_end(games: int, threads: int, repeats: int) -> tuple[float, float]:
     return statistics.median(rates), max(peaks)
 
 
+def plot_thread_sweep(sweep: dict, path: str, title: str) -> None:
+    """PNG of engine games/s against threads, with the ideal linear line (needs matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plot", file=sys.stderr)
+        return
+    threads = sorted(sweep)
+    fig, ax = plt.subplots(figsize=(5, 3.5), dpi=120)
+    for key, label in (("moves", "moves only"), ("labels", "moves + labels")):
+        ax.plot(threads, [sweep[t][key] / 1e3 for t in threads], "o-", label=label)
+        ax.plot(threads, [sweep[threads[0]][key] * t / threads[0] / 1e3 for t in threads], ":", color="grey")
+    ax.axvline(len(os.sched_getaffinity(0)), color="grey", lw=0.8)
+    ax.set_xlabel("engine threads (vertical line: cores)")
+    ax.set_ylabel("thousand games / s")
+    ax.set_xticks(threads)
+    ax.set_title(title, fontsize=8)
+    ax.legend(title="dotted: linear", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    print(f"plot written to {path}", file=sys.stderr)
+
+
 def python_baseline_rate(n: int) -> float:
     from python_baseline import generate_games
 
@@ -82,6 +109,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller counts, fewer repeats")
     parser.add_argument("--repeats", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--json", help="write results to this JSON file (and a .md table beside it)")
+    parser.add_argument("--plot", metavar="PNG", help="also plot games/s against threads 1..cores (needs matplotlib)")
     args = parser.parse_args()
 
     build = require_release_build()
@@ -100,6 +128,18 @@ def main() -> None:
     if cores > 1:
         results["thread_scaling"] = results[f"engine_moves_{cores}t"] / results["engine_moves_1t"]
         rows.append((f"scaling {cores} threads / 1 thread (moves only)", f"{results['thread_scaling']:.2f}x"))
+
+    sweep = {}
+    # Throughput against thread count: powers of two up to the core count, the core count, and twice
+    # it (oversubscribed: shows where it flattens).
+    for threads in sorted({t for t in (1, 2, 4, 8, 16, 32, 64, 128) if t <= cores} | {cores, 2 * cores}):
+        sweep[threads] = {
+            "moves": results.get(f"engine_moves_{threads}t") or engine_rate(n, threads, False, repeats),
+            "labels": results.get(f"engine_labels_{threads}t") or engine_rate(n, threads, True, repeats),
+        }
+    results["thread_sweep"] = sweep
+    if args.plot:
+        plot_thread_sweep(sweep, args.plot, f"{results['machine']['cpu']}, {engine.kernel()} kernel, median of {repeats}")
 
     generic = generic_kernel_rate(n, repeats)
     results["engine_moves_1t_generic"] = generic

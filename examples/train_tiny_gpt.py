@@ -9,7 +9,7 @@ The whole path on a CPU in a few minutes::
 A prediction is "legal" when the predicted next move (unified output space: one of 60 moves) is a
 legal move in the position the model has seen; with ``--targets next_token`` a predicted token counts
 as legal when it starts the token sequence of a legal move in the input's language. Uniform guessing
-scores about 15%; a few hundred steps get well above that, and Othello-GPT-size models reach ~99%.
+scores about 14%; 500 steps reach about 50-55% (measured: 2 languages, 100k games), and Othello-GPT-size models reach ~99%.
 """
 
 from __future__ import annotations

@@ -116,6 +116,13 @@ Language seed: {spec.seed}. Default training target: {"unified output (next move
 from datasets import load_dataset
 ds = load_dataset("parquet", data_dir="data")   # or load_dataset(<this folder>)
 ```
+For training, `mothello_data.torch` (`pip install "mothello-data[torch]"`) streams padded batches
+with unified or next-token targets and on-the-fly probing labels (board state relative to the
+player to move, legal moves, flipped discs), split across DataLoader workers and DDP ranks:
+```python
+from mothello_data.torch import make_loader
+loader = make_loader(<this folder>, split="train", batch_size=256, labels=["board_state", "legal_moves"])
+```
 """
     return "\n".join(yaml) + body
 
