@@ -6,7 +6,8 @@
 
 Measures, median of several full passes over the train split, batch 512, one process unless said:
 ``GameDataset`` with unified targets; with on-the-fly ``board_state`` + ``legal_moves`` labels (C++
-replay per batch); with all four labels; with 2 DataLoader worker processes; and the baseline
+replay per batch); with all four labels; through ``GameLoader`` with 2 worker processes (with and
+without labels) and through a plain ``DataLoader`` with 2 workers; and the baseline
 ``datasets.load_dataset("parquet").with_format("torch")`` + ``DataLoader(collate_fn=GameCollator())``.
 Targets from issue 5: at least 200,000 games/s without labels, 50,000 with labels, one process.
 """
@@ -63,7 +64,7 @@ def main() -> None:
     build = require_release_build()
     from torch.utils.data import DataLoader
 
-    from mothello_data.torch import GameCollator, GameDataset
+    from mothello_data.torch import GameCollator, GameDataset, GameLoader
 
     data = args.data or make_dataset(args.games, args.lang_types)
     try:
@@ -85,7 +86,12 @@ def main() -> None:
         measure("games_per_s_labels", "GameDataset + board_state + legal_moves (C++ replay), 1 process", lambda: iter(labelled))
         every = GameDataset(data, split="train", batch_size=bs, labels=["board_state", "legal_moves", "flipped", "player"])
         measure("games_per_s_all_labels", "GameDataset + all four labels, 1 process", lambda: iter(every))
-        measure("games_per_s_2_workers", "GameDataset, DataLoader with 2 worker processes",
+        measure("games_per_s_2_workers", "GameLoader with 2 worker processes",
+                lambda: iter(GameLoader(plain, num_workers=2)))
+        measure("games_per_s_2_workers_labels", "GameLoader with 2 worker processes + board_state + legal_moves",
+                lambda: iter(GameLoader(labelled, num_workers=2)))
+        plain.pack_in_workers = False  # what a plain DataLoader gets: one shared-memory segment per tensor
+        measure("games_per_s_2_workers_plain_dataloader", "plain DataLoader(batch_size=None) with 2 worker processes",
                 lambda: iter(DataLoader(plain, batch_size=None, num_workers=2)))
 
         if not args.no_baseline:

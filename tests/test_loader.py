@@ -17,7 +17,7 @@ from mothello_data.squares import SQUARE_TO_MOVE
 torch = pytest.importorskip("torch")
 from torch.utils.data import DataLoader  # noqa: E402
 
-from mothello_data.torch import GameCollator, GameDataset  # noqa: E402
+from mothello_data.torch import GameCollator, GameDataset, GameLoader, distributed_world  # noqa: E402
 
 LABELS = ["board_state", "legal_moves", "flipped", "player"]
 
@@ -218,3 +218,26 @@ def test_collator_for_map_style_datasets_gives_the_same_batches(mixed):
     assert mapped.keys() == ours.keys()
     for key in ours:
         assert torch.equal(mapped[key], ours[key]), key
+
+
+def test_game_loader_workers_ship_identical_batches(mixed):
+    def make():
+        return GameDataset(mixed, split="validation", batch_size=64, labels=LABELS, shuffle=False, balance="none")
+
+    direct = list(make())
+    shipped = list(GameLoader(make(), num_workers=1))
+    assert len(direct) == len(shipped) > 1
+    for a, b in zip(direct, shipped):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert a[key].dtype == b[key].dtype and torch.equal(a[key], b[key]), key
+
+
+def test_world_comes_from_torchrun_environment(monkeypatch, atomic):
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    assert distributed_world() == (1, 2)
+    ds = GameDataset(atomic, split="train", balance="none", shuffle=False)
+    assert (ds.rank, ds.world_size) == (1, 2)
+    with pytest.raises(loader.LoaderError, match="outside a world"):
+        distributed_world(2, 2)

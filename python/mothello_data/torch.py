@@ -5,7 +5,8 @@ Two ways in:
 
 * :class:`GameDataset` (iterable, the fast path) reads shards by row group, splits the work across
   DataLoader workers and distributed ranks, shuffles per epoch and yields ready, padded batches;
-  :func:`make_loader` wraps it in a ``DataLoader``::
+  :func:`make_loader` wraps it in a :class:`GameLoader` (a ``DataLoader`` that moves worker batches
+  as one buffer)::
 
       from mothello_data.torch import make_loader
       loader = make_loader("data/", split="train", batch_size=256, targets="unified",
