@@ -99,3 +99,18 @@ def test_dask_backend_in_process_cluster_through_the_python_api(single, tmp_path
         records = run_shards(plan, plan.shards(), str(tmp_path), 2, backend="dask", scheduler=cluster.scheduler_address)
     assert [r.file for r in records] == [s.filename for s in plan.shards()]
     assert hashes(tmp_path) == hashes(single)
+
+
+def test_python_api_drives_generate_shard_like_a_job(single, tmp_path):
+    from mothello_data.jobs import finalize, job_shards, plan_from_argv, prepare_job, save_record
+    from mothello_data.shards import generate_shard
+
+    plan = plan_from_argv(ARGS)
+    assert plan.identity() == json.loads((single / "manifest.json").read_text())["config"]
+    out = str(tmp_path / "api")
+    prepare_job(out, plan, ["mothello-gen", *ARGS], overwrite=False)
+    for index in range(3):
+        for shard in job_shards(plan, index, 3):
+            save_record(out, generate_shard(plan, shard, out))
+    finalize(out)
+    assert hashes(out) == hashes(single)

@@ -39,8 +39,12 @@ EXAMPLES = """examples:
       job I of a 64-job array (any order, any machine); then: mothello-gen finalize /shared/big
   mothello-gen --langs 4 --out /shared/d --backend dask --scheduler tcp://head:8786
 
+subcommands: mothello-gen verify DIR (check a dataset), mothello-gen finalize DIR (merge a
+split run); each has --help.
+
 Load the result with datasets.load_dataset("parquet", data_dir="data/data") or
-datasets.load_dataset("data/"). Same arguments give byte-identical shards on any machine and
+datasets.load_dataset("data/"); train from it with mothello_data.torch.make_loader("data/")
+(padded batches, unified or next-token targets, probing labels). Same arguments give byte-identical shards on any machine and
 any --threads; an interrupted run is finished with --resume.
 """
 

@@ -40,6 +40,14 @@ def plan_from_identity(identity: dict) -> Plan:
                 labels=list(identity["labels"]), parallel=identity["parallel"])
 
 
+def plan_from_argv(argv: list[str]) -> Plan:
+    """The :class:`Plan` that ``mothello-gen`` builds from these arguments (for driving
+    :func:`mothello_data.shards.generate_shard` from your own scheduler)."""
+    from .cli import build_parser, plan_from_args  # the CLI imports this module
+
+    return plan_from_args(build_parser().parse_args(list(argv)))
+
+
 def job_shards(plan: Plan, index: int, count: int) -> list[Shard]:
     """Shards of job ``index`` (0-based) out of ``count``: every ``count``-th from ``index``."""
     if count < 1 or not 0 <= index < count:
