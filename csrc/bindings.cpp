@@ -3,6 +3,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <vector>
+
 #include "encode.hpp"
 #include "engine.hpp"
 #include "position_labels.hpp"
@@ -12,29 +14,24 @@ using namespace mothello;
 
 namespace {
 
+// Allocates a numpy array of `shape`, stores it as result[name] and returns its buffer, which the
+// engine then fills in place (with the GIL released).
 template <class T>
-py::array_t<T> plies_array(py::ssize_t n, py::ssize_t extra = 0) {
-    if (extra) return py::array_t<T>({n, static_cast<py::ssize_t>(kMaxPlies), extra});
-    return py::array_t<T>({n, static_cast<py::ssize_t>(kMaxPlies)});
+T* new_output(py::dict& result, const char* name, std::vector<py::ssize_t> shape) {
+    py::array_t<T> array(shape);
+    result[name] = array;
+    return array.mutable_data();
 }
 
-// Allocates the label arrays, points `labels` at them and adds them to `result`.
+// Allocates the per-ply label arrays, points `labels` at them and adds them to `result`.
 void add_label_arrays(py::ssize_t n, PlyLabels& labels, py::dict& result) {
-    auto before = plies_array<std::uint64_t>(n, 2), after = plies_array<std::uint64_t>(n, 2);
-    auto legal = plies_array<std::uint64_t>(n), flipped = plies_array<std::uint64_t>(n);
-    auto player = plies_array<std::uint8_t>(n), passed = plies_array<std::uint8_t>(n);
-    labels.before = before.mutable_data();
-    labels.after = after.mutable_data();
-    labels.legal = legal.mutable_data();
-    labels.flipped = flipped.mutable_data();
-    labels.player = player.mutable_data();
-    labels.passed = passed.mutable_data();
-    result["board_before"] = before;
-    result["board_after"] = after;
-    result["legal"] = legal;
-    result["flipped"] = flipped;
-    result["player"] = player;
-    result["passed"] = passed;
+    const py::ssize_t P = kMaxPlies;
+    labels.before = new_output<std::uint64_t>(result, "board_before", {n, P, 2});
+    labels.after = new_output<std::uint64_t>(result, "board_after", {n, P, 2});
+    labels.legal = new_output<std::uint64_t>(result, "legal", {n, P});
+    labels.flipped = new_output<std::uint64_t>(result, "flipped", {n, P});
+    labels.player = new_output<std::uint8_t>(result, "player", {n, P});
+    labels.passed = new_output<std::uint8_t>(result, "passed", {n, P});
 }
 
 void check_threads(int threads) {
@@ -46,13 +43,9 @@ py::dict generate(std::int64_t n_games, std::uint64_t seed, std::uint64_t first_
     if (n_games < 0) throw py::value_error("n_games must be >= 0, got " + std::to_string(n_games));
     check_threads(threads);
     py::dict result;
-    auto moves = plies_array<std::uint8_t>(n_games);
-    py::array_t<std::uint8_t> lengths(n_games);
     GameArrays out;
-    out.moves = moves.mutable_data();
-    out.lengths = lengths.mutable_data();
-    result["moves"] = moves;
-    result["lengths"] = lengths;
+    out.moves = new_output<std::uint8_t>(result, "moves", {n_games, kMaxPlies});
+    out.lengths = new_output<std::uint8_t>(result, "lengths", {n_games});
     if (labels) add_label_arrays(n_games, out.labels, result);
     {
         py::gil_scoped_release release;
@@ -76,12 +69,9 @@ py::dict replay(py::array_t<std::uint8_t, py::array::c_style> moves,
                                   " exceeds the row width or 60 plies");
     }
     py::dict result;
-    py::array_t<std::uint8_t> out_lengths(n), ended(n);
     GameArrays out;
-    out.lengths = out_lengths.mutable_data();
-    out.ended = ended.mutable_data();
-    result["lengths"] = out_lengths;
-    result["ended"] = ended;
+    out.lengths = new_output<std::uint8_t>(result, "lengths", {n});
+    out.ended = new_output<std::uint8_t>(result, "ended", {n});
     if (labels) add_label_arrays(n, out.labels, result);
     {
         py::gil_scoped_release release;
@@ -160,27 +150,11 @@ py::dict position_labels(carray<std::uint64_t> boards, carray<std::uint8_t> play
         n_tokens.ndim() != 1 || n_tokens.shape(0) != n)
         throw py::value_error("position_labels: state arrays must be (n, 61[, 2]) and n_tokens (n,)");
     py::dict result;
-    PositionOutputs out;
-    if (want_board) {
-        py::array_t<std::int8_t> a({n, T, static_cast<py::ssize_t>(64)});
-        out.board = a.mutable_data();
-        result["board_state"] = a;
-    }
-    if (want_legal) {
-        py::array_t<bool> a({n, T, static_cast<py::ssize_t>(60)});
-        out.legal = reinterpret_cast<std::uint8_t*>(a.mutable_data());
-        result["legal_moves"] = a;
-    }
-    if (want_flipped) {
-        py::array_t<bool> a({n, T, static_cast<py::ssize_t>(64)});
-        out.flipped = reinterpret_cast<std::uint8_t*>(a.mutable_data());
-        result["flipped"] = a;
-    }
-    if (want_player) {
-        py::array_t<std::int8_t> a({n, T});
-        out.player = a.mutable_data();
-        result["player"] = a;
-    }
+    PositionOutputs out;  // bool arrays are filled as bytes of 0 / 1
+    if (want_board) out.board = new_output<std::int8_t>(result, "board_state", {n, T, 64});
+    if (want_legal) out.legal = reinterpret_cast<std::uint8_t*>(new_output<bool>(result, "legal_moves", {n, T, 60}));
+    if (want_flipped) out.flipped = reinterpret_cast<std::uint8_t*>(new_output<bool>(result, "flipped", {n, T, 64}));
+    if (want_player) out.player = new_output<std::int8_t>(result, "player", {n, T});
     StateArrays states{boards.data(), player.data(), legal.data(), flipped.data()};
     {
         py::gil_scoped_release release;

@@ -20,8 +20,9 @@ from .jobs import JobError
 from .card import write_atomic, write_sidecars
 from .config import from_settings, load_experiment
 from .languages import LANGUAGE_TYPES, LanguageSpec, SpecError, resolve_types
-from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, LABEL_CHOICES, Plan, parse_labels, parse_splits
-from .shards import ShardRecord, file_sha256
+from .plan import (DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, LABEL_CHOICES, Plan, identity_diffs,
+                   parse_labels, parse_splits)
+from .shards import ShardRecord, file_sha256, remove_stale_temporaries
 
 RUN_FILE = ".mothello-run.json"  # the plan of an unfinished run, for --resume
 OUTPUTS = ("data", "README.md", "vocab.json", "manifest.json", RUN_FILE)
@@ -174,14 +175,11 @@ def prepare_out(out: str, plan: Plan, overwrite: bool, resume: bool) -> dict[str
                 raise UsageError(f"{out} holds no unfinished mothello-gen run to resume")
             with open(run_path) as f:
                 previous = json.load(f)
-            diffs = [k for k in sorted(set(identity) | set(previous["plan"])) if identity.get(k) != previous["plan"].get(k)]
+            diffs = identity_diffs(previous["plan"], identity)
             if diffs:
                 detail = "; ".join(f"{k}: was {json.dumps(previous['plan'].get(k))}, now {json.dumps(identity.get(k))}" for k in diffs)
                 raise UsageError(f"--resume with different arguments ({detail})")
-            data = os.path.join(out, "data")
-            for name in os.listdir(data) if os.path.isdir(data) else []:
-                if name.startswith(".") and ".tmp-" in name:  # left by the killed run
-                    os.remove(os.path.join(data, name))
+            remove_stale_temporaries(os.path.join(out, "data"))  # left by the killed run
             for rec in previous.get("finished", []):
                 path = os.path.join(out, rec["file"])
                 if os.path.exists(path) and file_sha256(path)[0] == rec["sha256"]:

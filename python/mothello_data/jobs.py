@@ -19,8 +19,8 @@ from typing import Optional
 from .card import write_atomic, write_sidecars
 from .engine import RNG_ID
 from .languages import LanguageSpec
-from .plan import Plan, Shard
-from .shards import ShardRecord, file_sha256
+from .plan import Plan, Shard, identity_diffs
+from .shards import ShardRecord, file_sha256, remove_stale_temporaries
 
 PLAN_FILE = ".mothello-plan.json"
 PARTS_DIR = ".mothello-parts"
@@ -87,7 +87,7 @@ def prepare_job(out: str, plan: Plan, argv: list[str], overwrite: bool) -> None:
     if os.path.exists(plan_path):
         with open(plan_path) as f:
             previous = json.load(f)["plan"]
-        diffs = [k for k in sorted(set(identity) | set(previous)) if identity.get(k) != previous.get(k)]
+        diffs = identity_diffs(previous, identity)
         if diffs:
             detail = "; ".join(f"{k}: other jobs {json.dumps(previous.get(k))}, this job {json.dumps(identity.get(k))}" for k in diffs)
             raise JobError(f"{out} belongs to a run with different arguments ({detail})")
@@ -145,10 +145,7 @@ def finalize(out: str, check_hash: bool = False) -> tuple[Plan, list[ShardRecord
     if missing:
         names = ", ".join(os.path.basename(m) for m in missing[:4]) + (", ..." if len(missing) > 4 else "")
         raise JobError(f"{len(missing)} of {len(plan.shards())} shards are not finished ({names}); rerun their jobs, then finalize")
-    data = os.path.join(out, "data")
-    for name in os.listdir(data):  # temporary files of killed jobs
-        if name.startswith(".") and ".tmp-" in name:
-            os.remove(os.path.join(data, name))
+    remove_stale_temporaries(os.path.join(out, "data"))  # every job is done: temporaries are stale
     write_sidecars(out, plan, saved["argv"], records)
     shutil.rmtree(os.path.join(out, PARTS_DIR))
     os.remove(plan_path)

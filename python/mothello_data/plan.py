@@ -76,6 +76,11 @@ class Plan:
         }
 
 
+def identity_diffs(old: dict, new: dict) -> list[str]:
+    """Keys whose values differ between two :meth:`Plan.identity` dicts (sorted)."""
+    return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+
+
 def parse_splits(text: str, games: Optional[int]) -> tuple[dict, int]:
     """``train=0.98,validation=0.01,test=0.01`` (fractions of ``games``, summing to 1) or
     ``train=1000000,validation=10000`` (counts; ``games`` is then their sum or must equal it)."""

@@ -258,6 +258,13 @@ def generate_shard(
     return ShardRecord(shard.filename, shard.split, shard.first_game, shard.first_game + shard.n_games, rows, dropped, digest, size)
 
 
+def remove_stale_temporaries(data_dir: str) -> None:
+    """Delete the temporary files a killed writer left (only call when no writer is running)."""
+    for name in os.listdir(data_dir) if os.path.isdir(data_dir) else []:
+        if name.startswith(".") and ".tmp-" in name:
+            os.remove(os.path.join(data_dir, name))
+
+
 def file_sha256(path: str) -> tuple[str, int]:
     h, size = hashlib.sha256(), 0
     with open(path, "rb") as f:
