@@ -73,6 +73,9 @@ def test_padded_balance_gives_equal_batches_and_repeats_only_the_remainder(atomi
     all_ids = split_rows(atomic, "train")["game_id"]
     per_rank, batches = epoch_ids(atomic, epoch=0, balance="pad")
     assert batches[0] == batches[1] and len(per_rank[0]) == len(per_rank[1])
+    for rank in range(2):  # the announced length matches what the ranks yielded
+        ds = GameDataset(atomic, split="train", batch_size=32, balance="pad", rank=rank, world_size=2)
+        assert len(GameLoader(ds, num_workers=2)) == ds.batches_per_epoch(2) == batches[rank]
     counts = Counter(np.concatenate(per_rank).tolist())
     assert set(counts) == set(all_ids)
     per_consumer = -(-len(all_ids) // 4)
@@ -96,6 +99,8 @@ def test_language_filter_and_split_errors(atomic):
     want = sorted(g for g, lang in zip(rows["game_id"], rows["lang"]) if lang == 1)
     got = np.concatenate([b["game_id"].numpy() for b in ds])
     assert sorted(got.tolist()) == want and all((b["lang"] == 1).all() for b in ds)
+    with pytest.raises(loader.LoaderError, match="no rows in split 'validation' with languages"):
+        GameDataset(atomic, split="validation", languages=[9])
     with pytest.raises(loader.LoaderError, match="no shards of split 'dev'"):
         GameDataset(atomic, split="dev")
     with pytest.raises(loader.LoaderError, match="targets must be one of"):
@@ -241,3 +246,19 @@ def test_world_comes_from_torchrun_environment(monkeypatch, atomic):
     assert (ds.rank, ds.world_size) == (1, 2)
     with pytest.raises(loader.LoaderError, match="outside a world"):
         distributed_world(2, 2)
+
+
+@pytest.mark.parametrize("balance", ["pad", "drop", "none"])
+@pytest.mark.parametrize("drop_last", [False, True])
+def test_batches_per_epoch_is_exact(atomic, balance, drop_last):
+    N = len(split_rows(atomic, "train")["game_id"])
+    rows = []
+    for rank in range(3):
+        ds = GameDataset(atomic, split="train", batch_size=50, balance=balance, drop_last=drop_last,
+                         rank=rank, world_size=3, buffer_size=128)
+        got = list(ds)
+        assert len(got) == ds.batches_per_epoch() == len(GameLoader(ds))
+        assert all(len(b["lang"]) == 50 for b in got[:-1])
+        rows.append(sum(len(b["lang"]) for b in got))
+    if not drop_last:
+        assert sum(rows) == {"pad": -(-N // 3) * 3, "drop": N // 3 * 3, "none": N}[balance]

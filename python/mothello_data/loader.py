@@ -138,6 +138,13 @@ class ShardIndex:
         N = self.total_rows
         return N // n_consumers if balance == "drop" else math.ceil(N / n_consumers)
 
+    def consumer_rows(self, consumer: int, n_consumers: int, balance: str = "pad") -> int:
+        """Rows consumer ``consumer`` reads per epoch (the length of its :meth:`pieces`)."""
+        if balance == "none":
+            N = self.total_rows
+            return (consumer + 1) * N // n_consumers - consumer * N // n_consumers
+        return self.rows_per_consumer(n_consumers, balance)
+
     def unit_order(self, epoch: int, seed: int, shuffle: bool) -> np.ndarray:
         """The epoch's unit order: identical for every consumer with the same (seed, epoch)."""
         if not shuffle:

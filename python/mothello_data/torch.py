@@ -139,6 +139,8 @@ class GameDataset(IterableDataset):
         if label_source not in ("auto", "replay", "stored"):
             raise LoaderError(f"label_source must be auto, replay or stored, got {label_source!r}")
         self.index = ShardIndex.build(source, split, languages)
+        if self.index.total_rows == 0:
+            raise LoaderError(f"no rows in split {split!r} with languages {list(languages)}")
         if label_source == "stored" and not self.index.has_stored_labels:
             raise LoaderError("the shards do not store labels (generate with --labels all), use label_source='replay'")
         use_stored = bool(labels) and self.index.has_stored_labels and label_source != "replay"
@@ -162,6 +164,16 @@ class GameDataset(IterableDataset):
     def rows_per_consumer(self, num_workers: int = 1) -> int:
         """Rows one worker of one rank reads per epoch."""
         return self.index.rows_per_consumer(self.world_size * max(1, num_workers), self.balance)
+
+    def batches_per_epoch(self, num_workers: int = 0) -> int:
+        """Batches this rank yields per epoch with ``num_workers`` DataLoader workers (for LR
+        schedules and progress bars; equal on every rank unless ``balance="none"``)."""
+        workers = max(1, num_workers)
+        total = 0
+        for worker in range(workers):
+            rows = self.index.consumer_rows(self.rank * workers + worker, self.world_size * workers, self.balance)
+            total += rows // self.batch_size if self.drop_last else -(-rows // self.batch_size)
+        return total
 
     def __iter__(self) -> Iterator[dict]:
         consumer, n_consumers = self._consumer()
@@ -187,6 +199,10 @@ class GameLoader(DataLoader):
     def __iter__(self):
         for batch in super().__iter__():
             yield _unpack(batch) if _PACKED in batch else batch
+
+    def __len__(self) -> int:
+        """Batches per epoch on this rank."""
+        return self.dataset.batches_per_epoch(self.num_workers)
 
 
 def make_loader(source, split: Optional[str] = "train", batch_size: int = 256, num_workers: int = 0,
