@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from mothello_data.languages import IGNORE_INDEX, Vocabulary
 from mothello_data.loader import find_shard_files, find_vocabulary
 from mothello_data.squares import NUM_MOVES, PLAYABLE_SQUARES
-from mothello_data.torch import GameDataset
+from mothello_data.torch import GameDataset, GameLoader
 
 
 class Block(nn.Module):
@@ -138,7 +138,7 @@ def main(argv=None) -> dict:
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps)))
     starts = move_starts(vocab)
     train = GameDataset(args.data, split="train", batch_size=args.batch_size, targets=args.targets, seed=args.seed)
-    loader = torch.utils.data.DataLoader(train, batch_size=None, num_workers=args.workers)
+    loader = GameLoader(train, num_workers=args.workers)
     print(f"model: {sum(p.numel() for p in model.parameters()):,} parameters; {L} languages {vocab.spec.types}; "
           f"targets={args.targets}")
     losses, step, epoch, t0 = [], 0, 0, time.time()

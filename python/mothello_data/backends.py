@@ -41,6 +41,14 @@ def _dask_task(plan: Plan, shard: Shard, out: str) -> ShardRecord:
     return generate_shard(plan, shard, out, threads=1)
 
 
+def require_dask() -> None:
+    """Fail early (before any output is written) when Dask is not installed."""
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise BackendError('--backend dask needs Dask: pip install "mothello-data[dask]"') from None
+
+
 def run_dask(plan: Plan, shards: Sequence[Shard], out: str, threads: int, scheduler: Optional[str],
              on_done: Callable[[ShardRecord], None], progress: Optional[Callable[[int], None]] = None) -> list[ShardRecord]:
     """Shards as tasks on the Dask cluster at ``scheduler`` (``tcp://host:8786``), or on a local

@@ -15,7 +15,7 @@ import time
 from typing import Optional
 
 from . import __version__, engine
-from .backends import BACKENDS, BackendError, run_shards
+from .backends import BACKENDS, BackendError, require_dask, run_shards
 from .jobs import JobError
 from .card import write_atomic, write_sidecars
 from .config import from_settings, load_experiment
@@ -315,6 +315,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             raise UsageError("give --shard-index and --num-shards together")
         if args.scheduler and args.backend != "dask":
             raise UsageError("--scheduler needs --backend dask")
+        if args.backend == "dask" and not args.dry_run:
+            require_dask()
         if args.dry_run:
             print(describe(plan))
             if split_run:
