@@ -262,3 +262,24 @@ def test_batches_per_epoch_is_exact(atomic, balance, drop_last):
         rows.append(sum(len(b["lang"]) for b in got))
     if not drop_last:
         assert sum(rows) == {"pad": -(-N // 3) * 3, "drop": N // 3 * 3, "none": N}[balance]
+
+
+def test_parallel_corpus_states_agree_across_languages(tmp_path_factory):
+    """In a parallel corpus the same game in every language passes through the same positions: the
+    labels at move-completing tokens must be identical whatever the tokenisation."""
+    out = gen(tmp_path_factory.mktemp("par") / "ds", "--games", 400, "--langs", 3, "--lang-types",
+              "compositional,atomic,split", "--anchors", 0.3, "--parallel", "--splits", "train=1", "--seed", 8)
+    ds = GameDataset(out, split="train", batch_size=128, labels=LABELS, targets="unified", buffer_size=300, seed=4)
+    seen = {}
+    for batch in ds:
+        for b in range(len(batch["game_id"])):
+            done = batch["completes"][b]
+            key = int(batch["game_id"][b])
+            value = [batch[k][b][done] for k in ("targets", *LABELS)]
+            seen.setdefault(key, []).append((int(batch["lang"][b]), value))
+    assert len(seen) == 400
+    for key, versions in seen.items():
+        assert sorted(lang for lang, _ in versions) == [0, 1, 2]
+        first = versions[0][1]
+        for _, other in versions[1:]:
+            assert all(torch.equal(x, y) for x, y in zip(first, other)), key
