@@ -238,6 +238,14 @@ def test_game_loader_workers_ship_identical_batches(mixed):
             assert a[key].dtype == b[key].dtype and torch.equal(a[key], b[key]), key
 
 
+def test_game_loader_refuses_options_that_would_break_epochs(atomic):
+    ds = GameDataset(atomic, split="train")
+    with pytest.raises(loader.LoaderError, match="persistent_workers"):
+        GameLoader(ds, num_workers=1, persistent_workers=True)
+    with pytest.raises(loader.LoaderError, match="batches by itself"):
+        GameLoader(ds, batch_size=8)
+
+
 def test_world_comes_from_torchrun_environment(monkeypatch, atomic):
     monkeypatch.setenv("RANK", "1")
     monkeypatch.setenv("WORLD_SIZE", "2")

@@ -193,6 +193,12 @@ class GameLoader(DataLoader):
     worker processes as one shared buffer each (several times faster than a tensor per key)."""
 
     def __init__(self, dataset: GameDataset, num_workers: int = 0, pin_memory: bool = False, **kwargs) -> None:
+        if kwargs.get("persistent_workers"):
+            # Persistent workers keep their copy of the dataset: set_epoch() would never reach them
+            # and every epoch would repeat the first one's order.
+            raise LoaderError("persistent_workers=True would repeat the first epoch's shuffle; leave it off")
+        if kwargs.get("batch_size") is not None or kwargs.get("collate_fn") is not None:
+            raise LoaderError("GameDataset batches by itself: set batch_size on the dataset, not on the loader")
         dataset.pack_in_workers = num_workers > 0
         super().__init__(dataset, batch_size=None, num_workers=num_workers, pin_memory=pin_memory, **kwargs)
 
