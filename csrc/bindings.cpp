@@ -8,6 +8,7 @@
 #include "encode.hpp"
 #include "engine.hpp"
 #include "position_labels.hpp"
+#include "targets.hpp"
 
 namespace py = pybind11;
 using namespace mothello;
@@ -163,6 +164,27 @@ py::dict position_labels(carray<std::uint64_t> boards, carray<std::uint8_t> play
     return result;
 }
 
+py::dict token_targets_py(carray<std::uint16_t> tokens, carray<std::int8_t> token_ply, carray<std::int64_t> n_tokens,
+                          carray<std::uint8_t> moves, carray<std::int64_t> lengths, carray<std::int16_t> square_to_move,
+                          bool unified) {
+    if (tokens.ndim() != 2 || token_ply.ndim() != 2 || tokens.shape(0) != token_ply.shape(0) ||
+        tokens.shape(1) != token_ply.shape(1))
+        throw py::value_error("token_targets: tokens and token_ply must be the same (n, T) shape");
+    const py::ssize_t n = tokens.shape(0), T = tokens.shape(1);
+    if (n_tokens.ndim() != 1 || n_tokens.shape(0) != n || lengths.ndim() != 1 || lengths.shape(0) != n ||
+        moves.ndim() != 2 || moves.shape(0) != n || moves.shape(1) != kMaxPlies || square_to_move.size() != 64)
+        throw py::value_error("token_targets: n_tokens (n,), moves (n, 60), lengths (n,), square_to_move (64,)");
+    py::dict result;
+    auto* targets = new_output<std::int64_t>(result, "targets", {n, T});
+    auto* completes = reinterpret_cast<std::uint8_t*>(new_output<bool>(result, "completes", {n, T}));
+    {
+        py::gil_scoped_release release;
+        token_targets(tokens.data(), token_ply.data(), n_tokens.data(), moves.data(), lengths.data(),
+                      square_to_move.data(), n, T, unified, targets, completes);
+    }
+    return result;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -184,6 +206,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("flipped"), py::arg("state_index"), py::arg("n_tokens"), py::arg("board") = true,
           py::arg("legal_moves") = true, py::arg("flipped_discs") = true, py::arg("player_to_move") = true,
           py::arg("threads") = 1);
+    m.def("token_targets", &token_targets_py, py::arg("tokens"), py::arg("token_ply"), py::arg("n_tokens"),
+          py::arg("moves"), py::arg("lengths"), py::arg("square_to_move"), py::arg("unified"));
     m.def("kernel", &kernel_name);
 #ifndef MOTHELLO_BUILD_TYPE
 #define MOTHELLO_BUILD_TYPE "unknown"

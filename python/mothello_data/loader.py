@@ -24,10 +24,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import engine
-from .languages import IGNORE_INDEX, EncodedBatch, Vocabulary
-from .squares import SQUARE_TO_MOVE
+from . import _core, engine
+from .languages import Vocabulary
 from .probing import LABEL_NAMES, StateLabels, position_labels
+from .squares import SQUARE_TO_MOVE
 
 TARGET_MODES = ("unified", "next_token")
 BALANCE_MODES = ("pad", "drop", "none")
@@ -333,29 +333,7 @@ def shuffled_batches(blocks: Iterator[RowBlock], batch_size: int, buffer_size: i
 # ---- batches -------------------------------------------------------------------------------------
 
 
-def completes_from_ply(token_ply: np.ndarray, n_tokens: np.ndarray) -> np.ndarray:
-    """True on the token that completes its move: the next token belongs to another ply (or the
-    sequence ends); never on a tag or a pad."""
-    n, T = token_ply.shape
-    inside = np.arange(T)[None, :] < n_tokens[:, None]
-    nxt = np.full((n, T), -2, dtype=np.int16)
-    nxt[:, :-1] = token_ply[:, 1:]
-    nxt[~np.concatenate([inside[:, 1:], np.zeros((n, 1), dtype=bool)], axis=1)] = -2
-    return inside & (token_ply >= 0) & (nxt != token_ply)
-
-
-_SQUARE_TO_MOVE = np.append(SQUARE_TO_MOVE.astype(np.int64), IGNORE_INDEX)  # index 64+: no move
-
-
-def unified_targets(rows: RowBlock, ply: np.ndarray, completes: np.ndarray) -> np.ndarray:
-    """Same values as :meth:`Vocabulary.unified_targets` (the definition), computed with flat
-    indexing for speed: the next move's index at move-completing tokens and at a leading tag."""
-    n, T = ply.shape
-    nxt = ply.astype(np.int64) + 1
-    carries = (completes | ((ply < 0) & (np.arange(T)[None, :] < rows.n_tokens[:, None]))) & (nxt < rows.length[:, None])
-    flat = np.arange(n, dtype=np.int64)[:, None] * engine.MAX_PLIES + np.minimum(nxt, engine.MAX_PLIES - 1)
-    squares = np.where(carries, np.take(rows.moves, flat), 64)
-    return _SQUARE_TO_MOVE[np.minimum(squares, 64)]
+_SQUARE_TO_MOVE = np.ascontiguousarray(SQUARE_TO_MOVE, dtype=np.int16)
 
 
 def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] = (),
@@ -371,12 +349,15 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     if targets not in TARGET_MODES:
         raise LoaderError(f"targets must be one of {', '.join(TARGET_MODES)}, got {targets!r}")
     T = int(rows.n_tokens.max()) if len(rows) else 0
-    tokens = rows.tokens[:, :T]
-    ply = rows.token_ply[:, :T]
-    mask = np.arange(T)[None, :] < rows.n_tokens[:, None]
-    completes = completes_from_ply(ply, rows.n_tokens)
-    enc = EncodedBatch(tokens, rows.n_tokens, ply.astype(np.int16), completes)
-    tgt = unified_targets(rows, ply, completes) if targets == "unified" else Vocabulary.next_token_targets(enc)
+    tokens = np.ascontiguousarray(rows.tokens[:, :T])
+    ply = np.ascontiguousarray(rows.token_ply[:, :T])
+    n_tokens = rows.n_tokens.astype(np.int64)
+    # Completion flags and targets in one C++ pass (numpy needed ~10 temporaries per batch). The
+    # definitions are Vocabulary.unified_targets / next_token_targets; tests compare the two.
+    made = _core.token_targets(tokens, ply, n_tokens, rows.moves, rows.length.astype(np.int64), _SQUARE_TO_MOVE,
+                               unified=targets == "unified")
+    completes, tgt = made["completes"], made["targets"]
+    mask = np.arange(T)[None, :] < n_tokens[:, None]
     out = {
         "input_ids": tokens.astype(np.int64),
         "attention_mask": mask.astype(np.int64),
@@ -396,5 +377,5 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
             states = StateLabels.from_plies(boards, p["legal"], p["flipped"], p["player"], rows.moves, rows.length)
         else:
             states = StateLabels.replay(rows.moves, rows.length, threads=threads)
-        out.update(position_labels(states, ply, completes, rows.n_tokens, labels, threads))
+        out.update(position_labels(states, ply, completes, n_tokens, labels, threads))
     return out
