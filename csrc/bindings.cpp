@@ -138,6 +138,43 @@ py::dict encode(py::array_t<std::uint8_t, py::array::c_style> moves,
 template <class T>
 using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
+// Allocates the requested per-position label arrays into `result` (bools are filled as bytes 0 / 1).
+PositionOutputs position_outputs(py::dict& result, py::ssize_t n, py::ssize_t T, bool board, bool legal,
+                                 bool flipped, bool player) {
+    PositionOutputs out;
+    if (board) out.board = new_output<std::int8_t>(result, "board_state", {n, T, 64});
+    if (legal) out.legal = reinterpret_cast<std::uint8_t*>(new_output<bool>(result, "legal_moves", {n, T, 60}));
+    if (flipped) out.flipped = reinterpret_cast<std::uint8_t*>(new_output<bool>(result, "flipped", {n, T, 64}));
+    if (player) out.player = new_output<std::int8_t>(result, "player", {n, T});
+    return out;
+}
+
+py::dict replay_position_labels_py(carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
+                                   carray<std::int16_t> state_index, carray<std::int64_t> n_tokens, bool want_board,
+                                   bool want_legal, bool want_flipped, bool want_player, int threads) {
+    check_threads(threads);
+    if (state_index.ndim() != 2) throw py::value_error("replay_position_labels: state_index must be (n, T)");
+    const py::ssize_t n = state_index.shape(0), T = state_index.shape(1);
+    if (moves.ndim() != 2 || moves.shape(0) != n || moves.shape(1) != kMaxPlies || lengths.ndim() != 1 ||
+        lengths.shape(0) != n || n_tokens.ndim() != 1 || n_tokens.shape(0) != n)
+        throw py::value_error("replay_position_labels: moves (n, 60), lengths (n,) and n_tokens (n,) must agree");
+    for (py::ssize_t g = 0; g < n; ++g)
+        if (lengths.data()[g] > kMaxPlies) throw py::value_error("game " + std::to_string(g) + ": length exceeds 60");
+    py::dict result;
+    const PositionOutputs out = position_outputs(result, n, T, want_board, want_legal, want_flipped, want_player);
+    int bad_ply = 0;
+    std::int64_t bad;
+    {
+        py::gil_scoped_release release;
+        bad = replay_position_labels(moves.data(), lengths.data(), state_index.data(), n_tokens.data(), n, T,
+                                     threads, out, &bad_ply);
+    }
+    if (bad >= 0)
+        throw py::value_error("game " + std::to_string(bad) + ", ply " + std::to_string(bad_ply) + ": illegal move " +
+                              std::to_string(moves.data()[bad * kMaxPlies + bad_ply]));
+    return result;
+}
+
 py::dict position_labels(carray<std::uint64_t> boards, carray<std::uint8_t> player, carray<std::uint64_t> legal,
                          carray<std::uint64_t> flipped, carray<std::int16_t> state_index, carray<std::int64_t> n_tokens,
                          bool want_board, bool want_legal, bool want_flipped, bool want_player, int threads) {
@@ -151,11 +188,7 @@ py::dict position_labels(carray<std::uint64_t> boards, carray<std::uint8_t> play
         n_tokens.ndim() != 1 || n_tokens.shape(0) != n)
         throw py::value_error("position_labels: state arrays must be (n, 61[, 2]) and n_tokens (n,)");
     py::dict result;
-    PositionOutputs out;  // bool arrays are filled as bytes of 0 / 1
-    if (want_board) out.board = new_output<std::int8_t>(result, "board_state", {n, T, 64});
-    if (want_legal) out.legal = reinterpret_cast<std::uint8_t*>(new_output<bool>(result, "legal_moves", {n, T, 60}));
-    if (want_flipped) out.flipped = reinterpret_cast<std::uint8_t*>(new_output<bool>(result, "flipped", {n, T, 64}));
-    if (want_player) out.player = new_output<std::int8_t>(result, "player", {n, T});
+    const PositionOutputs out = position_outputs(result, n, T, want_board, want_legal, want_flipped, want_player);
     StateArrays states{boards.data(), player.data(), legal.data(), flipped.data()};
     {
         py::gil_scoped_release release;
@@ -206,6 +239,9 @@ PYBIND11_MODULE(_core, m) {
           py::arg("flipped"), py::arg("state_index"), py::arg("n_tokens"), py::arg("board") = true,
           py::arg("legal_moves") = true, py::arg("flipped_discs") = true, py::arg("player_to_move") = true,
           py::arg("threads") = 1);
+    m.def("replay_position_labels", &replay_position_labels_py, py::arg("moves"), py::arg("lengths"),
+          py::arg("state_index"), py::arg("n_tokens"), py::arg("board") = true, py::arg("legal_moves") = true,
+          py::arg("flipped_discs") = true, py::arg("player_to_move") = true, py::arg("threads") = 1);
     m.def("token_targets", &token_targets_py, py::arg("tokens"), py::arg("token_ply"), py::arg("n_tokens"),
           py::arg("moves"), py::arg("lengths"), py::arg("square_to_move"), py::arg("unified"));
     m.def("kernel", &kernel_name);

@@ -291,3 +291,32 @@ def test_parallel_corpus_states_agree_across_languages(tmp_path_factory):
         first = versions[0][1]
         for _, other in versions[1:]:
             assert all(torch.equal(x, y) for x, y in zip(first, other)), key
+
+
+def test_replayed_labels_of_unfinished_games_follow_the_reference():
+    """Prefixes of random games (any length, passes included): with a leading tag every state
+    0..length is visited once, and the final state's player is whoever moves next."""
+    from mothello_data import engine
+    from mothello_data.probing import replay_position_labels
+
+    games = engine.generate(300, seed=99)
+    rng = np.random.default_rng(0)
+    cut = np.minimum(games.lengths, rng.integers(0, 61, len(games))).astype(np.uint8)
+    moves = np.where(np.arange(60)[None, :] < cut[:, None], games.moves, 255).astype(np.uint8)
+    T = int(cut.max()) + 1
+    ply = np.full((len(games), T), -1, dtype=np.int8)
+    for g, n in enumerate(cut):
+        ply[g, 1: n + 1] = np.arange(n)
+    n_tokens = cut.astype(np.int64) + 1
+    completes = (ply >= 0)
+    got = replay_position_labels(moves, cut, ply, completes, n_tokens)
+    for g, n in enumerate(cut):
+        for s, (planes, legal, flipped, player) in enumerate(reference_states(games.game(g)[:n])):
+            assert got["board_state"][g, s].tolist() == planes, (g, s)
+            assert np.flatnonzero(got["legal_moves"][g, s]).tolist() == legal, (g, s)
+            assert np.flatnonzero(got["flipped"][g, s]).tolist() == flipped, (g, s)
+            assert int(got["player"][g, s]) == player, (g, s)
+    bad, lengths = moves.copy(), cut.copy()
+    bad[5, 0], lengths[5] = 0, max(1, cut[5])  # a1 is never legal on the first move
+    with pytest.raises(ValueError, match="game 5, ply 0: illegal move 0"):
+        replay_position_labels(bad, lengths, ply, completes, n_tokens)

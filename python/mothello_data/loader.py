@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from . import _core, engine
 from .languages import Vocabulary
-from .probing import LABEL_NAMES, StateLabels, position_labels
+from .probing import LABEL_NAMES, StateLabels, position_labels, replay_position_labels
 from .squares import SQUARE_TO_MOVE
 
 TARGET_MODES = ("unified", "next_token")
@@ -375,7 +375,7 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
             p = rows.plies
             boards = np.stack([p["board_black"], p["board_white"]], axis=-1)
             states = StateLabels.from_plies(boards, p["legal"], p["flipped"], p["player"], rows.moves, rows.length)
+            out.update(position_labels(states, ply, completes, n_tokens, labels, threads))
         else:
-            states = StateLabels.replay(rows.moves, rows.length, threads=threads)
-        out.update(position_labels(states, ply, completes, n_tokens, labels, threads))
+            out.update(replay_position_labels(rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
     return out

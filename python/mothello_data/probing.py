@@ -1,4 +1,4 @@
-"""Probing labels per token position, from per-ply engine labels.
+"""Probing labels per token position (board state, legal moves, flipped discs, player to move).
 
 A token sequence interleaves moves of 1-3 tokens (and maybe a leading language tag), so labels are
 defined per *state*: state ``k`` is the position after ``k`` completed moves (state 0 is the start,
@@ -9,14 +9,17 @@ state before that move, the token completing ply ``p`` sees state ``p + 1``.
 Per position, for state ``s``:
 
 * ``board_state`` int8 ``(n, T, 64)``: 0 empty, 1 mine, 2 theirs, relative to the player to move in
-  ``s`` (read from the game, so a pass is handled; never ply parity). Pads: ``IGNORE_INDEX``.
+  ``s`` (read from the game, so a pass is handled; never ply parity). Pads: -100 (ignore index).
 * ``legal_moves`` bool ``(n, T, 60)``: multi-hot over the move index of the legal moves of that
   player, i.e. the set the next move is drawn from (empty in the final position).
 * ``flipped`` bool ``(n, T, 64)``: discs turned over by the move that produced ``s`` (none in state 0).
 * ``player`` int8 ``(n, T)``: the player to move in ``s`` (0 black, 1 white). In the final position
-  nobody can move; by convention it is the opponent of the last mover.
+  of a finished game nobody can move; by convention it is the opponent of the last mover. (A
+  replayed unfinished game's last state has whoever moves next, as at every other state.)
 
-Shards are complete games, so the final position never has a legal move.
+Two ways in: :func:`replay_position_labels` replays the games in C++ straight into these arrays
+(the loader's default); :class:`StateLabels` + :func:`position_labels` start from per-ply labels
+stored in the shards (``mothello-gen --labels all``), which hold complete games only.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from . import _core, engine
+from . import _core
 
 LABEL_NAMES = ("board_state", "legal_moves", "flipped", "player")
 
@@ -71,16 +74,6 @@ class StateLabels:
         legal_s[g, lengths[g]] = 0
         return cls(boards, players, legal_s, flipped_s)
 
-    @classmethod
-    def replay(cls, moves: np.ndarray, lengths: np.ndarray, threads: int = 1) -> "StateLabels":
-        """Replay the games in the C++ engine (in bulk) and derive the state labels."""
-        rep = engine.replay(moves, lengths, threads=threads, labels=True)
-        lab = rep.labels
-        if not rep.ended.all():
-            g = int(np.flatnonzero(~rep.ended)[0])
-            raise ValueError(f"game {g} is not finished; probing labels need complete games")
-        return cls.from_plies(lab.board_before, lab.legal, lab.flipped, lab.player, moves, lengths)
-
 
 def token_states(token_ply: np.ndarray, completes: np.ndarray) -> np.ndarray:
     """State index seen at each token position: moves completed at or before it (pads: 0)."""
@@ -98,3 +91,16 @@ def position_labels(states: StateLabels, token_ply: np.ndarray, completes: np.nd
                                  np.asarray(n_tokens, dtype=np.int64), board="board_state" in which,
                                  legal_moves="legal_moves" in which, flipped_discs="flipped" in which,
                                  player_to_move="player" in which, threads=threads)
+
+
+def replay_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np.ndarray, completes: np.ndarray,
+                           n_tokens: np.ndarray, which: Optional[Sequence[str]] = None, threads: int = 1) -> dict:
+    """Like :func:`position_labels`, replaying the games (``moves`` ``(n, 60)`` uint8, 255-padded)
+    in C++ straight into the per-position labels. An illegal move raises ``ValueError``."""
+    which = tuple(which or LABEL_NAMES)
+    s = token_states(token_ply, completes).astype(np.int16)
+    return _core.replay_position_labels(np.ascontiguousarray(moves, dtype=np.uint8),
+                                        np.ascontiguousarray(lengths, dtype=np.uint8), s,
+                                        np.asarray(n_tokens, dtype=np.int64), board="board_state" in which,
+                                        legal_moves="legal_moves" in which, flipped_discs="flipped" in which,
+                                        player_to_move="player" in which, threads=threads)
