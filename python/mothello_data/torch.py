@@ -31,8 +31,13 @@ from typing import Iterator, Optional, Sequence, Union
 
 import numpy as np
 import pyarrow as pa
-import torch
-from torch.utils.data import DataLoader, IterableDataset, get_worker_info
+
+try:
+    import torch
+    from torch.utils.data import DataLoader, IterableDataset, get_worker_info
+except ImportError:  # torch is an optional extra
+    raise ImportError('mothello_data.torch needs PyTorch: pip install "mothello-data[torch]" '
+                      "(or torch==2.13.0 for the CPU build)") from None
 
 from . import loader as _loader
 from .loader import BALANCE_MODES, LABEL_NAMES, TARGET_MODES, LoaderError, PieceReader, RowBlock, ShardIndex
