@@ -1,7 +1,10 @@
 """mothello-data: synthetic multilingual Othello datasets (Othello-GPT and mOthello setups).
 
 The native engine lives in :mod:`mothello_data.engine`; square numbering in
-:mod:`mothello_data.squares`; the pure-Python oracle in :mod:`mothello_data.reference`.
+:mod:`mothello_data.squares`; the pure-Python oracle in :mod:`mothello_data.reference`; languages
+in :mod:`mothello_data.languages`; one shard in :mod:`mothello_data.shards`; split runs in
+:mod:`mothello_data.jobs`; reading shards into batches in :mod:`mothello_data.loader` and
+:mod:`mothello_data.probing`; the optional PyTorch bridge in :mod:`mothello_data.torch`.
 """
 
 from importlib.metadata import PackageNotFoundError, version
