@@ -89,6 +89,14 @@ def test_dask_backend_writes_the_same_bytes(single, tmp_path):
     assert manifest_without_argv(out) == manifest_without_argv(single)
 
 
+def test_unreachable_scheduler_is_refused_before_writing(tmp_path):
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "never"
+    res = gen(*ARGS, "--out", out, "--backend", "dask", "--scheduler", "tcp://127.0.0.1:1")
+    assert res.returncode == 2 and "cannot reach the Dask scheduler" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
 def test_dask_backend_in_process_cluster_through_the_python_api(single, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     from mothello_data.backends import run_shards

@@ -41,12 +41,17 @@ def _dask_task(plan: Plan, shard: Shard, out: str) -> ShardRecord:
     return generate_shard(plan, shard, out, threads=1)
 
 
-def require_dask() -> None:
-    """Fail early (before any output is written) when Dask is not installed."""
+def require_dask(scheduler: Optional[str] = None, timeout: float = 10) -> None:
+    """Fail early, before any output is written: Dask missing, or the scheduler unreachable."""
     try:
-        import dask.distributed  # noqa: F401
+        from dask.distributed import Client
     except ImportError:
         raise BackendError('--backend dask needs Dask: pip install "mothello-data[dask]"') from None
+    if scheduler:
+        try:
+            Client(scheduler, timeout=timeout).close()
+        except (OSError, TimeoutError) as exc:
+            raise BackendError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
 
 
 def run_dask(plan: Plan, shards: Sequence[Shard], out: str, threads: int, scheduler: Optional[str],

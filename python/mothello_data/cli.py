@@ -316,7 +316,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.scheduler and args.backend != "dask":
             raise UsageError("--scheduler needs --backend dask")
         if args.backend == "dask" and not args.dry_run:
-            require_dask()
+            require_dask(args.scheduler)
         if args.dry_run:
             print(describe(plan))
             if split_run:
