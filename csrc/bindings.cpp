@@ -162,16 +162,10 @@ py::dict replay_position_labels_py(carray<std::uint8_t> moves, carray<std::uint8
         if (lengths.data()[g] > kMaxPlies) throw py::value_error("game " + std::to_string(g) + ": length exceeds 60");
     py::dict result;
     const PositionOutputs out = position_outputs(result, n, T, want_board, want_legal, want_flipped, want_player);
-    int bad_ply = 0;
-    std::int64_t bad;
     {
-        py::gil_scoped_release release;
-        bad = replay_position_labels(moves.data(), lengths.data(), state_index.data(), n_tokens.data(), n, T,
-                                     threads, out, &bad_ply);
+        py::gil_scoped_release release;  // a bad move throws std::invalid_argument: ValueError
+        replay_position_labels(moves.data(), lengths.data(), state_index.data(), n_tokens.data(), n, T, threads, out);
     }
-    if (bad >= 0)
-        throw py::value_error("game " + std::to_string(bad) + ", ply " + std::to_string(bad_ply) + ": illegal move " +
-                              std::to_string(moves.data()[bad * kMaxPlies + bad_ply]));
     return result;
 }
 

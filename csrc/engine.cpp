@@ -1,16 +1,13 @@
-// Thread pool, kernel dispatch and perft.
+// Kernel dispatch, the batch entry points (generate, replay), replay errors and perft.
 #include "engine.hpp"
 
-#include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <thread>
-#include <vector>
 
 #include "bitboard.hpp"
 #include "kernel.hpp"
+#include "parallel.hpp"
 
 namespace mothello {
 namespace {
@@ -27,29 +24,6 @@ bool use_bmi2() {
 #endif
     }();
     return chosen;
-}
-
-// Runs fn(begin, end) over [0, n) in chunks pulled from a shared counter by `threads` workers.
-// Chunks only change which thread computes a game, never its result.
-template <class Fn>
-void parallel_for(std::int64_t n, int threads, Fn fn) {
-    const std::int64_t chunk = 512;
-    const std::int64_t n_chunks = (n + chunk - 1) / chunk;
-    const int workers = static_cast<int>(std::min<std::int64_t>(std::max(threads, 1), n_chunks));
-    std::atomic<std::int64_t> next{0};
-    auto work = [&] {
-        for (std::int64_t c; (c = next.fetch_add(1)) < n_chunks;)
-            fn(c * chunk, std::min(n, (c + 1) * chunk));
-    };
-    if (workers <= 1) {
-        work();
-        return;
-    }
-    std::vector<std::thread> pool;
-    pool.reserve(workers - 1);
-    for (int t = 1; t < workers; ++t) pool.emplace_back(work);
-    work();
-    for (auto& th : pool) th.join();
 }
 
 std::uint64_t perft_node(u64 me, u64 opp, int depth, bool passed) {
@@ -70,6 +44,18 @@ std::uint64_t perft_node(u64 me, u64 opp, int depth, bool passed) {
 }
 
 }  // namespace
+
+void throw_replay_error(const ReplayError& error) {
+    std::string what = "game " + std::to_string(error.game) + ", ply " + std::to_string(error.ply) + ": ";
+    const std::string sq = std::to_string(error.square);
+    if (error.kind == 1) {
+        what += "square " + sq + " is out of range 0..63";
+    } else {
+        const std::string name = {static_cast<char>('a' + error.square % 8), static_cast<char>('1' + error.square / 8)};
+        what += (error.kind == 2 ? "illegal move " : "move after the game ended: ") + name + " (" + sq + ")";
+    }
+    throw std::invalid_argument(what);
+}
 
 void generate_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, int threads,
                     const GameArrays& out) {
@@ -94,16 +80,7 @@ void replay_games(const std::uint8_t* moves, std::int64_t n, int width, const st
         std::lock_guard<std::mutex> guard(lock);
         if (first.game < 0 || err.game < first.game) first = err;
     });
-    if (first.game < 0) return;
-    std::string what = "game " + std::to_string(first.game) + ", ply " + std::to_string(first.ply) + ": ";
-    const std::string sq = std::to_string(first.square);
-    if (first.kind == 1) {
-        what += "square " + sq + " is out of range 0..63";
-    } else {
-        const std::string name = {static_cast<char>('a' + first.square % 8), static_cast<char>('1' + first.square / 8)};
-        what += (first.kind == 2 ? "illegal move " : "move after the game ended: ") + name + " (" + sq + ")";
-    }
-    throw std::invalid_argument(what);
+    if (first.game >= 0) throw_replay_error(first);
 }
 
 std::uint64_t perft(int depth) {

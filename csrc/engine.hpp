@@ -28,6 +28,17 @@ struct GameArrays {
     PlyLabels labels;
 };
 
+// The first bad move met while replaying games.
+struct ReplayError {
+    std::int64_t game = -1;  // -1: no error
+    int ply = 0;
+    int square = 0;
+    int kind = 0;  // 1 square out of range, 2 illegal move, 3 move after the game ended
+};
+
+// Throws std::invalid_argument "game G, ply P: illegal move d3 (19)" (or the other kinds).
+[[noreturn]] void throw_replay_error(const ReplayError& error);
+
 // Plays n uniformly random games: game k of the batch is game (first_index + k) of the run.
 void generate_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, int threads,
                     const GameArrays& out);

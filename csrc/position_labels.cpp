@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <thread>
 #include <mutex>
 #include <vector>
 
 #include "bitboard.hpp"
 #include "engine.hpp"
+#include "parallel.hpp"
 
 namespace mothello {
 namespace {
@@ -39,8 +39,10 @@ inline void squares_to_moves(const std::uint8_t* sq64, std::uint8_t* mv60) {
     std::memcpy(mv60 + 33, sq64 + 37, 27);
 }
 
-void expand_rows(const StateArrays& s, const std::int16_t* state_index, const std::int64_t* n_tokens,
-                 std::int64_t begin, std::int64_t end, std::int64_t T, const PositionOutputs& out) {
+// Positions of games [begin, end); the states of game g are row g - state_base of `s`.
+void expand_rows(const StateArrays& s, std::int64_t state_base, const std::int16_t* state_index,
+                 const std::int64_t* n_tokens, std::int64_t begin, std::int64_t end, std::int64_t T,
+                 const PositionOutputs& out) {
     std::uint8_t tmp[64], tmp2[64];
     for (std::int64_t g = begin; g < end; ++g) {
         const std::int64_t len = std::clamp<std::int64_t>(n_tokens[g], 0, T);
@@ -53,7 +55,7 @@ void expand_rows(const StateArrays& s, const std::int16_t* state_index, const st
                 if (out.player) out.player[p] = 0;
                 continue;
             }
-            const std::int64_t k = g * kStates + std::clamp<int>(state_index[p], 0, kStates - 1);
+            const std::int64_t k = (g - state_base) * kStates + std::clamp<int>(state_index[p], 0, kStates - 1);
             const int who = s.player[k];
             if (out.board) {
                 const std::uint64_t mine = s.boards[2 * k + who], theirs = s.boards[2 * k + (who ^ 1)];
@@ -72,11 +74,11 @@ void expand_rows(const StateArrays& s, const std::int16_t* state_index, const st
     }
 }
 
-// Per-state arrays of games [begin, end), written into `s` at row g - begin. Returns the ply of the
-// first illegal move of a game (and that game in *bad_game), or -1.
-int replay_states(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t begin, std::int64_t end,
-                  std::uint64_t* boards, std::uint8_t* player, std::uint64_t* legal, std::uint64_t* flipped,
-                  std::int64_t* bad_game) {
+// Per-state arrays of games [begin, end), written at row g - begin. Checks moves as the engine's
+// replay does and returns the first bad one (game -1: none).
+ReplayError replay_states(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t begin,
+                          std::int64_t end, std::uint64_t* boards, std::uint8_t* player, std::uint64_t* legal,
+                          std::uint64_t* flipped) {
     for (std::int64_t g = begin; g < end; ++g) {
         const std::int64_t row = (g - begin) * kStates;
         const int len = std::min<int>(lengths[g], kMaxPlies);
@@ -108,10 +110,9 @@ int replay_states(const std::uint8_t* moves, const std::uint8_t* lengths, std::i
                 break;
             }
             const int sq = moves[g * kMaxPlies + k];
-            if (sq >= 64 || !((moves_now >> sq) & 1)) {
-                *bad_game = g;
-                return k;
-            }
+            if (moves_now == 0) return ReplayError{g, k, sq, 3};
+            if (sq >= 64) return ReplayError{g, k, sq, 1};
+            if (!((moves_now >> sq) & 1)) return ReplayError{g, k, sq, 2};
             last_flips = flips(sq, me, opp);
             me ^= last_flips | (1ull << sq);
             opp ^= last_flips;
@@ -120,70 +121,35 @@ int replay_states(const std::uint8_t* moves, const std::uint8_t* lengths, std::i
             moves_now = legal_moves(me, opp);
         }
     }
-    return -1;
+    return ReplayError{};
 }
 
 }  // namespace
 
 void expand_position_labels(const StateArrays& states, const std::int16_t* state_index, const std::int64_t* n_tokens,
                             std::int64_t n, std::int64_t T, int threads, const PositionOutputs& out) {
-    const int workers = static_cast<int>(std::clamp<std::int64_t>(threads, 1, std::max<std::int64_t>(1, n / 64)));
-    if (workers <= 1) {
-        expand_rows(states, state_index, n_tokens, 0, n, T, out);
-        return;
-    }
-    std::vector<std::thread> pool;
-    for (int w = 0; w < workers; ++w)
-        pool.emplace_back([&, w] { expand_rows(states, state_index, n_tokens, n * w / workers, n * (w + 1) / workers, T, out); });
-    for (auto& th : pool) th.join();
+    parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) { expand_rows(states, 0, state_index, n_tokens, b, e, T, out); });
 }
 
-}  // namespace mothello
-
-namespace mothello {
-
-std::int64_t replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths,
-                                    const std::int16_t* state_index, const std::int64_t* n_tokens, std::int64_t n,
-                                    std::int64_t T, int threads, const PositionOutputs& out, int* bad_ply) {
-    constexpr std::int64_t kChunk = 256;  // games per block of state arrays (about 0.5 MB)
-    const std::int64_t n_chunks = (n + kChunk - 1) / kChunk;
-    const int workers = static_cast<int>(std::clamp<std::int64_t>(threads, 1, std::max<std::int64_t>(1, n_chunks)));
+void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const std::int16_t* state_index,
+                            const std::int64_t* n_tokens, std::int64_t n, std::int64_t T, int threads,
+                            const PositionOutputs& out) {
     std::mutex lock;
-    std::int64_t first_bad = -1;
-    auto work = [&](int w) {
-        std::vector<std::uint64_t> boards(kChunk * kStates * 2), legal(kChunk * kStates), flipped(kChunk * kStates);
-        std::vector<std::uint8_t> player(kChunk * kStates);
-        for (std::int64_t c = w; c < n_chunks; c += workers) {
-            const std::int64_t b = c * kChunk, e = std::min(n, b + kChunk);
-            std::int64_t bad_game = -1;
-            const int ply = replay_states(moves, lengths, b, e, boards.data(), player.data(), legal.data(),
-                                          flipped.data(), &bad_game);
-            if (ply >= 0) {
-                std::lock_guard<std::mutex> guard(lock);
-                if (first_bad < 0 || bad_game < first_bad) {
-                    first_bad = bad_game;
-                    *bad_ply = ply;
-                }
-                return;
-            }
-            // Point the expansion at this block: rows b..e of the outputs, states from the buffers.
-            const StateArrays states{boards.data(), player.data(), legal.data(), flipped.data()};
-            PositionOutputs block = out;
-            if (block.board) block.board += b * T * 64;
-            if (block.legal) block.legal += b * T * 60;
-            if (block.flipped) block.flipped += b * T * 64;
-            if (block.player) block.player += b * T;
-            expand_rows(states, state_index + b * T, n_tokens + b, 0, e - b, T, block);
+    ReplayError first;  // the bad game with the lowest index, whichever thread met it
+    parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
+        const std::size_t rows = static_cast<std::size_t>(e - b) * kStates;
+        std::vector<std::uint64_t> boards(2 * rows), legal(rows), flipped(rows);
+        std::vector<std::uint8_t> player(rows);
+        const ReplayError err = replay_states(moves, lengths, b, e, boards.data(), player.data(), legal.data(), flipped.data());
+        if (err.game >= 0) {
+            std::lock_guard<std::mutex> guard(lock);
+            if (first.game < 0 || err.game < first.game) first = err;
+            return;
         }
-    };
-    if (workers <= 1) {
-        work(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (int w = 0; w < workers; ++w) pool.emplace_back(work, w);
-        for (auto& th : pool) th.join();
-    }
-    return first_bad;
+        const StateArrays states{boards.data(), player.data(), legal.data(), flipped.data()};
+        expand_rows(states, b, state_index, n_tokens, b, e, T, out);  // buffer row 0 is game b
+    });
+    if (first.game >= 0) throw_replay_error(first);
 }
 
 }  // namespace mothello

@@ -33,10 +33,10 @@ void expand_position_labels(const StateArrays& states, const std::int16_t* state
 // Replays games (moves [n][60], lengths [n]) from the start position and writes the per-position
 // labels directly, without per-ply arrays. State k < length is the position before ply k with the
 // player to move after any pass; state `length` is the final position, whose player is the side that
-// can move next, or (game over) the opponent of the last mover, with no legal moves. Returns -1, or
-// the lowest game with an illegal move (its ply in *bad_ply).
-std::int64_t replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths,
-                                    const std::int16_t* state_index, const std::int64_t* n_tokens, std::int64_t n,
-                                    std::int64_t T, int threads, const PositionOutputs& out, int* bad_ply);
+// can move next, or (game over) the opponent of the last mover, with no legal moves. A bad move
+// throws as engine replay does (throw_replay_error, lowest game first).
+void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const std::int16_t* state_index,
+                            const std::int64_t* n_tokens, std::int64_t n, std::int64_t T, int threads,
+                            const PositionOutputs& out);
 
 }  // namespace mothello

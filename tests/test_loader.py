@@ -318,5 +318,5 @@ def test_replayed_labels_of_unfinished_games_follow_the_reference():
             assert int(got["player"][g, s]) == player, (g, s)
     bad, lengths = moves.copy(), cut.copy()
     bad[5, 0], lengths[5] = 0, max(1, cut[5])  # a1 is never legal on the first move
-    with pytest.raises(ValueError, match="game 5, ply 0: illegal move 0"):
+    with pytest.raises(ValueError, match=r"game 5, ply 0: illegal move a1 \(0\)"):
         replay_position_labels(bad, lengths, ply, completes, n_tokens)
