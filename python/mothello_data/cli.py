@@ -175,9 +175,8 @@ def prepare_out(out: str, plan: Plan, overwrite: bool, resume: bool) -> dict[str
                 raise UsageError(f"{out} holds no unfinished mothello-gen run to resume")
             with open(run_path) as f:
                 previous = json.load(f)
-            diffs = identity_diffs(previous["plan"], identity)
-            if diffs:
-                detail = "; ".join(f"{k}: was {json.dumps(previous['plan'].get(k))}, now {json.dumps(identity.get(k))}" for k in diffs)
+            detail = identity_diffs(previous["plan"], identity)
+            if detail:
                 raise UsageError(f"--resume with different arguments ({detail})")
             remove_stale_temporaries(os.path.join(out, "data"))  # left by the killed run
             for rec in previous.get("finished", []):

@@ -87,9 +87,8 @@ def prepare_job(out: str, plan: Plan, argv: list[str], overwrite: bool) -> None:
     if os.path.exists(plan_path):
         with open(plan_path) as f:
             previous = json.load(f)["plan"]
-        diffs = identity_diffs(previous, identity)
-        if diffs:
-            detail = "; ".join(f"{k}: other jobs {json.dumps(previous.get(k))}, this job {json.dumps(identity.get(k))}" for k in diffs)
+        detail = identity_diffs(previous, identity, "other jobs", "this job")
+        if detail:
             raise JobError(f"{out} belongs to a run with different arguments ({detail})")
     elif os.path.isdir(out) and os.listdir(out):
         raise JobError(f"--out {out} is not empty and holds no split run ({PLAN_FILE} missing)")

@@ -17,7 +17,7 @@ import glob
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator, Optional, Sequence, Union
 
 import numpy as np
@@ -37,6 +37,17 @@ _SHARD_NAME = re.compile(r"^(?P<split>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.
 
 class LoaderError(ValueError):
     """A dataset that cannot be read as asked (missing files, unknown split, bad option)."""
+
+
+def check_options(targets: str = "unified", labels: Sequence[str] = (), balance: str = "pad") -> None:
+    """Raise :class:`LoaderError` naming the choices for an unknown target mode, label or balance."""
+    if targets not in TARGET_MODES:
+        raise LoaderError(f"targets must be one of {', '.join(TARGET_MODES)}, got {targets!r}")
+    unknown = [x for x in labels if x not in LABEL_NAMES]
+    if unknown:
+        raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(LABEL_NAMES)})")
+    if balance not in BALANCE_MODES:
+        raise LoaderError(f"balance must be one of {', '.join(BALANCE_MODES)}, got {balance!r}")
 
 
 # ---- finding shards -----------------------------------------------------------------------------
@@ -104,7 +115,6 @@ class ShardIndex:
     units: list
     languages: Optional[tuple] = None
     has_stored_labels: bool = False
-    columns: tuple = field(default_factory=tuple)
 
     @classmethod
     def build(cls, source, split: Optional[str] = None, languages: Optional[Sequence[int]] = None) -> "ShardIndex":
@@ -127,23 +137,26 @@ class ShardIndex:
                 if rows:
                     units.append(Unit(path, rg, rows))
         stored = all(c in columns for c in STORED_LABEL_COLUMNS)
-        return cls(files, units, langs, stored, columns)
+        return cls(files, units, langs, stored)
 
     @property
     def total_rows(self) -> int:
         return sum(u.rows for u in self.units)
 
-    def rows_per_consumer(self, n_consumers: int, balance: str = "pad") -> int:
-        """Rows each consumer reads per epoch (the largest share for ``balance="none"``)."""
+    def consumer_range(self, consumer: int, n_consumers: int, balance: str = "pad") -> tuple[int, int]:
+        """Positions ``[lo, hi)`` of ``consumer`` in the epoch's row sequence; positions past the
+        total wrap around to its start (``"pad"`` repeats a few rows)."""
+        check_options(balance=balance)
         N = self.total_rows
-        return N // n_consumers if balance == "drop" else math.ceil(N / n_consumers)
+        if balance == "none":
+            return consumer * N // n_consumers, (consumer + 1) * N // n_consumers
+        q = N // n_consumers if balance == "drop" else math.ceil(N / n_consumers)
+        return consumer * q, (consumer + 1) * q
 
     def consumer_rows(self, consumer: int, n_consumers: int, balance: str = "pad") -> int:
         """Rows consumer ``consumer`` reads per epoch (the length of its :meth:`pieces`)."""
-        if balance == "none":
-            N = self.total_rows
-            return (consumer + 1) * N // n_consumers - consumer * N // n_consumers
-        return self.rows_per_consumer(n_consumers, balance)
+        lo, hi = self.consumer_range(consumer, n_consumers, balance)
+        return hi - lo
 
     def unit_order(self, epoch: int, seed: int, shuffle: bool) -> np.ndarray:
         """The epoch's unit order: identical for every consumer with the same (seed, epoch)."""
@@ -154,18 +167,12 @@ class ShardIndex:
     def pieces(self, epoch: int, seed: int, shuffle: bool, consumer: int, n_consumers: int,
                balance: str = "pad") -> list[tuple[int, int, int]]:
         """``(unit, start, stop)`` row ranges (within the unit's filtered rows) for one consumer."""
-        if balance not in BALANCE_MODES:
-            raise LoaderError(f"balance must be one of {', '.join(BALANCE_MODES)}, got {balance!r}")
+        lo, hi = self.consumer_range(consumer, n_consumers, balance)
         order = self.unit_order(epoch, seed, shuffle)
         counts = np.array([self.units[u].rows for u in order], dtype=np.int64)
         N = int(counts.sum())
         if N == 0:
             return []
-        if balance == "none":
-            lo, hi = consumer * N // n_consumers, (consumer + 1) * N // n_consumers
-        else:
-            q = self.rows_per_consumer(n_consumers, balance)
-            lo, hi = consumer * q, (consumer + 1) * q
         ends = np.cumsum(counts)
         out = []
         pos = lo
@@ -346,8 +353,7 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     ``lang`` int64, ``game_id`` int64, ``length`` int64 (moves), plus the requested ``labels``
     (see :mod:`mothello_data.probing`), computed by replay or read from stored columns.
     """
-    if targets not in TARGET_MODES:
-        raise LoaderError(f"targets must be one of {', '.join(TARGET_MODES)}, got {targets!r}")
+    check_options(targets, labels)
     T = int(rows.n_tokens.max()) if len(rows) else 0
     tokens = np.ascontiguousarray(rows.tokens[:, :T])
     ply = np.ascontiguousarray(rows.token_ply[:, :T])
@@ -368,9 +374,6 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
         "length": rows.length.astype(np.int64),
     }
     if labels:
-        unknown = [x for x in labels if x not in LABEL_NAMES]
-        if unknown:
-            raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(LABEL_NAMES)})")
         if label_source == "stored":
             p = rows.plies
             boards = np.stack([p["board_black"], p["board_white"]], axis=-1)

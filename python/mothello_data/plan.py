@@ -6,6 +6,7 @@ it, so splits are disjoint by id, and a shard is a pure function of (plan, shard
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -76,9 +77,11 @@ class Plan:
         }
 
 
-def identity_diffs(old: dict, new: dict) -> list[str]:
-    """Keys whose values differ between two :meth:`Plan.identity` dicts (sorted)."""
-    return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+def identity_diffs(old: dict, new: dict, old_name: str = "was", new_name: str = "now") -> str:
+    """What differs between two :meth:`Plan.identity` dicts, as ``key: was X, now Y; ...`` (keys
+    sorted; empty when they agree)."""
+    keys = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    return "; ".join(f"{k}: {old_name} {json.dumps(old.get(k))}, {new_name} {json.dumps(new.get(k))}" for k in keys)
 
 
 def parse_splits(text: str, games: Optional[int]) -> tuple[dict, int]:

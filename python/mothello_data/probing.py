@@ -81,26 +81,28 @@ def token_states(token_ply: np.ndarray, completes: np.ndarray) -> np.ndarray:
     return np.where(completes, ply + 1, np.maximum(ply, 0))
 
 
+def _position_args(token_ply: np.ndarray, completes: np.ndarray, n_tokens: np.ndarray,
+                   which: Optional[Sequence[str]], threads: int) -> tuple[tuple, dict]:
+    """The arguments both C++ label kernels share: state per position, lengths, what to write."""
+    which = tuple(which or LABEL_NAMES)
+    states = token_states(token_ply, completes).astype(np.int16)
+    flags = dict(board="board_state" in which, legal_moves="legal_moves" in which,
+                 flipped_discs="flipped" in which, player_to_move="player" in which, threads=threads)
+    return (states, np.asarray(n_tokens, dtype=np.int64)), flags
+
+
 def position_labels(states: StateLabels, token_ply: np.ndarray, completes: np.ndarray,
                     n_tokens: np.ndarray, which: Optional[Sequence[str]] = None, threads: int = 1) -> dict:
     """Labels per token position ``(n, T, ...)`` (expanded in C++); positions ``t >= n_tokens``
     are pads. ``which`` picks among ``board_state``, ``legal_moves``, ``flipped``, ``player``."""
-    which = tuple(which or LABEL_NAMES)
-    s = token_states(token_ply, completes).astype(np.int16)
-    return _core.position_labels(states.boards, states.player, states.legal, states.flipped, s,
-                                 np.asarray(n_tokens, dtype=np.int64), board="board_state" in which,
-                                 legal_moves="legal_moves" in which, flipped_discs="flipped" in which,
-                                 player_to_move="player" in which, threads=threads)
+    args, flags = _position_args(token_ply, completes, n_tokens, which, threads)
+    return _core.position_labels(states.boards, states.player, states.legal, states.flipped, *args, **flags)
 
 
 def replay_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np.ndarray, completes: np.ndarray,
                            n_tokens: np.ndarray, which: Optional[Sequence[str]] = None, threads: int = 1) -> dict:
     """Like :func:`position_labels`, replaying the games (``moves`` ``(n, 60)`` uint8, 255-padded)
     in C++ straight into the per-position labels. An illegal move raises ``ValueError``."""
-    which = tuple(which or LABEL_NAMES)
-    s = token_states(token_ply, completes).astype(np.int16)
+    args, flags = _position_args(token_ply, completes, n_tokens, which, threads)
     return _core.replay_position_labels(np.ascontiguousarray(moves, dtype=np.uint8),
-                                        np.ascontiguousarray(lengths, dtype=np.uint8), s,
-                                        np.asarray(n_tokens, dtype=np.int64), board="board_state" in which,
-                                        legal_moves="legal_moves" in which, flipped_discs="flipped" in which,
-                                        player_to_move="player" in which, threads=threads)
+                                        np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags)

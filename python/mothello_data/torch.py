@@ -40,7 +40,7 @@ except ImportError:  # torch is an optional extra
                       "(or torch==2.13.0 for the CPU build)") from None
 
 from . import loader as _loader
-from .loader import BALANCE_MODES, LABEL_NAMES, TARGET_MODES, LoaderError, PieceReader, RowBlock, ShardIndex
+from .loader import LoaderError, PieceReader, RowBlock, ShardIndex, check_options
 
 __all__ = ["GameDataset", "GameLoader", "GameCollator", "make_loader", "to_tensors", "distributed_world"]
 
@@ -99,13 +99,7 @@ def distributed_world(rank: Optional[int] = None, world_size: Optional[int] = No
 def _check_options(batch_size: int, targets: str, labels: Sequence[str], balance: str) -> None:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise LoaderError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if targets not in TARGET_MODES:
-        raise LoaderError(f"targets must be one of {', '.join(TARGET_MODES)}, got {targets!r}")
-    unknown = [x for x in labels if x not in LABEL_NAMES]
-    if unknown:
-        raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(LABEL_NAMES)})")
-    if balance not in BALANCE_MODES:
-        raise LoaderError(f"balance must be one of {', '.join(BALANCE_MODES)}, got {balance!r}")
+    check_options(targets, labels, balance)
 
 
 class GameDataset(IterableDataset):
@@ -165,10 +159,6 @@ class GameDataset(IterableDataset):
         info = get_worker_info()
         worker, workers = (info.id, info.num_workers) if info is not None else (0, 1)
         return self.rank * workers + worker, self.world_size * workers
-
-    def rows_per_consumer(self, num_workers: int = 1) -> int:
-        """Rows one worker of one rank reads per epoch."""
-        return self.index.rows_per_consumer(self.world_size * max(1, num_workers), self.balance)
 
     def batches_per_epoch(self, num_workers: int = 0) -> int:
         """Batches this rank yields per epoch with ``num_workers`` DataLoader workers (for LR
