@@ -143,7 +143,7 @@ def test_targets_follow_the_vocabulary_definitions(mixed, mode):
                 assert tgt == want
 
 
-def test_fast_unified_targets_equal_the_vocabulary_function(mixed):
+def test_loader_targets_equal_the_vocabulary_on_re_encoded_games(mixed):
     vocab = Vocabulary.load(mixed / "vocab.json")
     for batch in batches_by_game(mixed, "train", targets="unified")[:3]:
         enc = vocab.encode_batch(_padded_moves(mixed, batch), batch["length"].numpy(), batch["lang"].numpy())

@@ -230,6 +230,21 @@ def resolve_types(n_languages, lang_types: Union[None, str, Sequence[str]]) -> l
     return lang_types
 
 
+def token_targets(tokens: np.ndarray, token_ply: np.ndarray, n_tokens: np.ndarray, moves: np.ndarray,
+                  lengths: np.ndarray, unified: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``(targets, completes)`` for padded token rows ``(n, T)`` in one C++ pass: the definitions
+    of :meth:`Vocabulary.unified_targets` (``unified``) and :meth:`Vocabulary.next_token_targets`,
+    and the move-completion flags. ``moves`` ``(n, 60)`` squares, 255 past the end."""
+    made = _core.token_targets(np.ascontiguousarray(tokens, dtype=np.uint16),
+                               np.ascontiguousarray(token_ply, dtype=np.int8),
+                               np.asarray(n_tokens, dtype=np.int64), np.ascontiguousarray(moves, dtype=np.uint8),
+                               np.asarray(lengths, dtype=np.int64), _SQUARE_TO_MOVE16, unified=bool(unified))
+    return made["targets"], made["completes"]
+
+
+_SQUARE_TO_MOVE16 = np.ascontiguousarray(SQUARE_TO_MOVE, dtype=np.int16)
+
+
 @dataclass
 class EncodedBatch:
     """Token rows of a batch of games, padded with :data:`PAD_ID`.
@@ -476,28 +491,19 @@ class Vocabulary:
     def next_token_targets(batch: EncodedBatch) -> np.ndarray:
         """Targets for next-token prediction in the input language: token ``p + 1`` at ``p``,
         :data:`IGNORE_INDEX` at the last token and on pads. int64 ``(n, T)``."""
-        tokens = batch.tokens.astype(np.int64)
-        n, T = tokens.shape
-        out = np.full((n, T), IGNORE_INDEX, dtype=np.int64)
-        if T > 1:
-            out[:, :-1] = tokens[:, 1:]
-        out[np.arange(T)[None, :] >= (batch.lengths[:, None] - 1)] = IGNORE_INDEX
-        return out
+        no_moves = np.full((len(batch.lengths), 60), 255, dtype=np.uint8)
+        return token_targets(batch.tokens, batch.token_ply, batch.lengths, no_moves, np.zeros(len(batch.lengths)), False)[0]
 
     @staticmethod
     def unified_targets(batch: EncodedBatch, moves: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Unified output space: at the token that completes ply ``t`` (and at a leading tag,
         which predicts ply 0) the target is the move index 0..59 of ply ``t + 1``; every other
         position, and the last move, get :data:`IGNORE_INDEX`. int64 ``(n, T)``."""
-        moves = np.asarray(moves, dtype=np.int64)
-        lengths = np.asarray(lengths, dtype=np.int64)
-        n, T = batch.tokens.shape
-        next_ply = batch.token_ply.astype(np.int64) + 1
-        is_tag = (batch.token_ply < 0) & (np.arange(T)[None, :] < batch.lengths[:, None])
-        carries = (batch.completes | is_tag) & (next_ply < lengths[:, None])
-        next_ply = np.where(carries, next_ply, 0)
-        squares = np.take_along_axis(np.where(moves < 64, moves, 0), np.minimum(next_ply, moves.shape[1] - 1), axis=1)
-        return np.where(carries, SQUARE_TO_MOVE[squares].astype(np.int64), IGNORE_INDEX)
+        moves = np.asarray(moves)
+        rows = np.full((moves.shape[0], 60), 255, dtype=np.uint8)
+        width = min(60, moves.shape[1])
+        rows[:, :width] = np.where((moves[:, :width] >= 0) & (moves[:, :width] < 64), moves[:, :width], 255)
+        return token_targets(batch.tokens, batch.token_ply, batch.lengths, rows, lengths, True)[0]
 
     # ---- serialisation -----------------------------------------------------------------------
 

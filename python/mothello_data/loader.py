@@ -24,10 +24,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import _core, engine
-from .languages import Vocabulary
+from . import engine
+from .languages import Vocabulary, token_targets
 from .probing import LABEL_NAMES, StateLabels, position_labels, replay_position_labels
-from .squares import SQUARE_TO_MOVE
 
 TARGET_MODES = ("unified", "next_token")
 BALANCE_MODES = ("pad", "drop", "none")
@@ -340,9 +339,6 @@ def shuffled_batches(blocks: Iterator[RowBlock], batch_size: int, buffer_size: i
 # ---- batches -------------------------------------------------------------------------------------
 
 
-_SQUARE_TO_MOVE = np.ascontiguousarray(SQUARE_TO_MOVE, dtype=np.int16)
-
-
 def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] = (),
                 label_source: str = "replay", threads: int = 1) -> dict:
     """A padded batch as numpy arrays, trimmed to the longest sequence in it.
@@ -358,11 +354,7 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     tokens = np.ascontiguousarray(rows.tokens[:, :T])
     ply = np.ascontiguousarray(rows.token_ply[:, :T])
     n_tokens = rows.n_tokens.astype(np.int64)
-    # Completion flags and targets in one C++ pass (numpy needed ~10 temporaries per batch). The
-    # definitions are Vocabulary.unified_targets / next_token_targets; tests compare the two.
-    made = _core.token_targets(tokens, ply, n_tokens, rows.moves, rows.length.astype(np.int64), _SQUARE_TO_MOVE,
-                               unified=targets == "unified")
-    completes, tgt = made["completes"], made["targets"]
+    tgt, completes = token_targets(tokens, ply, n_tokens, rows.moves, rows.length, targets == "unified")
     mask = np.arange(T)[None, :] < n_tokens[:, None]
     out = {
         "input_ids": tokens.astype(np.int64),
