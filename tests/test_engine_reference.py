@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mothello_data import engine
-from mothello_data.reference import BLACK, ReferenceBoard, perft as reference_perft
+from mothello_data.reference import BLACK, WHITE, ReferenceBoard, perft as reference_perft
 
 PERFT = [4, 12, 56, 244, 1396, 8200, 55092, 390216, 3005288]
 
@@ -45,12 +45,12 @@ def test_random_games_replay_move_by_move_in_reference_engine():
             assert lab.player[g, t] == (0 if board.to_move == BLACK else 1), (g, t)
             assert lab.legal[g, t] == bits(legal), (g, t)
             assert sq in legal, (g, t)
-            before = (bitboard_of(board, 1), bitboard_of(board, 2))
+            before = (bitboard_of(board, BLACK), bitboard_of(board, WHITE))
             assert tuple(int(x) for x in lab.board_before[g, t]) == before, (g, t)
             assert planes[g, t].tolist() == board.relative_planes(), (g, t)
             flipped = board.play(sq)
             assert lab.flipped[g, t] == bits(flipped), (g, t)
-            after = (bitboard_of(board, 1), bitboard_of(board, 2))
+            after = (bitboard_of(board, BLACK), bitboard_of(board, WHITE))
             assert tuple(int(x) for x in lab.board_after[g, t]) == after, (g, t)
         assert board.game_over(), f"game {g} stops after {games.lengths[g]} moves but is not over"
     assert passes_seen > 100  # the sample really exercised passes

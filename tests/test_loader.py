@@ -143,12 +143,25 @@ def test_targets_follow_the_vocabulary_definitions(mixed, mode):
                 assert tgt == want
 
 
-def test_loader_targets_equal_the_vocabulary_on_re_encoded_games(mixed):
-    vocab = Vocabulary.load(mixed / "vocab.json")
-    for batch in batches_by_game(mixed, "train", targets="unified")[:3]:
-        enc = vocab.encode_batch(_padded_moves(mixed, batch), batch["length"].numpy(), batch["lang"].numpy())
-        ref = Vocabulary.unified_targets(enc, _padded_moves(mixed, batch), batch["length"].numpy())
-        assert np.array_equal(ref, batch["targets"].numpy()[:, : ref.shape[1]])
+def test_shuffled_batches_carry_targets_and_completion_flags_by_the_plain_rule(mixed):
+    """Independent of the C++ targets pass: per game, from the shard's token_ply and moves in plain
+    Python, a token completes its move when the next token has another ply (or none follows)."""
+    rows = split_rows(mixed, "train")
+    by_id = {g: i for i, g in enumerate(rows["game_id"])}
+    ds = GameDataset(mixed, split="train", batch_size=64, targets="unified", shuffle=True, seed=1)
+    for batch in list(ds)[:3]:
+        for b in range(len(batch["game_id"])):
+            i = by_id[int(batch["game_id"][b])]
+            ply, moves = rows["token_ply"][i], rows["moves"][i]
+            n = len(ply)
+            want_done = [p >= 0 and (t + 1 == n or ply[t + 1] != p) for t, p in enumerate(ply)]
+            want = [IGNORE_INDEX] * n
+            for t, p in enumerate(ply):
+                if (want_done[t] or p < 0) and p + 1 < len(moves):
+                    want[t] = int(SQUARE_TO_MOVE[moves[p + 1]])
+            assert batch["completes"][b, :n].tolist() == want_done
+            assert batch["targets"][b, :n].tolist() == want
+            assert not batch["completes"][b, n:].any() and (batch["targets"][b, n:] == IGNORE_INDEX).all()
 
 
 _MOVES = {}

@@ -6,8 +6,12 @@ import sys
 CODE = """
 import sys
 sys.modules["torch"] = None  # as if torch were not installed
-import mothello_data, mothello_data.engine, mothello_data.languages, mothello_data.loader
-import mothello_data.probing, mothello_data.cli, mothello_data.jobs, mothello_data.backends, mothello_data.verify
+import importlib, pkgutil
+import mothello_data
+names = [m.name for m in pkgutil.iter_modules(mothello_data.__path__) if m.name not in ("torch", "__main__")]
+assert len(names) > 15, names  # every core module, found on disk (new ones included)
+for name in names:
+    importlib.import_module("mothello_data." + name)
 try:
     import mothello_data.torch
 except ImportError as exc:

@@ -1,9 +1,11 @@
 """mothello-data: synthetic multilingual Othello datasets (Othello-GPT and mOthello setups).
 
 The native engine lives in :mod:`mothello_data.engine`; square numbering in
-:mod:`mothello_data.squares`; the pure-Python oracle in :mod:`mothello_data.reference`; languages
-in :mod:`mothello_data.languages`; one shard in :mod:`mothello_data.shards`; split runs in
-:mod:`mothello_data.jobs`; reading shards into batches in :mod:`mothello_data.loader` and
+:mod:`mothello_data.squares`; the pure-Python oracle in :mod:`mothello_data.reference`; seeded draws
+in :mod:`mothello_data.rng`; languages in :mod:`mothello_data.languages` (the spec in
+:mod:`~mothello_data.spec`, token ids in :mod:`~mothello_data.vocabulary`, training targets in
+:mod:`~mothello_data.targets`); the shard columns in :mod:`mothello_data.schema`; one shard in
+:mod:`mothello_data.shards`; reading shards into batches in :mod:`mothello_data.loader` and
 :mod:`mothello_data.probing`; the optional PyTorch bridge in :mod:`mothello_data.torch`.
 """
 

@@ -6,9 +6,10 @@ import json
 import os
 
 from . import __version__
-from .engine import RNG_ID
+from .rng import RNG_ID
 from .plan import Plan
-from .shards import LABEL_COLUMNS, ShardRecord, feature_columns, language_names
+from .schema import LABEL_COLUMNS, canonical_labels, feature_columns, language_names
+from .shards import ShardRecord
 from .squares import square_name
 
 MANIFEST_FORMAT = "mothello-manifest-v1"
@@ -37,11 +38,11 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
 
 def _yaml_features(plan: Plan) -> list[str]:
     lines = ["  features:"]
-    for name, kind, dtype in feature_columns(plan):
+    for name, kind, dtype in feature_columns(plan.labels):
         lines.append(f"  - name: {name}")
         if kind == "class":
             lines += ["    dtype:", "      class_label:", "        names:"]
-            lines += [f"          '{i}': {n}" for i, n in enumerate(language_names(plan))]
+            lines += [f"          '{i}': {n}" for i, n in enumerate(language_names(plan.spec.types))]
         elif kind == "list":
             lines.append(f"    sequence: {dtype}")
         else:
@@ -66,7 +67,7 @@ def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     spec = plan.spec
     vocab = plan.vocab
     lang_rows = "\n".join(
-        f"| {i} | `{name}` | {t} | {vocab.blocks[i][0]}..{vocab.blocks[i][1] - 1} |" for i, (t, name) in enumerate(zip(spec.types, language_names(plan)))
+        f"| {i} | `{name}` | {t} | {vocab.blocks[i][0]}..{vocab.blocks[i][1] - 1} |" for i, (t, name) in enumerate(zip(spec.types, language_names(spec.types)))
     )
     anchors = ", ".join(f"{square_name(sq)} {[list(g) for g in gs]}" for sq, gs in spec.overlap.items()) or "none"
     splits = "\n".join(f"| {s} | {sum(r.rows for r in rs):,} | {min(r.first_game for r in rs):,}..{max(r.end_game for r in rs) - 1:,} | {len(rs)} |" for s, rs in by_split.items())
@@ -98,7 +99,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 - `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
   (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
   next token has another ply (the position that carries a unified-output target).
-{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in plan.labels for n, _ in LABEL_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}
+{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in LABEL_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}
 
 ## Token map
 Vocabulary of {vocab.size} ids (full table in `vocab.json`): 0 is pad{", then one tag per language" if spec.lang_tags else ""}.

@@ -20,8 +20,8 @@ from .jobs import JobError
 from .card import write_atomic, write_sidecars
 from .config import from_settings, load_experiment
 from .languages import LANGUAGE_TYPES, LanguageSpec, SpecError, resolve_types
-from .plan import (DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, LABEL_CHOICES, Plan, identity_diffs,
-                   parse_labels, parse_splits)
+from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, Plan, identity_diffs, parse_splits
+from .schema import LABEL_KINDS, parse_labels
 from .shards import ShardRecord, file_sha256, remove_stale_temporaries
 
 RUN_FILE = ".mothello-run.json"  # the plan of an unfinished run, for --resume
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     o = p.add_argument_group("output")
     o.add_argument("--out", metavar="DIR", help="output folder (required)")
     o.add_argument("--games-per-shard", type=int, help=f"games per Parquet file (default {DEFAULT_GAMES_PER_SHARD:,})")
-    o.add_argument("--labels", help=f"per-ply label columns: none, all or a comma list of {', '.join(LABEL_CHOICES)} (default none)")
+    o.add_argument("--labels", help=f"per-ply label columns: none, all or a comma list of {', '.join(LABEL_KINDS)} (default none)")
     o.add_argument("--parallel", action="store_true", help="write every game in every language (default: one language per game)")
     o.add_argument("--overwrite", action="store_true", help="replace an existing dataset in --out")
     o.add_argument("--resume", action="store_true", help="finish an interrupted run with the same arguments")

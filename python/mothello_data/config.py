@@ -29,9 +29,10 @@ import json
 import os
 from typing import Any
 
-from .languages import LanguageSpec, SpecError
+from .spec import SPEC_KEYS, LanguageSpec, SpecError
 
-LANGUAGE_KEYS = {"types", "languages", "lang_types", "anchors", "groups", "lang_tags", "unified_output"}
+# In a config file ``seed`` is the seed of the games, so the spec's seed is spelled ``language_seed``.
+LANGUAGE_KEYS = set(SPEC_KEYS) - {"seed"}
 GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "parallel"}
 MOTHELLO_KEYS = {"language_types", "overlap_toks", "train_seed", "unified_output"}
 
@@ -58,6 +59,7 @@ def load_experiment(path: str) -> tuple[LanguageSpec, dict[str, Any]]:
 
 
 def from_settings(data: dict, where: str = "config") -> tuple[LanguageSpec, dict[str, Any]]:
+    """Split a settings dict (our keys) into the language spec and the generation settings."""
     unknown = sorted(set(data) - LANGUAGE_KEYS - GENERATION_KEYS - {"language_seed"})
     if unknown:
         raise SpecError(f"{where}: unknown setting(s): {', '.join(unknown)}")

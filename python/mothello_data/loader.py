@@ -24,13 +24,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import engine
-from .languages import Vocabulary, token_targets
-from .probing import LABEL_NAMES, StateLabels, position_labels, replay_position_labels
+from . import engine, schema
+from .probing import replay_position_labels, stored_position_labels
+from .rng import Permutations, permutation
+from .targets import TARGET_MODES, token_targets
+from .vocabulary import Vocabulary
 
-TARGET_MODES = ("unified", "next_token")
 BALANCE_MODES = ("pad", "drop", "none")
-STORED_LABEL_COLUMNS = ("board_black", "board_white", "legal", "flipped", "player")
+_UNIT_ORDER_STREAM = 0x5EED  # the epoch's row-group order: permutation(seed, epoch, this key)
 _SHARD_NAME = re.compile(r"^(?P<split>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.parquet$")
 
 
@@ -42,9 +43,9 @@ def check_options(targets: str = "unified", labels: Sequence[str] = (), balance:
     """Raise :class:`LoaderError` naming the choices for an unknown target mode, label or balance."""
     if targets not in TARGET_MODES:
         raise LoaderError(f"targets must be one of {', '.join(TARGET_MODES)}, got {targets!r}")
-    unknown = [x for x in labels if x not in LABEL_NAMES]
+    unknown = [x for x in labels if x not in schema.LABEL_KINDS]
     if unknown:
-        raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(LABEL_NAMES)})")
+        raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(schema.LABEL_KINDS)})")
     if balance not in BALANCE_MODES:
         raise LoaderError(f"balance must be one of {', '.join(BALANCE_MODES)}, got {balance!r}")
 
@@ -123,9 +124,10 @@ class ShardIndex:
         for path in files:
             pf = pq.ParquetFile(path)
             names = tuple(pf.schema_arrow.names)
-            missing = {"game_id", "lang", "length", "moves", "tokens", "token_ply"} - set(names)
-            if missing:
-                raise LoaderError(f"{path}: not a mothello-data shard (missing {', '.join(sorted(missing))})")
+            try:
+                schema.check_shard_columns(path, names)
+            except schema.SchemaError as exc:
+                raise LoaderError(str(exc)) from None
             columns = names if columns is None else tuple(c for c in columns if c in names)
             for rg in range(pf.metadata.num_row_groups):
                 if langs is None:
@@ -135,8 +137,7 @@ class ShardIndex:
                     rows = int(np.isin(lang, langs).sum())
                 if rows:
                     units.append(Unit(path, rg, rows))
-        stored = all(c in columns for c in STORED_LABEL_COLUMNS)
-        return cls(files, units, langs, stored)
+        return cls(files, units, langs, schema.has_stored_labels(columns))
 
     @property
     def total_rows(self) -> int:
@@ -161,7 +162,7 @@ class ShardIndex:
         """The epoch's unit order: identical for every consumer with the same (seed, epoch)."""
         if not shuffle:
             return np.arange(len(self.units))
-        return np.random.default_rng([seed, epoch, 0x5EED]).permutation(len(self.units))
+        return permutation(len(self.units), seed, epoch, _UNIT_ORDER_STREAM)
 
     def pieces(self, epoch: int, seed: int, shuffle: bool, consumer: int, n_consumers: int,
                balance: str = "pad") -> list[tuple[int, int, int]]:
@@ -260,10 +261,8 @@ class RowBlock:
         moves, _ = _pad(table.column("moves"), engine.MAX_PLIES, engine.PAD_SQUARE, np.uint8)
         plies = None
         if stored_labels:
-            plies = {}
-            for name in STORED_LABEL_COLUMNS:
-                dtype = np.uint8 if name == "player" else np.uint64
-                plies[name] = _pad(table.column(name), engine.MAX_PLIES, 0, dtype)[0]
+            plies = {name: _pad(table.column(name), engine.MAX_PLIES, 0, np.dtype(dtype))[0]
+                     for columns in schema.LABEL_COLUMNS.values() for name, dtype in columns}
         return cls(tokens, token_ply, n_tokens, moves,
                    table.column("length").to_numpy(), table.column("lang").to_numpy(),
                    table.column("game_id").to_numpy(), plies)
@@ -278,9 +277,9 @@ class PieceReader:
         self.use_threads = use_threads  # pyarrow decodes the columns of a row group in parallel
         self.use_stored = use_stored_labels
         self.max_rows = max_rows
-        self.columns = ["game_id", "lang", "length", "moves", "tokens", "token_ply"]
+        self.columns = list(schema.BASE_COLUMN_NAMES)
         if use_stored_labels:
-            self.columns += list(STORED_LABEL_COLUMNS)
+            self.columns += list(schema.ALL_LABEL_COLUMNS)
         self._files: dict = {}
 
     def _file(self, path: str) -> pq.ParquetFile:
@@ -301,7 +300,7 @@ class PieceReader:
                 yield RowBlock.from_table(table.slice(lo, self.max_rows), self.use_stored)
 
 
-def _picker(n: int, rng: Optional[np.random.Generator]):
+def _picker(n: int, rng: Optional[Permutations]):
     """Row selector for positions ``a..b``: a permutation's slice, or a plain slice (a view)."""
     if rng is None:
         return slice
@@ -310,7 +309,7 @@ def _picker(n: int, rng: Optional[np.random.Generator]):
 
 
 def shuffled_batches(blocks: Iterator[RowBlock], batch_size: int, buffer_size: int,
-                     rng: Optional[np.random.Generator], drop_last: bool = False) -> Iterator[RowBlock]:
+                     rng: Optional[Permutations], drop_last: bool = False) -> Iterator[RowBlock]:
     """Batches of ``batch_size`` rows; with ``rng`` rows are mixed through a buffer of about
     ``buffer_size`` rows (filled, permuted, half emitted, refilled), else kept in order."""
     pool: list = []
@@ -367,10 +366,7 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     }
     if labels:
         if label_source == "stored":
-            p = rows.plies
-            boards = np.stack([p["board_black"], p["board_white"]], axis=-1)
-            states = StateLabels.from_plies(boards, p["legal"], p["flipped"], p["player"], rows.moves, rows.length)
-            out.update(position_labels(states, ply, completes, n_tokens, labels, threads))
+            out.update(stored_position_labels(rows.plies, rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
         else:
             out.update(replay_position_labels(rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
     return out

@@ -12,14 +12,15 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-from .engine import RNG_ID
-from .languages import LanguageSpec, SpecError, Vocabulary
+from .rng import RNG_ID
+from .schema import canonical_labels
+from .spec import LanguageSpec, SpecError
+from .vocabulary import Vocabulary
 
 DEFAULT_GAMES = 2_000_000
 DEFAULT_SPLITS = "train=0.98,validation=0.01,test=0.01"
 DEFAULT_GAMES_PER_SHARD = 250_000
 ROW_GROUP_GAMES = 65_536
-LABEL_CHOICES = ("board", "legal", "flipped", "player")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Plan:
     parallel: bool = False
 
     def __post_init__(self) -> None:
+        self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
         self.vocab = Vocabulary(self.spec)
 
     def shards(self) -> list[Shard]:
@@ -122,18 +124,6 @@ def parse_splits(text: str, games: Optional[int]) -> tuple[dict, int]:
         counts[name] = end - assigned
         assigned = end
     return counts, games
-
-
-def parse_labels(text: Optional[str]) -> list[str]:
-    if not text or text == "none":
-        return []
-    if text == "all":
-        return list(LABEL_CHOICES)
-    labels = [x.strip() for x in text.split(",") if x.strip()]
-    for x in labels:
-        if x not in LABEL_CHOICES:
-            raise SpecError(f"--labels: unknown label {x!r} (choose from {', '.join(LABEL_CHOICES)}, all, none)")
-    return [x for x in LABEL_CHOICES if x in labels]
 
 
 def plan_as_dict(plan: Plan) -> dict:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-EMPTY, BLACK, WHITE = 0, 1, 2
+BLACK, WHITE = 0, 1  # players and disc colours, as in mothello_data.engine
+EMPTY = -1  # a cell with no disc
 DIRECTIONS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 
 
@@ -30,7 +31,8 @@ class ReferenceBoard:
 
     @staticmethod
     def opponent(color: int) -> int:
-        return BLACK if color == WHITE else WHITE
+        """The other player."""
+        return 1 - color
 
     def flips(self, square: int, color: Optional[int] = None) -> list[int]:
         """Squares flipped if ``color`` (default: side to move) plays ``square``; [] if illegal."""
@@ -51,13 +53,16 @@ class ReferenceBoard:
         return sorted(flipped)
 
     def legal_moves(self, color: Optional[int] = None) -> list[int]:
+        """Squares ``color`` (default: side to move) may play, in increasing order."""
         color = self.to_move if color is None else color
         return [sq for sq in range(64) if self.flips(sq, color)]
 
     def must_pass(self) -> bool:
+        """The side to move has no move but the other side has one."""
         return not self.legal_moves() and bool(self.legal_moves(self.opponent(self.to_move)))
 
     def game_over(self) -> bool:
+        """Neither side can move."""
         return not self.legal_moves(BLACK) and not self.legal_moves(WHITE)
 
     def play(self, square: int) -> list[int]:

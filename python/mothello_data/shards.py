@@ -17,19 +17,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import engine
+from . import engine, schema
 from .plan import Plan, Shard
+from .rng import chain, draw
 
 _U64 = np.uint64
-
-
-def mix64(z: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser on uint64 arrays (wrapping arithmetic)."""
-    z = np.asarray(z, dtype=_U64)
-    with np.errstate(over="ignore"):
-        z = (z ^ (z >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> _U64(27))) * _U64(0x94D049BB133111EB)
-    return z ^ (z >> _U64(31))
+_LANGUAGE_STREAM, _HASH_IV = 0x1A9E, 0x6A09E667F3BCC908
+_SCALAR_COLUMNS = [name for name, kind, _ in schema.BASE_COLUMNS if kind != "list"]
 
 
 def language_of_games(game_ids: np.ndarray, n_languages: int, seed: int) -> np.ndarray:
@@ -37,7 +31,7 @@ def language_of_games(game_ids: np.ndarray, n_languages: int, seed: int) -> np.n
     consecutive game ids each language appears once, rotated by a seeded offset per block."""
     ids = np.asarray(game_ids, dtype=_U64)
     L = _U64(n_languages)
-    offset = mix64(mix64(np.full(ids.shape, seed, dtype=_U64)) ^ (ids // L) ^ _U64(0x1A9E)) % L
+    offset = draw(seed, (ids // L) ^ _U64(_LANGUAGE_STREAM)) % L
     return ((ids + offset) % L).astype(np.int64)
 
 
@@ -47,10 +41,7 @@ def game_hashes(moves: np.ndarray) -> np.ndarray:
     padded = np.full((n, 64), 255, dtype=np.uint8)
     padded[:, : moves.shape[1]] = moves
     words = padded.view(_U64)
-    h = np.full(n, 0x6A09E667F3BCC908, dtype=_U64)
-    for i in range(8):
-        h = mix64(h ^ words[:, i])
-    return h
+    return chain(np.full(n, _HASH_IV, dtype=_U64), *(words[:, i] for i in range(8)))
 
 
 class HeldOutIndex:
@@ -99,57 +90,6 @@ class HeldOutIndex:
         return mask
 
 
-# ---- schema -------------------------------------------------------------------------------------
-
-LABEL_COLUMNS = {
-    "board": [("board_black", "uint64"), ("board_white", "uint64")],
-    "legal": [("legal", "uint64")],
-    "flipped": [("flipped", "uint64")],
-    "player": [("player", "uint8")],
-}
-
-
-def language_names(plan: Plan) -> list[str]:
-    return [f"L{i}-{t}" for i, t in enumerate(plan.spec.types)]
-
-
-def feature_columns(plan: Plan) -> list[tuple[str, str, str]]:
-    """(name, kind, dtype) per column; kind is value, list or class."""
-    cols = [
-        ("game_id", "value", "uint64"),
-        ("lang", "class", "int64"),
-        ("length", "value", "uint8"),
-        ("moves", "list", "uint8"),
-        ("tokens", "list", "uint16"),
-        ("token_ply", "list", "int8"),
-    ]
-    for label in plan.labels:
-        cols += [(name, "list", dtype) for name, dtype in LABEL_COLUMNS[label]]
-    return cols
-
-
-def hf_features(plan: Plan) -> dict:
-    """The ``datasets`` Features as JSON (``Sequence`` form: read by old and new versions)."""
-    out = {}
-    for name, kind, dtype in feature_columns(plan):
-        if kind == "class":
-            out[name] = {"names": language_names(plan), "_type": "ClassLabel"}
-        elif kind == "list":
-            out[name] = {"feature": {"dtype": dtype, "_type": "Value"}, "_type": "Sequence"}
-        else:
-            out[name] = {"dtype": dtype, "_type": "Value"}
-    return out
-
-
-def arrow_schema(plan: Plan) -> pa.Schema:
-    fields = []
-    for name, kind, dtype in feature_columns(plan):
-        t = pa.from_numpy_dtype(np.dtype(dtype))
-        fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
-    meta = {"huggingface": json.dumps({"info": {"features": hf_features(plan)}})}
-    return pa.schema(fields, metadata=meta)
-
-
 def _list_array(offsets: np.ndarray, values: np.ndarray) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values))
 
@@ -172,7 +112,7 @@ class ShardRecord:
         return dict(self.__dict__)
 
 
-def chunk_table(plan: Plan, schema: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list]:
+def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list]:
     """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed."""
     games = engine.generate(n, plan.seed, lo, threads=threads, labels=bool(plan.labels))
     ids = np.arange(lo, lo + n, dtype=_U64)
@@ -208,11 +148,11 @@ def chunk_table(plan: Plan, schema: pa.Schema, lo: int, n: int, threads: int, he
             "flipped": lab.flipped,
             "player": lab.player,
         }
-        for label in plan.labels:
-            for name, _ in LABEL_COLUMNS[label]:
+        for label in schema.canonical_labels(plan.labels):
+            for name, _ in schema.LABEL_COLUMNS[label]:
                 per_game = source[name][keep]
                 columns[name] = _list_array(move_offsets, per_game[row_game][valid[row_game]])
-    return pa.Table.from_pydict(columns, schema=schema), dropped
+    return pa.Table.from_pydict(columns, schema=arrow), dropped
 
 
 def chunk_games(plan: Plan) -> int:
@@ -237,13 +177,13 @@ def generate_shard(
     rows, dropped = 0, []
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
-        schema = arrow_schema(plan)
-        with pq.ParquetWriter(tmp, schema, compression="zstd", use_dictionary=True,
-                              write_statistics=["game_id", "lang", "length"]) as writer:
+        arrow = schema.arrow_schema(plan.labels, plan.spec.types)
+        with pq.ParquetWriter(tmp, arrow, compression="zstd", use_dictionary=True,
+                              write_statistics=_SCALAR_COLUMNS) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)
-                table, gone = chunk_table(plan, schema, lo, n, threads, held_out)
+                table, gone = chunk_table(plan, arrow, lo, n, threads, held_out)
                 writer.write_table(table, row_group_size=max(1, table.num_rows))
                 rows += table.num_rows
                 dropped += gone

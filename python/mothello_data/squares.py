@@ -39,5 +39,3 @@ def parse_square(name: str) -> int:
         raise ValueError(f"not a square name: {name!r} (expected a1..h8)")
     return (int(text[1]) - 1) * 8 + "abcdefgh".index(text[0])
 
-
-SQUARE_NAMES: tuple[str, ...] = tuple(square_name(sq) for sq in range(64))

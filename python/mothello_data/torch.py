@@ -41,6 +41,9 @@ except ImportError:  # torch is an optional extra
 
 from . import loader as _loader
 from .loader import LoaderError, PieceReader, RowBlock, ShardIndex, check_options
+from .rng import Permutations
+
+_SHUFFLE_STREAM = 0xB0FF  # the shuffle buffer's permutations: (seed, epoch, consumer, this key, fill)
 
 __all__ = ["GameDataset", "GameLoader", "GameCollator", "make_loader", "to_tensors", "distributed_world"]
 
@@ -176,7 +179,7 @@ class GameDataset(IterableDataset):
         # pyarrow's decode threads help a lone process; worker processes already fill the cores.
         reader = PieceReader(self.index, use_stored_labels=self.label_source == "stored",
                              use_threads=get_worker_info() is None)
-        rng = np.random.default_rng([self.seed, self.epoch, consumer, 0xB0FF]) if self.shuffle else None
+        rng = Permutations(self.seed, self.epoch, consumer, _SHUFFLE_STREAM) if self.shuffle else None
         pack = self.pack_in_workers and get_worker_info() is not None
         for rows in _loader.shuffled_batches(reader.read(pieces), self.batch_size, self.buffer_size, rng, self.drop_last):
             batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads)

@@ -17,12 +17,13 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from . import engine
-from .languages import Vocabulary
+from .schema import BASE_COLUMN_NAMES
+from .vocabulary import Vocabulary
 from .shards import file_sha256
 
 
 class VerifyError(Exception):
-    pass
+    """The first way a dataset differs from its manifest; the message is one line."""
 
 
 def verify(out: str, sample: int = 1000, log=print) -> int:
@@ -49,7 +50,7 @@ def verify(out: str, sample: int = 1000, log=print) -> int:
         meta = pq.ParquetFile(path).metadata
         if meta.num_rows != shard["rows"]:
             raise VerifyError(f"{shard['file']}: {meta.num_rows} rows, manifest says {shard['rows']}")
-        table = pq.read_table(path, columns=["game_id", "lang", "length", "moves", "tokens"])
+        table = pq.read_table(path, columns=list(BASE_COLUMN_NAMES))
         idx = np.linspace(0, table.num_rows - 1, num=min(sample, table.num_rows)).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
         rows = table.take(idx).to_pydict()
         ids = np.array(rows["game_id"], dtype=np.uint64)

@@ -1,0 +1,121 @@
+"""The shard schema: which columns a mothello-data Parquet shard has, their types, and the label
+kinds. The writer (:mod:`mothello_data.shards`), the loader, ``verify`` and the dataset card all
+read their column lists from here.
+
+Columns of every shard: ``game_id`` (uint64, the RNG counter), ``lang`` (ClassLabel), ``length``
+(uint8 placements), ``moves`` (list of uint8 squares), ``tokens`` (list of uint16) and ``token_ply``
+(list of int8: the ply each token belongs to, -1 for a tag). With ``--labels``, per-ply label
+columns (packed bitboards, one entry per ply) for each chosen label kind.
+
+The four label kinds have one set of names, :data:`LABEL_KINDS` (owned by
+:mod:`mothello_data.probing`, which computes them per token position): ``board_state``,
+``legal_moves``, ``flipped``, ``player``. The CLI also accepts the short spellings of earlier
+versions (``board``, ``legal``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from .probing import LABEL_NAMES as LABEL_KINDS
+from .spec import SpecError
+
+#: (name, kind, dtype) of the columns every shard has; kind is value, list or class.
+BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("game_id", "value", "uint64"),
+    ("lang", "class", "int64"),
+    ("length", "value", "uint8"),
+    ("moves", "list", "uint8"),
+    ("tokens", "list", "uint16"),
+    ("token_ply", "list", "int8"),
+)
+BASE_COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _, _ in BASE_COLUMNS)
+
+#: label kind -> its per-ply columns (name, dtype). Boards are before the ply, in absolute colours.
+LABEL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "board_state": (("board_black", "uint64"), ("board_white", "uint64")),
+    "legal_moves": (("legal", "uint64"),),
+    "flipped": (("flipped", "uint64"),),
+    "player": (("player", "uint8"),),
+}
+assert tuple(LABEL_COLUMNS) == LABEL_KINDS
+#: Every stored label column, in schema order.
+ALL_LABEL_COLUMNS: tuple[str, ...] = tuple(name for cols in LABEL_COLUMNS.values() for name, _ in cols)
+_ALIASES = {"board": "board_state", "legal": "legal_moves"}  # spellings of earlier versions
+
+
+class SchemaError(ValueError):
+    """A file that is not a mothello-data shard; the message is one line."""
+
+
+def parse_labels(text: Optional[str]) -> list[str]:
+    """``--labels`` text (``none``, ``all`` or a comma list of kinds) as canonical kinds in
+    :data:`LABEL_KINDS` order."""
+    if not text or text == "none":
+        return []
+    if text == "all":
+        return list(LABEL_KINDS)
+    return canonical_labels(x.strip() for x in text.split(",") if x.strip())
+
+
+def canonical_labels(labels: Iterable[str]) -> list[str]:
+    """Label kinds (old spellings allowed) as canonical names in :data:`LABEL_KINDS` order."""
+    chosen = set()
+    for x in labels:
+        name = _ALIASES.get(x, x)
+        if name not in LABEL_KINDS:
+            raise SpecError(f"--labels: unknown label {x!r} (choose from {', '.join(LABEL_KINDS)}, all, none)")
+        chosen.add(name)
+    return [x for x in LABEL_KINDS if x in chosen]
+
+
+def feature_columns(labels: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(name, kind, dtype) of every column of a shard with these label kinds."""
+    cols = list(BASE_COLUMNS)
+    for label in canonical_labels(labels):
+        cols += [(name, "list", dtype) for name, dtype in LABEL_COLUMNS[label]]
+    return cols
+
+
+def language_names(types: Sequence[str]) -> list[str]:
+    """The ``lang`` ClassLabel names: ``L0-atomic``, ``L1-split``, ..."""
+    return [f"L{i}-{t}" for i, t in enumerate(types)]
+
+
+def hf_features(labels: Sequence[str], types: Sequence[str]) -> dict:
+    """The ``datasets`` Features as JSON (``Sequence`` form: read by old and new versions)."""
+    out = {}
+    for name, kind, dtype in feature_columns(labels):
+        if kind == "class":
+            out[name] = {"names": language_names(types), "_type": "ClassLabel"}
+        elif kind == "list":
+            out[name] = {"feature": {"dtype": dtype, "_type": "Value"}, "_type": "Sequence"}
+        else:
+            out[name] = {"dtype": dtype, "_type": "Value"}
+    return out
+
+
+def arrow_schema(labels: Sequence[str], types: Sequence[str]) -> pa.Schema:
+    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata."""
+    fields = []
+    for name, kind, dtype in feature_columns(labels):
+        t = pa.from_numpy_dtype(np.dtype(dtype))
+        fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
+    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types)}})}
+    return pa.schema(fields, metadata=meta)
+
+
+def check_shard_columns(path: str, names: Iterable[str]) -> None:
+    """Raise :class:`SchemaError` unless ``names`` hold every base column."""
+    missing = sorted(set(BASE_COLUMN_NAMES) - set(names))
+    if missing:
+        raise SchemaError(f"{path}: not a mothello-data shard (missing {', '.join(missing)})")
+
+
+def has_stored_labels(names: Iterable[str]) -> bool:
+    """Whether a shard with these columns stores every label column (``--labels all``)."""
+    return set(ALL_LABEL_COLUMNS) <= set(names)

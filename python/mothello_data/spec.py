@@ -1,0 +1,206 @@
+"""The language specification of an mOthello experiment and its seeded draws.
+
+A :class:`LanguageSpec` holds the few parameters that define a set of languages: their types
+(``atomic``, ``split``, ``compositional``), which moves are anchored (shared by several languages)
+and the language seed. It owns the rules that *choose* things from the seed (which squares
+``anchors=0.1`` anchors, how many tokens each move of a split language gets) and the names of the
+language settings (:data:`SPEC_KEYS`) that config files and ``vocab.json`` use. Turning a spec
+into token ids is :mod:`mothello_data.vocabulary`'s job.
+
+Anchors (the mOthello ``overlap_toks`` rule): for a square, a *group* of languages shares one
+token sequence; every language of the group writes the square with the sequence of the group's
+lowest-numbered language (the base). A language may be in at most one group per square.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence, Union
+
+import numpy as np
+
+from .rng import below, draw
+from .squares import CENTER_SQUARES, NUM_MOVES, PLAYABLE_SQUARES, parse_square, square_name
+
+LANGUAGE_TYPES = ("atomic", "split", "compositional")
+MAX_TOKENS_PER_MOVE = 3
+
+#: Every key :meth:`LanguageSpec.from_dict` accepts (``types`` or ``languages`` + ``lang_types``).
+SPEC_KEYS = ("types", "languages", "lang_types", "anchors", "groups", "seed", "lang_tags", "unified_output")
+
+# Stream keys of the spec's draws (part of the data's definition: changing one changes datasets).
+_ANCHOR_STREAM, _SPLIT_STREAM = 0xA2C4, 0x5B17
+
+
+class SpecError(ValueError):
+    """An invalid language specification; the message says which field and why."""
+
+
+
+def _square(value: Union[int, str], where: str) -> int:
+    if isinstance(value, str):
+        try:
+            sq = int(value) if value.strip().isdigit() else parse_square(value)
+        except ValueError as exc:
+            raise SpecError(f"{where}: {exc}") from None
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        sq = int(value)
+    else:
+        raise SpecError(f"{where}: a square must be an index 0..63 or a name like 'c4', got {value!r}")
+    if not 0 <= sq < 64:
+        raise SpecError(f"{where}: square {sq} is out of range 0..63")
+    if sq in CENTER_SQUARES:
+        raise SpecError(f"{where}: square {square_name(sq)} ({sq}) is a centre square and is never played")
+    return sq
+
+
+@dataclass
+class LanguageSpec:
+    """Parameters of a multilingual experiment.
+
+    ``types``: one of ``atomic`` / ``split`` / ``compositional`` per language.
+    ``anchors``: a fraction of the 60 moves (``0.1`` means 6 moves, chosen from ``seed``) or an
+    explicit list of squares (indices or names); each such move is shared by *all* languages.
+    ``groups``: explicit anchor groups, square -> list of language groups (mOthello's
+    ``overlap_toks``, e.g. ``{32: [[0, 1], [2, 3]]}``); combined with ``anchors`` a square may
+    only come from one of the two. ``seed``: fixes split lengths and the anchor choice.
+    ``lang_tags``: start every sequence with a language tag token. ``unified_output``: the
+    default training target (next neutral move) recorded with the vocabulary.
+    """
+
+    types: list[str]
+    anchors: Union[float, list] = 0.0
+    groups: dict = field(default_factory=dict)
+    seed: int = 0
+    lang_tags: bool = False
+    unified_output: bool = True
+
+    # ---- construction ------------------------------------------------------------------------
+
+    @classmethod
+    def uniform(cls, n_languages: int, lang_type: str = "atomic", **kwargs) -> "LanguageSpec":
+        """``n_languages`` languages of one type."""
+        if isinstance(n_languages, bool) or not isinstance(n_languages, int) or n_languages < 1:
+            raise SpecError(f"number of languages must be a positive integer, got {n_languages!r}")
+        return cls(types=[lang_type] * n_languages, **kwargs)
+
+    def __post_init__(self) -> None:
+        self.types = list(self.types)
+        if not self.types:
+            raise SpecError("a spec needs at least 1 language, got 0")
+        for i, t in enumerate(self.types):
+            if t not in LANGUAGE_TYPES:
+                raise SpecError(f"language {i}: unknown type {t!r} (choose from {', '.join(LANGUAGE_TYPES)})")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**64:
+            raise SpecError(f"seed must be an integer in 0..2**64-1, got {self.seed!r}")
+        self._overlap = self._resolve_overlap()
+
+    @property
+    def n_languages(self) -> int:
+        return len(self.types)
+
+    def _resolve_overlap(self) -> dict[int, list[tuple[int, ...]]]:
+        """square -> sorted groups (tuples of languages), validated."""
+        overlap: dict[int, list[tuple[int, ...]]] = {}
+        everyone = tuple(range(self.n_languages))
+        for sq in self.anchor_squares_from_anchors():
+            if len(everyone) > 1:
+                overlap[sq] = [everyone]
+        if not isinstance(self.groups, Mapping):
+            raise SpecError("groups must map a square to a list of language groups")
+        for key, groups in self.groups.items():
+            sq = _square(key, "groups")
+            where = f"groups[{square_name(sq)}]"
+            if sq in overlap:
+                raise SpecError(f"{where}: square is already anchored by `anchors`")
+            if not isinstance(groups, (list, tuple)) or not groups:
+                raise SpecError(f"{where}: expected a non-empty list of language groups")
+            seen: set[int] = set()
+            clean = []
+            for group in groups:
+                if not isinstance(group, (list, tuple)) or len(group) < 2:
+                    raise SpecError(f"{where}: a group needs at least 2 languages, got {group!r}")
+                for lang in group:
+                    if isinstance(lang, bool) or not isinstance(lang, (int, np.integer)) or not 0 <= lang < self.n_languages:
+                        raise SpecError(f"{where}: language {lang!r} does not exist (languages are 0..{self.n_languages - 1})")
+                    if lang in seen:
+                        raise SpecError(f"{where}: language {lang} is in more than one group")
+                    seen.add(int(lang))
+                clean.append(tuple(sorted(int(x) for x in group)))
+            overlap[sq] = sorted(clean)
+        return dict(sorted(overlap.items()))
+
+    def anchor_squares_from_anchors(self) -> list[int]:
+        """The squares that ``anchors`` shares among all languages."""
+        a = self.anchors
+        if isinstance(a, bool):
+            raise SpecError(f"anchors must be a fraction in [0, 1] or a list of squares, got {a!r}")
+        if isinstance(a, (int, float, np.floating, np.integer)):
+            if not 0.0 <= float(a) <= 1.0:
+                raise SpecError(f"anchors must be a fraction in [0, 1], got {a}")
+            k = int(round(float(a) * NUM_MOVES))
+            squares = np.array(PLAYABLE_SQUARES, dtype=np.uint64)
+            words = draw(self.seed, _ANCHOR_STREAM, squares)
+            order = [PLAYABLE_SQUARES[i] for i in np.argsort(words, kind="stable")]
+            return sorted(order[:k])
+        if isinstance(a, (list, tuple)):
+            squares = [_square(x, "anchors") for x in a]
+            if len(set(squares)) != len(squares):
+                raise SpecError("anchors: a square is listed twice")
+            return sorted(squares)
+        raise SpecError(f"anchors must be a fraction in [0, 1] or a list of squares, got {a!r}")
+
+    @property
+    def overlap(self) -> dict[int, list[tuple[int, ...]]]:
+        """Resolved anchors: square -> list of language groups sharing that square's tokens."""
+        return self._overlap
+
+    def split_lengths(self, lang: int) -> np.ndarray:
+        """Tokens per square (64 entries, 0 at the centre) for a split language, from ``seed``."""
+        out = np.zeros(64, dtype=np.int64)
+        squares = np.array(PLAYABLE_SQUARES, dtype=np.uint64)
+        out[list(PLAYABLE_SQUARES)] = 1 + below(draw(self.seed, _SPLIT_STREAM, lang, squares), MAX_TOKENS_PER_MOVE)
+        return out
+
+    # ---- serialisation -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "types": list(self.types),
+            "anchors": self.anchors if not isinstance(self.anchors, (list, tuple)) else [square_name(_square(s, "anchors")) for s in self.anchors],
+            "groups": {square_name(sq): [list(g) for g in gs] for sq, gs in ((_square(k, "groups"), v) for k, v in self.groups.items())},
+            "seed": self.seed,
+            "lang_tags": self.lang_tags,
+            "unified_output": self.unified_output,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "LanguageSpec":
+        """Build from a plain dict: the keys of :meth:`to_dict`, or ``languages`` (a count) with an
+        optional ``lang_types`` (one type for all, or a list)."""
+        data = dict(data)
+        unknown = sorted(set(data) - set(SPEC_KEYS))
+        if unknown:
+            raise SpecError(f"unknown language setting(s): {', '.join(unknown)}")
+        types = data.pop("types", None)
+        n = data.pop("languages", None)
+        lang_types = data.pop("lang_types", None)
+        if types is None:
+            types = resolve_types(n if n is not None else 1, lang_types)
+        return cls(types=types, **data)
+
+
+def resolve_types(n_languages, lang_types: Union[None, str, Sequence[str]]) -> list[str]:
+    """Types for ``n_languages`` from one type name, a comma list, or a list (default atomic)."""
+    if isinstance(n_languages, bool) or not isinstance(n_languages, int) or n_languages < 1:
+        raise SpecError(f"number of languages must be a positive integer, got {n_languages!r}")
+    if lang_types is None:
+        return ["atomic"] * n_languages
+    if isinstance(lang_types, str):
+        lang_types = [t.strip() for t in lang_types.split(",") if t.strip()]
+    lang_types = list(lang_types)
+    if len(lang_types) == 1:
+        return lang_types * n_languages
+    if len(lang_types) != n_languages:
+        raise SpecError(f"{len(lang_types)} language types given for {n_languages} languages")
+    return lang_types

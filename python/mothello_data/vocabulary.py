@@ -1,0 +1,303 @@
+"""Token ids of a language spec: building the vocabulary, bulk encode and decode, ``vocab.json``.
+
+Token id layout: ``0`` is pad; then, only with ``lang_tags``, one tag token per language (``<L0>``,
+...) that starts every sequence; then each language's own tokens in a contiguous block, language by
+language, square by square; then the anchor block, holding the shared sequences of atomic and split
+bases (named ``ANCHOR:c4`` when every language shares it, ``ANCHOR[0,1]:c4`` for a smaller group,
+with ``.k`` for multi-token sequences). A compositional base shares its own row and column tokens,
+which stay in its block. Token names: ``L{l}:d3`` (atomic), ``L{l}:d3.0``, ``L{l}:d3.1`` (split),
+``L{l}:row3``, ``L{l}:cold`` (compositional).
+
+With one atomic language, no anchors and no tags the layout is Othello-World's: pad 0, then the 60
+playable squares as tokens 1..60 in increasing square order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Sequence, Union
+
+import numpy as np
+
+from . import _core, targets
+from .spec import MAX_TOKENS_PER_MOVE, LanguageSpec, SpecError
+from .squares import NUM_MOVES, PLAYABLE_SQUARES, square_name
+
+PAD_ID = 0
+VOCAB_FORMAT = "mothello-vocab-v1"
+
+
+@dataclass
+class EncodedBatch:
+    """Token rows of a batch of games, padded with :data:`PAD_ID`.
+
+    ``tokens`` ``(n, T)`` uint16; ``lengths`` ``(n,)`` tokens per game; ``token_ply`` ``(n, T)``
+    int8 (as in the shards), the ply (0-based move number) each token belongs to, -1 for pads and
+    tags; ``completes`` ``(n, T)`` bool, True on the token that completes a move
+    (:func:`mothello_data.targets.completes`).
+    """
+
+    tokens: np.ndarray
+    lengths: np.ndarray
+    token_ply: np.ndarray
+    completes: np.ndarray
+
+
+@dataclass
+class FlatTokens:
+    """Concatenated tokens of a batch: game ``g`` is ``values[offsets[g]:offsets[g + 1]]``;
+    ``ply`` (int8, -1 for a tag) runs alongside ``values``."""
+
+    values: np.ndarray
+    offsets: np.ndarray
+    ply: np.ndarray
+    moves: np.ndarray  # the games' squares, concatenated (offsets differ: one per move)
+
+
+class Vocabulary:
+    """Token ids, names and bulk encode / decode for a :class:`LanguageSpec`."""
+
+    def __init__(self, spec: LanguageSpec) -> None:
+        self.spec = spec
+        L = spec.n_languages
+        names = ["<pad>"]
+        self.tag_ids = np.full(L, -1, dtype=np.int64)
+        if spec.lang_tags:
+            for lang in range(L):
+                self.tag_ids[lang] = len(names)
+                names.append(f"<L{lang}>")
+        # seq[lang, sq, k]: k-th token of square sq in language lang; seq_len[lang, sq]
+        self.seq = np.zeros((L, 64, MAX_TOKENS_PER_MOVE), dtype=np.int64)
+        self.seq_len = np.zeros((L, 64), dtype=np.int64)
+        base_of = {}  # (lang, sq) -> base language of its group
+        for sq, groups in spec.overlap.items():
+            for g in groups:
+                for lang in g:
+                    base_of[(lang, sq)] = g[0]
+        self.blocks: list[tuple[int, int]] = []
+        pending_anchor = []  # (sq, group, own sequence length) for atomic/split bases
+        for lang, kind in enumerate(spec.types):
+            start = len(names)
+            if kind == "compositional":
+                rows = [len(names) + r for r in range(8)]
+                names += [f"L{lang}:row{r + 1}" for r in range(8)]
+                cols = [len(names) + c for c in range(8)]
+                names += [f"L{lang}:col{'abcdefgh'[c]}" for c in range(8)]
+                for sq in PLAYABLE_SQUARES:
+                    if base_of.get((lang, sq), lang) == lang:
+                        self.seq[lang, sq, :2] = (rows[sq // 8], cols[sq % 8])
+                        self.seq_len[lang, sq] = 2
+            else:
+                counts = spec.split_lengths(lang) if kind == "split" else np.ones(64, dtype=np.int64)
+                for sq in PLAYABLE_SQUARES:
+                    if (lang, sq) in base_of:
+                        if base_of[(lang, sq)] == lang:  # base of a group: tokens go to the anchor block
+                            pending_anchor.append((sq, lang, int(counts[sq])))
+                        continue
+                    n = int(counts[sq])
+                    self.seq[lang, sq, :n] = range(len(names), len(names) + n)
+                    self.seq_len[lang, sq] = n
+                    names += [f"L{lang}:{square_name(sq)}"] if kind == "atomic" else [f"L{lang}:{square_name(sq)}.{k}" for k in range(n)]
+            self.blocks.append((start, len(names)))
+        self.anchor_block_start = len(names)
+        groups_of = {(sq, g[0]): g for sq, gs in spec.overlap.items() for g in gs}
+        for sq, base, n in sorted(pending_anchor):
+            group = groups_of[(sq, base)]
+            label = "ANCHOR" if len(group) == L else "ANCHOR[" + ",".join(map(str, group)) + "]"
+            ids = list(range(len(names), len(names) + n))
+            names += [f"{label}:{square_name(sq)}"] if n == 1 else [f"{label}:{square_name(sq)}.{k}" for k in range(n)]
+            self.seq[base, sq, :n] = ids
+            self.seq_len[base, sq] = n
+        self.anchor_block_end = len(names)
+        # Every other member of a group copies its base's sequence.
+        for (lang, sq), base in base_of.items():
+            self.seq[lang, sq] = self.seq[base, sq]
+            self.seq_len[lang, sq] = self.seq_len[base, sq]
+        self.names: list[str] = names
+        self._seq16 = np.ascontiguousarray(self.seq, dtype=np.uint16)
+        self._seq_len8 = np.ascontiguousarray(self.seq_len, dtype=np.uint8)
+        self._tags32 = self.tag_ids.astype(np.int32) if spec.lang_tags else None
+        if len(names) > np.iinfo(np.uint16).max:
+            raise SpecError(f"vocabulary of {len(names)} tokens does not fit uint16")
+        self._build_decoder()
+
+    # ---- facts ---------------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        return len(self.names)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def language_tokens(self, lang: int) -> set[int]:
+        """Every token id language ``lang`` can emit (tag included)."""
+        ids = {int(t) for sq in PLAYABLE_SQUARES for t in self.seq[lang, sq, : self.seq_len[lang, sq]]}
+        if self.tag_ids[lang] >= 0:
+            ids.add(int(self.tag_ids[lang]))
+        return ids
+
+    def sequence(self, square: int, lang: int) -> list[int]:
+        """Token ids of one move."""
+        return self.seq[lang, square, : self.seq_len[lang, square]].tolist()
+
+    def token_names(self, ids: Iterable[int]) -> list[str]:
+        """Readable names of token ids, e.g. ``['L0:d3', 'ANCHOR:c4']``."""
+        return [self.names[int(i)] for i in ids]
+
+    # ---- encode ----------------------------------------------------------------------------
+
+    def encode(self, moves: Sequence[int], lang: int) -> list[int]:
+        """Token ids of one game (a list of squares) in language ``lang``."""
+        moves = np.asarray(moves, dtype=np.int64)
+        batch = self.encode_batch(moves[None, :], np.array([len(moves)]), np.array([lang]))
+        return batch.tokens[0, : batch.lengths[0]].tolist()
+
+    def encode_flat(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> FlatTokens:
+        """Encode padded move rows ``(n, P)`` (squares) with their lengths, game ``g`` in language
+        ``langs[g]`` (or one language for all), as concatenated tokens plus offsets, the layout
+        of an Arrow list column. Vectorised over the whole batch."""
+        moves = np.asarray(moves)
+        if moves.ndim != 2:
+            raise ValueError(f"moves must be 2-D (games x plies), got shape {moves.shape}")
+        n = moves.shape[0]
+        rows = np.ascontiguousarray(moves, dtype=np.uint8) if moves.dtype != np.uint8 else np.ascontiguousarray(moves)
+        if moves.dtype != np.uint8 and moves.size and (moves.min() < 0 or moves.max() > 255):
+            raise ValueError("squares must be in 0..63")
+        langs = np.ascontiguousarray(np.broadcast_to(np.asarray(langs, dtype=np.int64), (n,)))
+        lens = np.ascontiguousarray(np.asarray(lengths), dtype=np.uint8)
+        raw = _core.encode(rows, lens, langs, self._seq16, self._seq_len8, self._tags32)
+        return FlatTokens(raw["tokens"], raw["offsets"], raw["token_ply"], raw["moves"])
+
+    def encode_batch(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> EncodedBatch:
+        """Like :meth:`encode_flat`, as padded rows ``(n, T)``."""
+        flat = self.encode_flat(moves, lengths, langs)
+        lengths_out = np.diff(flat.offsets)
+        n = len(lengths_out)
+        T = int(lengths_out.max()) if n else 0
+        rows = np.repeat(np.arange(n), lengths_out)
+        cols = np.arange(len(flat.values)) - np.repeat(flat.offsets[:-1], lengths_out)
+        tokens = np.zeros((n, T), dtype=np.uint16)
+        token_ply = np.full((n, T), -1, dtype=np.int8)
+        tokens[rows, cols] = flat.values
+        token_ply[rows, cols] = flat.ply
+        return EncodedBatch(tokens, lengths_out, token_ply, targets.completes(token_ply, lengths_out))
+
+    # ---- decode ----------------------------------------------------------------------------
+
+    def _build_decoder(self) -> None:
+        # Sequences are prefix-free: either every token is unique to the square, or it is a
+        # (row, column) pair of one compositional language. first_square[lang, tok] is the
+        # square a first token fixes (-1: a row token, resolved by the pair table).
+        L, V = self.spec.n_languages, self.size
+        self._first_square = np.full((L, V), -2, dtype=np.int64)  # -2: not a first token
+        pair_keys, pair_squares = [], []
+        for lang in range(L):
+            for sq in PLAYABLE_SQUARES:
+                ids = self.seq[lang, sq, : self.seq_len[lang, sq]]
+                first = ids[0]
+                is_row = self.names[first].split(":", 1)[1].startswith("row")
+                if is_row:
+                    self._first_square[lang, first] = -1
+                    pair_keys.append((lang * V + first) * V + ids[1])
+                    pair_squares.append(sq)
+                else:
+                    self._first_square[lang, first] = sq
+        order = np.argsort(pair_keys)
+        self._pair_keys = np.asarray(pair_keys, dtype=np.int64)[order]
+        self._pair_squares = np.asarray(pair_squares, dtype=np.int64)[order]
+
+    def decode(self, tokens: Sequence[int], lang: int) -> list[int]:
+        """Squares of one game from its token ids (a tag token first is allowed; pads ignored)."""
+        toks = np.asarray(tokens, dtype=np.int64)
+        moves, lengths = self.decode_batch(toks[None, :], np.array([len(toks)]), np.array([lang]))
+        return moves[0, : lengths[0]].tolist()
+
+    def decode_batch(self, tokens: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Inverse of :meth:`encode_batch`: padded squares ``(n, 60)`` (255 past the end) and
+        lengths. Raises ``ValueError`` naming the game if a row is not a valid encoding."""
+        tokens = np.asarray(tokens, dtype=np.int64)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        n = tokens.shape[0]
+        langs = np.broadcast_to(np.asarray(langs, dtype=np.int64), (n,))
+        V = self.size
+        padded = np.concatenate([tokens, np.zeros((n, 2), dtype=np.int64)], axis=1)
+        bad = (padded < 0) | (padded >= V)
+        padded[bad] = 0
+        pos = np.full(n, int(self.spec.lang_tags), dtype=np.int64)
+        moves = np.full((n, NUM_MOVES), 255, dtype=np.uint8)
+        count = np.zeros(n, dtype=np.int64)
+        rows = np.arange(n)
+        ok = ~bad[rows, 0] if n else np.zeros(0, dtype=bool)
+        for ply in range(NUM_MOVES):
+            active = ok & (pos < lengths)
+            if not active.any():
+                break
+            first = padded[rows, np.minimum(pos, padded.shape[1] - 1)]
+            sq = self._first_square[langs, first]
+            need_pair = active & (sq == -1)
+            if need_pair.any():
+                second = padded[rows, np.minimum(pos + 1, padded.shape[1] - 1)]
+                key = (langs * V + first) * V + second
+                idx = np.clip(np.searchsorted(self._pair_keys, key), 0, max(len(self._pair_keys) - 1, 0))
+                hit = need_pair & (self._pair_keys[idx] == key) if len(self._pair_keys) else np.zeros(n, bool)
+                sq = np.where(hit, self._pair_squares[idx] if len(self._pair_keys) else -2, np.where(need_pair, -2, sq))
+            ok &= ~(active & (sq < 0))
+            step = active & (sq >= 0)
+            moves[step, ply] = sq[step]
+            count[step] += 1
+            pos[step] += self.seq_len[langs[step], sq[step]]
+        # Re-encode and compare: catches wrong later tokens of split sequences, overruns, bad ids.
+        again = self.encode_batch(moves, count, langs)
+        for g in range(n):
+            L = int(lengths[g])
+            if not ok[g] or again.lengths[g] != L or not np.array_equal(again.tokens[g, :L], tokens[g, :L]):
+                raise ValueError(f"game {g}: tokens are not a valid sequence of language {int(langs[g])}")
+        return moves, count.astype(np.uint8)
+
+    # ---- targets (owned by mothello_data.targets) -----------------------------------------------
+
+    next_token_targets = staticmethod(targets.next_token_targets)
+    unified_targets = staticmethod(targets.unified_targets)
+
+    # ---- serialisation -----------------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        """The ``vocab.json`` document: the spec, the id layout and every token name."""
+        return {
+            "format": VOCAB_FORMAT,
+            "spec": self.spec.to_dict(),
+            "size": self.size,
+            "pad_id": PAD_ID,
+            "ignore_index": targets.IGNORE_INDEX,
+            "unified_target_space": "move index 0..59 = playable squares in increasing order",
+            "tag_ids": [int(t) for t in self.tag_ids] if self.spec.lang_tags else None,
+            "language_blocks": [{"language": i, "type": t, "first_id": a, "end_id": b} for i, (t, (a, b)) in enumerate(zip(self.spec.types, self.blocks))],
+            "anchor_block": {"first_id": self.anchor_block_start, "end_id": self.anchor_block_end},
+            "anchors": {square_name(sq): [list(g) for g in gs] for sq, gs in self.spec.overlap.items()},
+            "sequences": [{square_name(sq): self.sequence(sq, lang) for sq in PLAYABLE_SQUARES} for lang in range(self.spec.n_languages)],
+            "tokens": self.names,
+        }
+
+    def save(self, path) -> None:
+        """Write :meth:`to_json` to ``path`` (``vocab.json``)."""
+        with open(path, "w") as f:
+            json.dump(self.to_json(), f, indent=1)
+
+    @classmethod
+    def load(cls, path) -> "Vocabulary":
+        """Rebuild from ``vocab.json`` and check the ids match what is stored there."""
+        with open(path) as f:
+            doc = json.load(f)
+        if doc.get("format") != VOCAB_FORMAT:
+            raise SpecError(f"{path}: not a {VOCAB_FORMAT} file")
+        vocab = cls(LanguageSpec.from_dict(doc["spec"]))
+        if vocab.names != doc["tokens"]:
+            raise SpecError(f"{path}: token table does not match its spec (made by another version?)")
+        return vocab
+
+
+def othello_world_spec() -> LanguageSpec:
+    """One atomic language with Othello-World's ids: pad 0, squares as tokens 1..60."""
+    return LanguageSpec(types=["atomic"])
