@@ -1,24 +1,17 @@
 """Reading shards into padded training batches with numpy (no torch here; see
 :mod:`mothello_data.torch` for the PyTorch wrapper).
 
-The unit of work is a Parquet *row group*. Each epoch the units are shuffled with a seed shared by
-every reader, laid end to end, and every *consumer* (a DataLoader worker of a distributed rank)
-takes one contiguous stretch of that sequence, so together the consumers read every row exactly once
-(``balance="none"``), or exactly the same number of rows each (``"pad"``, the default: a few rows
-are repeated, as ``DistributedSampler`` does; ``"drop"``: the remainder is left out), which keeps
-the number of batches per rank equal and DDP in step. A shuffle buffer then mixes rows across units.
+Which consumer reads which row groups is :mod:`mothello_data.shard_index`'s job; this module reads
+its pieces (:class:`PieceReader`), mixes rows through a shuffle buffer (:func:`shuffled_batches`)
+and builds padded batches with targets and probing labels (:func:`build_batch`).
 
 Columns come out of pyarrow as flat numpy buffers (no Python lists) and are padded in bulk.
 """
 
 from __future__ import annotations
 
-import glob
-import math
-import os
-import re
 from dataclasses import dataclass
-from typing import Iterator, Optional, Sequence, Union
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -26,17 +19,13 @@ import pyarrow.parquet as pq
 
 from . import engine, schema
 from .probing import replay_position_labels, stored_position_labels
-from .rng import Permutations, permutation
+from .rng import Permutations
+from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
+                          find_vocabulary, split_of)
 from .targets import TARGET_MODES, token_targets
-from .vocabulary import Vocabulary
 
-BALANCE_MODES = ("pad", "drop", "none")
-_UNIT_ORDER_STREAM = 0x5EED  # the epoch's row-group order: permutation(seed, epoch, this key)
-_SHARD_NAME = re.compile(r"^(?P<split>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.parquet$")
-
-
-class LoaderError(ValueError):
-    """A dataset that cannot be read as asked (missing files, unknown split, bad option)."""
+__all__ = ["LoaderError", "check_options", "ShardIndex", "Unit", "find_shard_files", "find_vocabulary", "split_of",
+           "RowBlock", "PieceReader", "shuffled_batches", "build_batch", "BALANCE_MODES", "TARGET_MODES"]
 
 
 def check_options(targets: str = "unified", labels: Sequence[str] = (), balance: str = "pad") -> None:
@@ -46,148 +35,7 @@ def check_options(targets: str = "unified", labels: Sequence[str] = (), balance:
     unknown = [x for x in labels if x not in schema.LABEL_KINDS]
     if unknown:
         raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(schema.LABEL_KINDS)})")
-    if balance not in BALANCE_MODES:
-        raise LoaderError(f"balance must be one of {', '.join(BALANCE_MODES)}, got {balance!r}")
-
-
-# ---- finding shards -----------------------------------------------------------------------------
-
-
-def split_of(path: str) -> Optional[str]:
-    """Split name from a shard file name ``{split}-00000-of-00008.parquet`` (None if not one)."""
-    m = _SHARD_NAME.match(os.path.basename(path))
-    return m.group("split") if m else None
-
-
-def find_shard_files(source: Union[str, os.PathLike, Sequence], split: Optional[str] = None) -> list[str]:
-    """Shard files of ``source``: a dataset directory (its ``data/*.parquet``), a directory of
-    Parquet files, or an explicit list of files; keep only ``split`` when given."""
-    if isinstance(source, (str, os.PathLike)):
-        root = os.fspath(source)
-        if os.path.isfile(root):
-            files = [root]
-        elif os.path.isdir(root):
-            data = os.path.join(root, "data")
-            files = sorted(glob.glob(os.path.join(data if os.path.isdir(data) else root, "*.parquet")))
-        else:
-            raise LoaderError(f"{root}: no such file or directory")
-    else:
-        files = [os.fspath(f) for f in source]
-        missing = [f for f in files if not os.path.isfile(f)]
-        if missing:
-            raise LoaderError(f"{missing[0]}: no such file")
-    if not files:
-        raise LoaderError(f"{os.fspath(source) if isinstance(source, (str, os.PathLike)) else 'source'}: no Parquet shards found")
-    if split is not None:
-        known = sorted({s for s in map(split_of, files) if s})
-        files = [f for f in files if split_of(f) == split]
-        if not files:
-            raise LoaderError(f"no shards of split {split!r} (found: {', '.join(known) or 'none with split names'})")
-    return files
-
-
-def find_vocabulary(files: Sequence[str]) -> Optional[Vocabulary]:
-    """``vocab.json`` next to the shards or one level up (the dataset root), if present."""
-    for d in {os.path.dirname(os.path.abspath(f)) for f in files}:
-        for candidate in (os.path.join(d, "vocab.json"), os.path.join(os.path.dirname(d), "vocab.json")):
-            if os.path.isfile(candidate):
-                return Vocabulary.load(candidate)
-    return None
-
-
-# ---- units of work ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One row group; ``rows`` counts the rows that pass the language filter."""
-
-    path: str
-    row_group: int
-    rows: int
-
-
-@dataclass
-class ShardIndex:
-    """The row groups of a set of shards, with row counts after an optional language filter."""
-
-    files: list
-    units: list
-    languages: Optional[tuple] = None
-    has_stored_labels: bool = False
-
-    @classmethod
-    def build(cls, source, split: Optional[str] = None, languages: Optional[Sequence[int]] = None) -> "ShardIndex":
-        files = find_shard_files(source, split)
-        langs = None if languages is None else tuple(sorted({int(x) for x in languages}))
-        units, columns = [], None
-        for path in files:
-            pf = pq.ParquetFile(path)
-            names = tuple(pf.schema_arrow.names)
-            try:
-                schema.check_shard_columns(path, names)
-            except schema.SchemaError as exc:
-                raise LoaderError(str(exc)) from None
-            columns = names if columns is None else tuple(c for c in columns if c in names)
-            for rg in range(pf.metadata.num_row_groups):
-                if langs is None:
-                    rows = pf.metadata.row_group(rg).num_rows
-                else:
-                    lang = pf.read_row_group(rg, columns=["lang"]).column(0).to_numpy()
-                    rows = int(np.isin(lang, langs).sum())
-                if rows:
-                    units.append(Unit(path, rg, rows))
-        return cls(files, units, langs, schema.has_stored_labels(columns))
-
-    @property
-    def total_rows(self) -> int:
-        return sum(u.rows for u in self.units)
-
-    def consumer_range(self, consumer: int, n_consumers: int, balance: str = "pad") -> tuple[int, int]:
-        """Positions ``[lo, hi)`` of ``consumer`` in the epoch's row sequence; positions past the
-        total wrap around to its start (``"pad"`` repeats a few rows)."""
-        check_options(balance=balance)
-        N = self.total_rows
-        if balance == "none":
-            return consumer * N // n_consumers, (consumer + 1) * N // n_consumers
-        q = N // n_consumers if balance == "drop" else math.ceil(N / n_consumers)
-        return consumer * q, (consumer + 1) * q
-
-    def consumer_rows(self, consumer: int, n_consumers: int, balance: str = "pad") -> int:
-        """Rows consumer ``consumer`` reads per epoch (the length of its :meth:`pieces`)."""
-        lo, hi = self.consumer_range(consumer, n_consumers, balance)
-        return hi - lo
-
-    def unit_order(self, epoch: int, seed: int, shuffle: bool) -> np.ndarray:
-        """The epoch's unit order: identical for every consumer with the same (seed, epoch)."""
-        if not shuffle:
-            return np.arange(len(self.units))
-        return permutation(len(self.units), seed, epoch, _UNIT_ORDER_STREAM)
-
-    def pieces(self, epoch: int, seed: int, shuffle: bool, consumer: int, n_consumers: int,
-               balance: str = "pad") -> list[tuple[int, int, int]]:
-        """``(unit, start, stop)`` row ranges (within the unit's filtered rows) for one consumer."""
-        lo, hi = self.consumer_range(consumer, n_consumers, balance)
-        order = self.unit_order(epoch, seed, shuffle)
-        counts = np.array([self.units[u].rows for u in order], dtype=np.int64)
-        N = int(counts.sum())
-        if N == 0:
-            return []
-        ends = np.cumsum(counts)
-        out = []
-        pos = lo
-        while pos < hi:  # positions past N wrap around (padding repeats the start of the order)
-            base = (pos // N) * N
-            stop_here = min(hi, base + N)
-            k = int(np.searchsorted(ends, pos - base, side="right"))
-            while pos < stop_here:
-                start_k = int(ends[k] - counts[k])
-                a = pos - base - start_k
-                b = min(int(counts[k]), stop_here - base - start_k)
-                out.append((int(order[k]), a, b))
-                pos += b - a
-                k += 1
-        return out
+    check_balance(balance)
 
 
 # ---- reading rows -------------------------------------------------------------------------------
