@@ -16,6 +16,7 @@ MANIFEST_FORMAT = "mothello-manifest-v1"
 
 
 def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary name and a rename: readers see all or nothing."""
     tmp = f"{path}.tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
@@ -23,6 +24,7 @@ def write_atomic(path: str, text: str) -> None:
 
 
 def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
+    """The ``manifest.json`` document: version, argv, the plan's identity and every shard's record."""
     return {
         "format": MANIFEST_FORMAT,
         "package": "mothello-data",
@@ -51,6 +53,7 @@ def _yaml_features(plan: Plan) -> list[str]:
 
 
 def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
+    """The dataset card (``README.md``): Hugging Face YAML header, procedure, columns, token map."""
     by_split: dict[str, list[ShardRecord]] = {}
     for r in records:
         by_split.setdefault(r.split, []).append(r)
@@ -129,6 +132,7 @@ loader = make_loader(<this folder>, split="train", batch_size=256, labels=["boar
 
 
 def write_sidecars(out_dir: str, plan: Plan, argv: list[str], records: list[ShardRecord]) -> None:
+    """Write ``vocab.json``, the card and ``manifest.json`` (last: its presence marks a finished dataset)."""
     write_atomic(os.path.join(out_dir, "vocab.json"), json.dumps(plan.vocab.to_json(), indent=1) + "\n")
     write_atomic(os.path.join(out_dir, "README.md"), dataset_card(plan, records))
     write_atomic(os.path.join(out_dir, "manifest.json"), json.dumps(manifest(plan, argv, records), indent=1) + "\n")

@@ -81,6 +81,7 @@ class RowBlock:
 
     @staticmethod
     def concat(blocks: Sequence["RowBlock"]) -> "RowBlock":
+        """Rows of several blocks, widened to the longest token row."""
         if len(blocks) == 1:
             return blocks[0]
         W = max(b.tokens.shape[1] for b in blocks)
@@ -104,6 +105,7 @@ class RowBlock:
 
     @classmethod
     def from_table(cls, table: pa.Table, stored_labels: bool) -> "RowBlock":
+        """Pad the list columns of a shard table (and its stored label columns when asked)."""
         tokens, n_tokens = _pad(table.column("tokens"), None, 0, np.uint16)
         token_ply, _ = _pad(table.column("token_ply"), tokens.shape[1], -1, np.int8)
         moves, _ = _pad(table.column("moves"), engine.MAX_PLIES, engine.PAD_SQUARE, np.uint8)
@@ -136,6 +138,7 @@ class PieceReader:
         return self._files[path]
 
     def read(self, pieces: Sequence[tuple[int, int, int]]) -> Iterator[RowBlock]:
+        """The rows of each piece, in order, in blocks of at most ``max_rows``."""
         for u, start, stop in pieces:
             unit = self.index.units[u]
             table = self._file(unit.path).read_row_group(unit.row_group, columns=self.columns, use_threads=self.use_threads)

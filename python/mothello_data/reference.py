@@ -24,6 +24,7 @@ class ReferenceBoard:
         self.to_move = BLACK
 
     def copy(self) -> "ReferenceBoard":
+        """An independent copy of the position."""
         other = ReferenceBoard()
         other.cells = list(self.cells)
         other.to_move = self.to_move

@@ -76,6 +76,7 @@ class Permutations:
         self.seed, self.keys, self.calls = seed, keys, 0
 
     def permutation(self, n: int) -> np.ndarray:
+        """The next permutation of ``range(n)``."""
         self.calls += 1
         return permutation(n, self.seed, *self.keys, self.calls - 1)
 

@@ -109,6 +109,7 @@ class ShardIndex:
 
     @classmethod
     def build(cls, source, split: Optional[str] = None, languages: Optional[Sequence[int]] = None) -> "ShardIndex":
+        """Index the row groups of ``source`` (see :func:`find_shard_files`), keeping ``split`` and ``languages``."""
         files = find_shard_files(source, split)
         langs = None if languages is None else tuple(sorted({int(x) for x in languages}))
         units, columns = [], None
@@ -132,6 +133,7 @@ class ShardIndex:
 
     @property
     def total_rows(self) -> int:
+        """Rows in every unit (after the language filter)."""
         return sum(u.rows for u in self.units)
 
     def consumer_range(self, consumer: int, n_consumers: int, balance: str = "pad") -> tuple[int, int]:

@@ -57,6 +57,7 @@ class HeldOutIndex:
 
     @classmethod
     def for_split(cls, plan: Plan, split: str) -> "HeldOutIndex":
+        """The index of the splits after ``split`` (built once per process and plan)."""
         key = (json.dumps(plan.identity(), sort_keys=True), split)
         with cls._lock:
             if key not in cls._cache:
@@ -99,6 +100,8 @@ def _list_array(offsets: np.ndarray, values: np.ndarray) -> pa.Array:
 
 @dataclass
 class ShardRecord:
+    """What a finished shard is: its file, split, game ids, rows, dropped repeats, sha256 and size."""
+
     file: str
     split: str
     first_game: int
@@ -109,6 +112,7 @@ class ShardRecord:
     bytes: int
 
     def to_json(self) -> dict:
+        """The record as plain JSON values (manifest entries and per-shard record files)."""
         return dict(self.__dict__)
 
 
@@ -156,6 +160,7 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
 
 
 def chunk_games(plan: Plan) -> int:
+    """Games per chunk (and Parquet row group): smaller with labels, to bound memory."""
     return 65_536 if plan.labels else 131_072
 
 
@@ -206,6 +211,7 @@ def remove_stale_temporaries(data_dir: str) -> None:
 
 
 def file_sha256(path: str) -> tuple[str, int]:
+    """(sha256 hex digest, size in bytes) of a file, read in 1 MiB blocks."""
     h, size = hashlib.sha256(), 0
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

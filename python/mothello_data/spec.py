@@ -97,6 +97,7 @@ class LanguageSpec:
 
     @property
     def n_languages(self) -> int:
+        """Number of languages."""
         return len(self.types)
 
     def _resolve_overlap(self) -> dict[int, list[tuple[int, ...]]]:
@@ -165,6 +166,7 @@ class LanguageSpec:
     # ---- serialisation -------------------------------------------------------------------------
 
     def to_dict(self) -> dict:
+        """Plain JSON values (squares by name): the form stored in ``vocab.json`` and manifests."""
         return {
             "types": list(self.types),
             "anchors": self.anchors if not isinstance(self.anchors, (list, tuple)) else [square_name(_square(s, "anchors")) for s in self.anchors],

@@ -126,6 +126,7 @@ class Vocabulary:
 
     @property
     def size(self) -> int:
+        """Number of token ids, pad included."""
         return len(self.names)
 
     def __len__(self) -> int:
