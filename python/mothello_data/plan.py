@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Optional
 
 from .engine import RNG_ID
@@ -24,6 +24,8 @@ LABEL_CHOICES = ("board", "legal", "flipped", "player")
 
 @dataclass(frozen=True)
 class Shard:
+    """One Parquet file of a run: ``n_games`` consecutive game ids from ``first_game`` of one split."""
+
     split: str
     index: int  # within the split
     count: int  # shards in the split
@@ -32,6 +34,7 @@ class Shard:
 
     @property
     def filename(self) -> str:
+        """Path of the shard inside the output folder, e.g. ``data/train-00003-of-00040.parquet``."""
         return f"data/{self.split}-{self.index:05d}-of-{self.count:05d}.parquet"
 
 
@@ -51,6 +54,7 @@ class Plan:
         self.vocab = Vocabulary(self.spec)
 
     def shards(self) -> list[Shard]:
+        """Every shard of the run, split by split in id order; sizes within a split differ by at most one."""
         out, first = [], 0
         for name, n in self.splits.items():
             count = max(1, math.ceil(n / self.games_per_shard))
@@ -61,6 +65,7 @@ class Plan:
         return out
 
     def rows_per_game(self) -> int:
+        """Rows each game becomes: one per language in a parallel corpus, else one."""
         return self.spec.n_languages if self.parallel else 1
 
     def identity(self) -> dict:
@@ -135,6 +140,3 @@ def parse_labels(text: Optional[str]) -> list[str]:
             raise SpecError(f"--labels: unknown label {x!r} (choose from {', '.join(LABEL_CHOICES)}, all, none)")
     return [x for x in LABEL_CHOICES if x in labels]
 
-
-def plan_as_dict(plan: Plan) -> dict:
-    return {**plan.identity(), "shards": [asdict(s) | {"file": s.filename} for s in plan.shards()]}
