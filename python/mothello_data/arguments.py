@@ -98,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="threads in this process (default) or dask: shards as tasks on a Dask cluster (pip install \"mothello-data[dask]\")")
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://head:8786 (default: a local cluster of --threads worker processes)")
     r.add_argument("--job-index", type=int, metavar="I",
-                   help="split run: write only the shards of job I (0-based) of --num-jobs N into a shared --out; "
-                   "run `mothello-gen finalize DIR` when every job is done")
+                   help="split run: write only the shards of job I (0-based) of --num-jobs N into a shared --out "
+                   "(a job run again skips its finished shards); then run mothello-gen finalize DIR once")
     r.add_argument("--num-jobs", type=int, metavar="N", help="split run: number of jobs (with --job-index)")
     # The old names counted jobs, not shards; kept so existing job scripts keep working.
     r.add_argument("--shard-index", type=int, dest="job_index", help=argparse.SUPPRESS)

@@ -85,7 +85,7 @@ def verify(out: str, sample: int = 1000, log=print) -> int:
 
 def main(argv=None) -> int:
     """``mothello-gen verify DIR``; returns the exit status (0 verified, 1 a mismatch, 2 bad arguments)."""
-    from .arguments import OneLineParser  # lazily: checking a dataset needs none of the generation flags
+    from .arguments import OneLineParser  # one-line usage errors, like the other subcommands
 
     p = OneLineParser(
         prog="mothello-gen verify",
