@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
@@ -50,7 +49,7 @@ def test_layout_manifest_and_card(dataset):
         assert hashlib.sha256((dataset / shard["file"]).read_bytes()).hexdigest() == shard["sha256"]
     card = (dataset / "README.md").read_text()
     assert card.startswith("---\n") and "configs:" in card and "num_examples" in card
-    assert not os.path.exists(dataset / ".mothello-run.json")
+    assert not [f for f in os.listdir(dataset) if f.startswith(".")]  # the run's records are gone
 
 
 def test_splits_are_disjoint_by_id_and_by_move_sequence(dataset):
@@ -121,10 +120,10 @@ def test_resume_after_a_killed_run_gives_the_same_bytes(tmp_path):
     args = ["--games", 400_000, "--games-per-shard", 25_000, "--langs", 2, "--quiet", "--threads", 1]
     gen(*args, "--out", tmp_path / "whole")
     proc = subprocess.Popen(GEN + [str(a) for a in args] + ["--out", str(tmp_path / "cut")])
-    run_file = tmp_path / "cut" / ".mothello-run.json"
+    parts = tmp_path / "cut" / ".mothello-parts"
     deadline = time.time() + 60
     while time.time() < deadline:  # kill once a few shards are finished, mid-way through the run
-        if run_file.exists() and len(json.loads(run_file.read_text() or "{}").get("finished", [])) >= 3:
+        if parts.exists() and len([f for f in os.listdir(parts) if f.endswith(".parquet.json")]) >= 3:
             break
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
@@ -191,7 +190,26 @@ def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-def test_help_teaches():
+def test_every_example_in_help_is_a_valid_command(tmp_path):
     res = gen("--help")
-    for flag in ("--games", "--langs", "--anchors", "--config", "--resume", "--parallel", "verify"):
-        assert flag in res.stdout
+    examples = [line.split()[1:] for line in res.stdout.splitlines() if line.startswith("  mothello-gen --")]
+    assert len(examples) >= 6
+    for argv in examples:
+        if "--config" in argv:
+            continue  # needs an experiment file; --config is tested in test_languages
+        argv = ["1" if a == "$I" else str(tmp_path / "ex") if argv[i - 1] == "--out" else a for i, a in enumerate(argv)]
+        res = gen(*argv, "--dry-run", check=False)  # a dry run contacts no Dask scheduler
+        assert res.returncode == 0 and res.stdout.startswith("games: "), (argv, res.stderr)
+    assert not (tmp_path / "ex").exists()
+
+
+@pytest.mark.parametrize("command", [["--help"], ["verify", "--help"], ["finalize", "--help"]])
+def test_help_is_plain_text_with_examples(command):
+    res = gen(*command)
+    assert "example" in res.stdout and "mothello-gen" in res.stdout
+    assert "``" not in res.stdout and ":mod:" not in res.stdout and ":func:" not in res.stdout
+    assert max(len(line) for line in res.stdout.splitlines()) <= 110
+    if command == ["--help"]:
+        assert "--shard-index" not in res.stdout and "--num-shards" not in res.stdout  # hidden old names
+        languages = res.stdout[res.stdout.index("languages:"):res.stdout.index("output:")]
+        assert "--parallel" in languages and "every game in every language" in languages

@@ -1,4 +1,4 @@
-"""Runs split across machines (--shard-index/--num-shards + finalize) and the Dask backend give the
+"""Runs split across machines (--job-index/--num-jobs + finalize) and the Dask backend give the
 same bytes as one machine."""
 
 import hashlib
@@ -38,7 +38,7 @@ def single(tmp_path_factory):
 def test_split_run_in_any_order_then_finalize_equals_a_single_run(single, tmp_path):
     out = tmp_path / "split"
     for index in (3, 1, 0, 3, 2):  # any order; job 3 twice (a resubmitted array task)
-        res = gen(*ARGS, "--out", out, "--shard-index", index, "--num-shards", 4, "--threads", 1)
+        res = gen(*ARGS, "--out", out, "--job-index", index, "--num-jobs", 4, "--threads", 1)
         assert res.returncode == 0, res.stderr
     assert not (out / "manifest.json").exists()
     res = gen("finalize", out)
@@ -53,17 +53,17 @@ def test_split_run_in_any_order_then_finalize_equals_a_single_run(single, tmp_pa
 
 def test_finalize_refuses_missing_shards_and_jobs_refuse_other_arguments(tmp_path):
     out = tmp_path / "part"
-    assert gen(*ARGS, "--out", out, "--shard-index", 0, "--num-shards", 3).returncode == 0
+    assert gen(*ARGS, "--out", out, "--job-index", 0, "--num-jobs", 3).returncode == 0
     res = gen("finalize", out)
     assert res.returncode == 2 and "5 of 8 shards are not finished" in res.stderr and len(res.stderr.splitlines()) == 1
     other = [a if a != "21" else "22" for a in ARGS]
-    res = gen(*other, "--out", out, "--shard-index", 1, "--num-shards", 3)
+    res = gen(*other, "--out", out, "--job-index", 1, "--num-jobs", 3)
     assert res.returncode == 2 and "seed: other jobs 21, this job 22" in res.stderr
-    res = gen(*ARGS, "--out", out, "--shard-index", 1, "--num-shards", 3, "--overwrite")
+    res = gen(*ARGS, "--out", out, "--job-index", 1, "--num-jobs", 3, "--overwrite")
     assert res.returncode == 2 and "--overwrite cannot be combined" in res.stderr
-    res = gen(*ARGS, "--out", out, "--shard-index", 5, "--num-shards", 3)
-    assert res.returncode == 2 and "--shard-index must be in 0..2" in res.stderr
-    res = gen(*ARGS, "--out", out, "--num-shards", 3)
+    res = gen(*ARGS, "--out", out, "--job-index", 5, "--num-jobs", 3)
+    assert res.returncode == 2 and "--job-index must be in 0..2" in res.stderr
+    res = gen(*ARGS, "--out", out, "--num-jobs", 3)
     assert res.returncode == 2 and "together" in res.stderr
     assert "Traceback" not in res.stderr
 
@@ -71,11 +71,11 @@ def test_finalize_refuses_missing_shards_and_jobs_refuse_other_arguments(tmp_pat
 def test_a_rerun_job_replaces_a_damaged_shard(single, tmp_path):
     out = tmp_path / "damaged"
     for index in range(2):
-        assert gen(*ARGS, "--out", out, "--shard-index", index, "--num-shards", 2).returncode == 0
+        assert gen(*ARGS, "--out", out, "--job-index", index, "--num-jobs", 2).returncode == 0
     victim = out / "data" / "train-00002-of-00006.parquet"
     victim.write_bytes(victim.read_bytes()[:-10])
     assert gen("finalize", out).returncode == 2  # size no longer matches its record
-    assert gen(*ARGS, "--out", out, "--shard-index", 0, "--num-shards", 2).returncode == 0
+    assert gen(*ARGS, "--out", out, "--job-index", 0, "--num-jobs", 2).returncode == 0
     assert gen("finalize", out).returncode == 0
     assert hashes(out) == hashes(single)
 
@@ -100,7 +100,7 @@ def test_unreachable_scheduler_is_refused_before_writing(tmp_path):
 def test_dask_backend_in_process_cluster_through_the_python_api(single, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     from mothello_data.backends import run_shards
-    from mothello_data.jobs import plan_from_identity
+    from mothello_data.records import plan_from_identity
 
     plan = plan_from_identity(json.loads((single / "manifest.json").read_text())["config"])
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
@@ -110,15 +110,32 @@ def test_dask_backend_in_process_cluster_through_the_python_api(single, tmp_path
 
 
 def test_python_api_drives_generate_shard_like_a_job(single, tmp_path):
-    from mothello_data.jobs import finalize, job_shards, plan_from_argv, prepare_job, save_record
+    from mothello_data.jobs import finalize, job_shards, plan_from_argv, prepare_out, save_record
     from mothello_data.shards import generate_shard
 
     plan = plan_from_argv(ARGS)
     assert plan.identity() == json.loads((single / "manifest.json").read_text())["config"]
     out = str(tmp_path / "api")
-    prepare_job(out, plan, ["mothello-gen", *ARGS], overwrite=False)
+    prepare_out(out, plan, ["mothello-gen", *ARGS], job=True)
     for index in range(3):
         for shard in job_shards(plan, index, 3):
             save_record(out, generate_shard(plan, shard, out))
     finalize(out)
+    assert hashes(out) == hashes(single)
+    assert manifest_without_argv(out) == manifest_without_argv(single)
+
+
+def test_python_api_runs_a_job_and_the_old_recipe_still_works(single, tmp_path):
+    from mothello_data.jobs import finalize, job_shards, plan_from_argv, prepare_job, run_job, save_record
+    from mothello_data.shards import generate_shard
+
+    plan = plan_from_argv(ARGS)
+    out = str(tmp_path / "api")
+    prepare_job(out, plan, ["mothello-gen", *ARGS], overwrite=False)  # the deprecated name
+    for shard in job_shards(plan, 0, 2):
+        save_record(out, generate_shard(plan, shard, out))
+    written = run_job(plan, out, 1, 2, threads=2)
+    assert [r.file for r in written] == [s.filename for s in job_shards(plan, 1, 2)]
+    assert run_job(plan, out, 0, 2) == []  # finished shards are skipped
+    finalize(out, check_hash=True)
     assert hashes(out) == hashes(single)

@@ -1,151 +1,131 @@
-"""Splitting one run across machines: ``--shard-index I --num-shards N`` and ``finalize``.
+"""Running a generation: jobs, ``--resume`` and ``finalize``; a single run is job 0 of 1.
 
 Job ``I`` of ``N`` writes the shards at positions ``I, I + N, I + 2N, ...`` of the plan's shard list
-(so every job gets a similar mix of splits) into a shared output folder, and a small record per
-finished shard under ``.mothello-parts/``. The first job also writes ``.mothello-plan.json``; every
-other job must have the same arguments (checked, differences named). A job that is run again skips
-its finished shards, so a failed array task is simply resubmitted. When all jobs are done,
-``mothello-gen finalize DIR`` checks that every shard is there and writes the manifest, the dataset
-card and ``vocab.json`` exactly as a single-machine run would.
+(so every job gets a similar mix of splits) into a shared output folder, skipping the shards that
+are already finished (their records in :mod:`mothello_data.records` match their files by sha256),
+and records every shard it finishes. :func:`finalize` checks that every shard is finished and
+writes ``manifest.json``, the ``README.md`` card and ``vocab.json``. A single run is
+:func:`~mothello_data.outdir.prepare_out`, job 0 of 1, :func:`finalize`; a split run is the same
+steps spread over processes, so both write the same bytes.
+
+From your own scheduler::
+
+    from mothello_data.jobs import finalize, job_shards, plan_from_argv, prepare_out, save_record
+    from mothello_data.shards import generate_shard
+
+    plan = plan_from_argv(argv)
+    prepare_out(out, plan, ["mothello-gen", *argv], job=True)
+    for shard in job_shards(plan, index, count):
+        save_record(out, generate_shard(plan, shard, out))
+    finalize(out)  # once, when every job is done
 """
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-from typing import Optional
+import sys
+from typing import Callable, Optional
 
-from .card import write_atomic, write_sidecars
-from .engine import RNG_ID
-from .languages import LanguageSpec
-from .plan import Plan, Shard, identity_diffs
-from .shards import ShardRecord, file_sha256, remove_stale_temporaries
+from .arguments import plan_from_argv
+from .backends import run_shards
+from .card import write_sidecars
+from .outdir import prepare_out
+from .plan import Plan, Shard
+from .records import (PLAN_FILE, RunError, end_run, finished_record, load_run, plan_from_identity, remove_temporaries,
+                      save_record)
+from .shards import ShardRecord
 
-PLAN_FILE = ".mothello-plan.json"
-PARTS_DIR = ".mothello-parts"
-_SHARD_FLAGS = ("--shard-index", "--num-shards", "--backend", "--scheduler", "--threads", "--quiet", "--resume")
+__all__ = ["finalize", "job_shards", "plan_from_argv", "prepare_job", "prepare_out", "run", "run_job", "save_record",
+           "plan_from_identity", "RunError", "JobError"]
 
-
-class JobError(Exception):
-    """A job or a finalize that cannot proceed; the message is one line."""
-
-
-def plan_from_identity(identity: dict) -> Plan:
-    """Rebuild the :class:`Plan` that :meth:`Plan.identity` describes."""
-    if identity.get("rng") != RNG_ID:
-        raise JobError(f"the run used RNG {identity.get('rng')!r}, this version has {RNG_ID!r}")
-    return Plan(spec=LanguageSpec.from_dict(identity["languages"]), games=identity["games"], seed=identity["seed"],
-                splits=dict(identity["splits"]), games_per_shard=identity["games_per_shard"],
-                labels=list(identity["labels"]), parallel=identity["parallel"])
-
-
-def plan_from_argv(argv: list[str]) -> Plan:
-    """The :class:`Plan` that ``mothello-gen`` builds from these arguments (for driving
-    :func:`mothello_data.shards.generate_shard` from your own scheduler)."""
-    from .cli import build_parser, plan_from_args  # the CLI imports this module
-
-    return plan_from_args(build_parser().parse_args(list(argv)))
+JobError = RunError  # the name before runs and jobs shared one error
 
 
 def job_shards(plan: Plan, index: int, count: int) -> list[Shard]:
     """Shards of job ``index`` (0-based) out of ``count``: every ``count``-th from ``index``."""
     if count < 1 or not 0 <= index < count:
-        raise JobError(f"--shard-index must be in 0..{count - 1} for --num-shards {count}, got {index}")
+        raise RunError(f"--job-index must be in 0..{count - 1} for --num-jobs {count}, got {index}")
     return plan.shards()[index::count]
 
 
-def _record_path(out: str, filename: str) -> str:
-    return os.path.join(out, PARTS_DIR, os.path.basename(filename) + ".json")
+def prepare_job(out: str, plan: Plan, argv: list[str], overwrite: bool = False) -> None:
+    """Deprecated name of ``prepare_out(out, plan, argv, overwrite=overwrite, job=True)``."""
+    prepare_out(out, plan, argv, overwrite=overwrite, job=True)
 
 
-def _strip_job_flags(argv: list[str]) -> list[str]:
-    """The run's arguments without the per-job ones (for the manifest)."""
-    out, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        name = arg.split("=", 1)[0]
-        if name in _SHARD_FLAGS:
-            skip = "=" not in arg and name not in ("--quiet", "--resume")
-            continue
-        out.append(arg)
-    return out
+def use_system_memory_pool() -> None:
+    """Make Arrow allocate from the system pool (unless the user chose one)."""
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        # Arrow's default mimalloc pool keeps freed pages per writer thread: peak RSS grew with the
+        # number of shards (1.2 GiB for 2M games on 2 threads); the system pool stays flat.
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())
 
 
-def prepare_job(out: str, plan: Plan, argv: list[str], overwrite: bool) -> None:
-    """Check ``out`` for a job of a split run and record the plan there (first job) or compare."""
-    if overwrite:
-        raise JobError("--overwrite cannot be combined with --shard-index (other jobs may be writing); remove the folder first")
-    if os.path.exists(out) and not os.path.isdir(out):
-        raise JobError(f"--out {out} exists and is not a folder")
-    if os.path.exists(os.path.join(out, "manifest.json")):
-        raise JobError(f"{out} holds a finished dataset (manifest.json); use a new folder")
-    plan_path = os.path.join(out, PLAN_FILE)
-    identity = plan.identity()
-    if os.path.exists(plan_path):
-        with open(plan_path) as f:
-            previous = json.load(f)["plan"]
-        detail = identity_diffs(previous, identity, "other jobs", "this job")
-        if detail:
-            raise JobError(f"{out} belongs to a run with different arguments ({detail})")
-    elif os.path.isdir(out) and os.listdir(out):
-        raise JobError(f"--out {out} is not empty and holds no split run ({PLAN_FILE} missing)")
+def _progress_bar(total: int, initial: int, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
     try:
-        os.makedirs(os.path.join(out, PARTS_DIR), exist_ok=True)
-        os.makedirs(os.path.join(out, "data"), exist_ok=True)
-        if not os.path.exists(plan_path):  # concurrent first jobs write the same bytes atomically
-            write_atomic(plan_path, json.dumps({"plan": identity, "argv": _strip_job_flags(argv)}, indent=1))
-    except OSError as exc:
-        raise JobError(f"cannot write to --out {out}: {exc.strerror}") from None
-
-
-def finished_record(out: str, shard: Shard, check_hash: bool = True) -> Optional[dict]:
-    """The record of a finished shard, or None if it is missing or its file does not match."""
-    path = _record_path(out, shard.filename)
-    if not os.path.exists(path):
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
-    with open(path) as f:
-        record = json.load(f)
-    data = os.path.join(out, shard.filename)
-    if not os.path.exists(data) or os.path.getsize(data) != record["bytes"]:
-        return None
-    if check_hash and file_sha256(data)[0] != record["sha256"]:
-        return None
-    return record
+    return tqdm(total=total, initial=initial, unit=" games", unit_scale=True, file=sys.stderr)
 
 
-def save_record(out: str, record: ShardRecord) -> None:
-    write_atomic(_record_path(out, record.file), json.dumps(record.to_json(), indent=1))
+def run_job(plan: Plan, out: str, index: int = 0, count: int = 1, *, threads: int = 1, backend: str = "threads",
+            scheduler: Optional[str] = None, quiet: bool = True) -> list[ShardRecord]:
+    """Generate the unfinished shards of job ``index`` of ``count`` into ``out`` (prepared by
+    :func:`prepare_out`), recording each as it finishes; returns the records of the shards it wrote.
+
+    A shard whose file no longer matches its record (sha256) is generated again."""
+    mine = job_shards(plan, index, count)
+    todo = [s for s in mine if finished_record(out, s, check_hash=True) is None]
+    use_system_memory_pool()
+    bar = _progress_bar(sum(s.n_games for s in mine), sum(s.n_games for s in mine if s not in todo), quiet)
+    progress: Optional[Callable[[int], None]] = bar.update if bar else None
+    try:
+        return run_shards(plan, todo, out, threads, backend, scheduler, lambda r: save_record(out, r), progress)
+    finally:
+        if bar:
+            bar.close()
 
 
 def finalize(out: str, check_hash: bool = False) -> tuple[Plan, list[ShardRecord]]:
-    """Merge the per-shard records of a split run into the manifest, card and vocab.
+    """Turn the finished run in ``out`` into a dataset: manifest, card and vocab, then drop the
+    run's records. Returns the plan and the records of all shards.
 
-    Refuses (naming what is missing) unless every shard of the plan is finished. ``check_hash``
-    re-hashes every shard (slow on big runs; sizes are always checked; ``mothello-gen verify``
-    checks everything afterwards)."""
-    plan_path = os.path.join(out, PLAN_FILE)
-    if not os.path.exists(plan_path):
+    Refuses (naming what is missing) unless every shard of the plan is finished. Sizes are always
+    checked against the records; ``check_hash`` re-hashes every shard too (slow on big runs, and
+    jobs already hash when they decide a shard is finished; ``mothello-gen verify`` checks
+    everything afterwards)."""
+    saved = load_run(out)
+    if saved is None:
         if os.path.exists(os.path.join(out, "manifest.json")):
-            raise JobError(f"{out} is already finalized (manifest.json exists)")
-        raise JobError(f"{out} holds no split run ({PLAN_FILE} missing; was it made with --shard-index?)")
-    with open(plan_path) as f:
-        saved = json.load(f)
+            raise RunError(f"{out} is already finalized (manifest.json exists)")
+        raise RunError(f"{out} holds no unfinished run ({PLAN_FILE} missing; was it made with --job-index?)")
     plan = plan_from_identity(saved["plan"])
     records, missing = [], []
     for shard in plan.shards():
-        rec = finished_record(out, shard, check_hash)
-        if rec is None:
+        record = finished_record(out, shard, check_hash)
+        if record is None:
             missing.append(shard.filename)
         else:
-            records.append(ShardRecord(**rec))
+            records.append(record)
     if missing:
         names = ", ".join(os.path.basename(m) for m in missing[:4]) + (", ..." if len(missing) > 4 else "")
-        raise JobError(f"{len(missing)} of {len(plan.shards())} shards are not finished ({names}); rerun their jobs, then finalize")
-    remove_stale_temporaries(os.path.join(out, "data"))  # every job is done: temporaries are stale
+        raise RunError(f"{len(missing)} of {len(plan.shards())} shards are not finished ({names}); "
+                       "run their jobs (again), then finalize")
+    remove_temporaries(out)  # every shard is finished: whatever temporary is left is stale
     write_sidecars(out, plan, saved["argv"], records)
-    shutil.rmtree(os.path.join(out, PARTS_DIR))
-    os.remove(plan_path)
+    end_run(out)
     return plan, records
+
+
+def run(plan: Plan, out: str, argv: list[str], *, overwrite: bool = False, resume: bool = False, threads: int = 1,
+        backend: str = "threads", scheduler: Optional[str] = None, quiet: bool = True) -> list[ShardRecord]:
+    """A whole run in one process: prepare ``out``, run job 0 of 1, finalize. ``argv`` (with the
+    program name) goes into the manifest. Returns the records of all shards."""
+    prepare_out(out, plan, argv, overwrite=overwrite, resume=resume)
+    run_job(plan, out, 0, 1, threads=threads, backend=backend, scheduler=scheduler, quiet=quiet)
+    return finalize(out)[1]

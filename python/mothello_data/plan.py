@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Optional
 
 from .rng import RNG_ID
@@ -25,6 +25,8 @@ ROW_GROUP_GAMES = 65_536
 
 @dataclass(frozen=True)
 class Shard:
+    """One Parquet file of a run: ``n_games`` consecutive game ids from ``first_game`` of one split."""
+
     split: str
     index: int  # within the split
     count: int  # shards in the split
@@ -33,6 +35,7 @@ class Shard:
 
     @property
     def filename(self) -> str:
+        """Path of the shard inside the output folder, e.g. ``data/train-00003-of-00040.parquet``."""
         return f"data/{self.split}-{self.index:05d}-of-{self.count:05d}.parquet"
 
 
@@ -53,6 +56,7 @@ class Plan:
         self.vocab = Vocabulary(self.spec)
 
     def shards(self) -> list[Shard]:
+        """Every shard of the run, split by split in id order; sizes within a split differ by at most one."""
         out, first = [], 0
         for name, n in self.splits.items():
             count = max(1, math.ceil(n / self.games_per_shard))
@@ -63,6 +67,7 @@ class Plan:
         return out
 
     def rows_per_game(self) -> int:
+        """Rows each game becomes: one per language in a parallel corpus, else one."""
         return self.spec.n_languages if self.parallel else 1
 
     def identity(self) -> dict:
@@ -124,7 +129,3 @@ def parse_splits(text: str, games: Optional[int]) -> tuple[dict, int]:
         counts[name] = end - assigned
         assigned = end
     return counts, games
-
-
-def plan_as_dict(plan: Plan) -> dict:
-    return {**plan.identity(), "shards": [asdict(s) | {"file": s.filename} for s in plan.shards()]}

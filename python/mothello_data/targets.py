@@ -15,20 +15,25 @@ in Python (the vocabulary's padded batches, the loader) asks :func:`token_target
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from . import _core
 from .squares import SQUARE_TO_MOVE
 
-if TYPE_CHECKING:  # only for annotations: vocabulary imports this module
-    from .vocabulary import EncodedBatch
-
 IGNORE_INDEX = -100  # targets the loss must skip (PyTorch's default ignore_index; csrc kIgnoreIndex)
 TARGET_MODES = ("unified", "next_token")
 
 _SQUARE_TO_MOVE16 = np.ascontiguousarray(SQUARE_TO_MOVE, dtype=np.int16)
+
+
+class TokenRows(Protocol):
+    """Padded token rows, e.g. :class:`mothello_data.vocabulary.EncodedBatch`."""
+
+    tokens: np.ndarray  # (n, T) token ids
+    token_ply: np.ndarray  # (n, T) ply of each token, -1 for tags and pads
+    lengths: np.ndarray  # (n,) tokens per row
 _PAD_SQUARE = 255
 
 
@@ -54,14 +59,14 @@ def completes(token_ply: np.ndarray, n_tokens: np.ndarray) -> np.ndarray:
     return token_targets(np.zeros((n, T), np.uint16), token_ply, n_tokens, no_moves, np.zeros(n, np.int64), False)[1]
 
 
-def next_token_targets(batch: "EncodedBatch") -> np.ndarray:
+def next_token_targets(batch: TokenRows) -> np.ndarray:
     """Next-token targets in the input language: token ``t + 1`` at ``t``, :data:`IGNORE_INDEX` at
     the last token and on pads. int64 ``(n, T)``."""
     no_moves = np.full((len(batch.lengths), 60), _PAD_SQUARE, dtype=np.uint8)
     return token_targets(batch.tokens, batch.token_ply, batch.lengths, no_moves, np.zeros(len(batch.lengths)), False)[0]
 
 
-def unified_targets(batch: "EncodedBatch", moves: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def unified_targets(batch: TokenRows, moves: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Unified output space: at the token that completes ply ``t`` (and at a leading tag) the move
     index 0..59 of ply ``t + 1``; elsewhere :data:`IGNORE_INDEX`. ``moves`` are squares, any
     width; entries outside 0..63 count as padding. int64 ``(n, T)``."""

@@ -1,0 +1,202 @@
+"""The ``mothello-gen`` command line: its argument parsers and turning arguments into a :class:`Plan`.
+
+Owns the flags, their help and examples, and the rules that combine flags with an experiment file
+(``--config``): :func:`plan_from_argv` is exactly what ``mothello-gen`` builds from an argument list.
+Nothing here touches the file system except reading ``--config``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Optional, Sequence
+
+from . import __version__, engine
+from .backends import BACKENDS
+from .config import load_experiment
+from .schema import LABEL_KINDS, parse_labels
+from .spec import LANGUAGE_TYPES, LanguageSpec, SpecError, resolve_types
+from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, Plan, parse_splits
+
+PROG = "mothello-gen"
+
+EXAMPLES = """examples:
+  mothello-gen --langs 4 --anchors 0.1 --out data/
+      2 million games, each in one of 4 atomic languages sharing 6 anchor moves
+  mothello-gen --games 20000000 --langs 1 --out othello-world/
+      the Othello-GPT synthetic corpus (one language, Othello-World token ids)
+  mothello-gen --langs 3 --lang-types atomic,split,compositional --parallel --out par/
+      every game in all 3 languages, for alignment probes
+  mothello-gen --config experiment.toml --out exp/      (JSON, TOML or a mOthello config file)
+  mothello-gen --langs 4 --out data/ --resume
+      finish a run that was interrupted (same arguments; finished shards are kept)
+  mothello-gen verify data/
+  mothello-gen --games 1000000000 --langs 4 --out /shared/big --job-index $I --num-jobs 64
+      job I of a 64-job array (any order, any machine); then: mothello-gen finalize /shared/big
+  mothello-gen --langs 4 --out /shared/d --backend dask --scheduler tcp://head:8786
+
+subcommands: mothello-gen verify DIR (check a dataset), mothello-gen finalize DIR (merge the jobs
+of a split run); each has --help.
+
+Load the result with datasets.load_dataset("parquet", data_dir="data/data") or
+datasets.load_dataset("data/"); train from it with mothello_data.torch.make_loader("data/")
+(padded batches, unified or next-token targets, probing labels). Same arguments give byte-identical
+shards on any machine and any --threads; an interrupted run is finished with --resume.
+"""
+
+FINALIZE_EPILOG = """example:
+  mothello-gen finalize /shared/big      after every job of
+  mothello-gen ... --out /shared/big --job-index I --num-jobs N   (I = 0 .. N-1) has finished
+
+Refuses, listing them, while shards are missing; a failed job is simply run again.
+"""
+
+
+class UsageError(Exception):
+    """Bad arguments: one line on stderr, exit status 2."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line (no usage block), exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        """Print ``prog: error: message (see --help)`` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``mothello-gen [options]`` (generation; the subcommands have their own)."""
+    p = OneLineParser(
+        prog=PROG,
+        description="Generate uniformly random Othello games in several artificial languages (the mOthello /\n"
+        "Othello-GPT setups) as Parquet shards with a dataset card. --out must be empty, or hold an\n"
+        "interrupted run (--resume) or a dataset to replace (--overwrite).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"mothello-data {__version__}")
+    g = p.add_argument_group("games")
+    g.add_argument("--games", type=int, help=f"number of games (default {DEFAULT_GAMES:,}, or the sum of --splits counts)")
+    g.add_argument("--seed", type=int, help="seed of the games; game i is a pure function of (seed, i) (default 0)")
+    g.add_argument("--splits", help=f"split sizes as fractions or counts (default {DEFAULT_SPLITS})")
+    l = p.add_argument_group("languages")
+    l.add_argument("--langs", type=int, help="number of languages (default 1)")
+    l.add_argument("--lang-types", help=f"one type for all languages or a comma list ({', '.join(LANGUAGE_TYPES)}; default atomic)")
+    l.add_argument("--anchors", type=float, help="fraction of the 60 moves whose token all languages share (default 0)")
+    l.add_argument("--anchor-moves", help="comma list of anchored squares instead, e.g. c4,d3,19")
+    l.add_argument("--language-seed", type=int, help="seed of split lengths and anchor choice (default: --seed)")
+    l.add_argument("--lang-tags", action="store_true", help="start every sequence with a language tag token")
+    l.add_argument("--parallel", action="store_true",
+                   help="parallel corpus: every game in every language, one row each (default: each game in one language)")
+    l.add_argument("--config", metavar="FILE", help="experiment file (JSON, TOML or mOthello dict); flags override it")
+    o = p.add_argument_group("output")
+    o.add_argument("--out", metavar="DIR", help="output folder (required); must be empty unless --overwrite or --resume")
+    o.add_argument("--games-per-shard", type=int, help=f"games per Parquet file (default {DEFAULT_GAMES_PER_SHARD:,})")
+    o.add_argument("--labels", help=f"per-ply label columns: none, all or a comma list of {', '.join(LABEL_KINDS)} (default none)")
+    o.add_argument("--overwrite", action="store_true", help="replace the dataset or unfinished run in --out")
+    o.add_argument("--resume", action="store_true", help="finish an interrupted run in --out (same arguments; finished shards are kept)")
+    r = p.add_argument_group("run")
+    r.add_argument("--threads", type=int, default=engine.default_threads(), help="worker threads (default: all cores, %(default)s here)")
+    r.add_argument("--backend", choices=BACKENDS, default="threads",
+                   help="threads in this process (default) or dask: shards as tasks on a Dask cluster (pip install \"mothello-data[dask]\")")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://head:8786 (default: a local cluster of --threads worker processes)")
+    r.add_argument("--job-index", type=int, metavar="I",
+                   help="split run: write only the shards of job I (0-based) of --num-jobs N into a shared --out "
+                   "(a job run again skips its finished shards); then run mothello-gen finalize DIR once")
+    r.add_argument("--num-jobs", type=int, metavar="N", help="split run: number of jobs (with --job-index)")
+    # The old names counted jobs, not shards; kept so existing job scripts keep working.
+    r.add_argument("--shard-index", type=int, dest="job_index", help=argparse.SUPPRESS)
+    r.add_argument("--num-shards", type=int, dest="num_jobs", help=argparse.SUPPRESS)
+    r.add_argument("--dry-run", action="store_true", help="print the plan and exit without writing")
+    r.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    return p
+
+
+def build_finalize_parser() -> argparse.ArgumentParser:
+    """The parser of ``mothello-gen finalize DIR``."""
+    p = OneLineParser(prog=f"{PROG} finalize",
+                      description="Merge the jobs of a split run (--job-index/--num-jobs) into one dataset: checks\n"
+                      "that every shard is finished, then writes manifest.json, README.md and vocab.json, byte for\n"
+                      "byte what a single run writes.",
+                      epilog=FINALIZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("dir", help="the shared --out folder of the jobs")
+    p.add_argument("--check-hashes", action="store_true",
+                   help="re-hash every shard against its record (slow on big runs; sizes are always checked)")
+    return p
+
+
+def check_run_args(args: argparse.Namespace) -> None:
+    """Refuse flag combinations that make no sense, before anything is written."""
+    if args.threads < 1:
+        raise UsageError(f"--threads must be >= 1, got {args.threads}")
+    if (args.job_index is None) != (args.num_jobs is None):
+        raise UsageError("give --job-index and --num-jobs together")
+    if args.num_jobs is not None and args.num_jobs < 1:
+        raise UsageError(f"--num-jobs must be >= 1, got {args.num_jobs}")
+    if args.num_jobs is not None and not 0 <= args.job_index < args.num_jobs:
+        raise UsageError(f"--job-index must be in 0..{args.num_jobs - 1} for --num-jobs {args.num_jobs}, got {args.job_index}")
+    if args.scheduler and args.backend != "dask":
+        raise UsageError("--scheduler needs --backend dask")
+    if args.overwrite and args.resume:
+        raise UsageError("give --overwrite or --resume, not both")
+
+
+def plan_from_args(args: argparse.Namespace) -> Plan:
+    """The :class:`Plan` of parsed ``mothello-gen`` arguments: ``--config`` first, flags override it."""
+    settings: dict = {}
+    spec: Optional[LanguageSpec] = None
+    if args.config:
+        spec, settings = load_experiment(args.config)
+    lang_flags = any(v is not None for v in (args.langs, args.lang_types, args.anchors, args.anchor_moves, args.language_seed)) or args.lang_tags
+    seed = args.seed if args.seed is not None else settings.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise SpecError(f"--seed must be an integer in 0..2**64-1, got {seed}")
+    if spec is None or lang_flags:
+        base = spec.to_dict() if spec is not None else {}
+        if args.langs is not None or args.lang_types is not None:
+            n = args.langs if args.langs is not None else len(base.get("types", [])) or 1
+            base["types"] = resolve_types(n, args.lang_types)
+        if args.anchors is not None and args.anchor_moves is not None:
+            raise SpecError("give --anchors or --anchor-moves, not both")
+        if args.anchors is not None:
+            base["anchors"] = args.anchors
+        if args.anchor_moves is not None:
+            base["anchors"] = [x.strip() for x in args.anchor_moves.split(",") if x.strip()]
+        base["seed"] = args.language_seed if args.language_seed is not None else base.get("seed", seed)
+        if args.lang_tags:
+            base["lang_tags"] = True
+        base.setdefault("types", ["atomic"])
+        spec = LanguageSpec.from_dict(base)
+    games = args.games if args.games is not None else settings.get("games")
+    if games is not None and (isinstance(games, bool) or not isinstance(games, int) or games < 1):
+        raise SpecError(f"--games must be a positive integer, got {games}")
+    split_text = args.splits or settings.get("splits") or DEFAULT_SPLITS
+    if isinstance(split_text, dict):
+        split_text = ",".join(f"{k}={v}" for k, v in split_text.items())
+    splits, games = parse_splits(str(split_text), games)
+    if games < 1:
+        raise SpecError("--splits: the splits hold no games")
+    per_shard = args.games_per_shard if args.games_per_shard is not None else settings.get("games_per_shard", DEFAULT_GAMES_PER_SHARD)
+    if isinstance(per_shard, bool) or not isinstance(per_shard, int) or per_shard < 1:
+        raise SpecError(f"--games-per-shard must be a positive integer, got {per_shard}")
+    labels = parse_labels(args.labels if args.labels is not None else settings.get("labels"))
+    parallel = args.parallel or bool(settings.get("parallel", False))
+    return Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels, parallel=parallel)
+
+
+def plan_from_argv(argv: Sequence[str]) -> Plan:
+    """The :class:`Plan` that ``mothello-gen`` builds from these arguments (without the program
+    name), for driving :func:`mothello_data.shards.generate_shard` from your own scheduler."""
+    return plan_from_args(build_parser().parse_args([str(a) for a in argv]))
+
+
+def describe(plan: Plan) -> str:
+    """The plan in a few lines, as ``--dry-run`` prints it."""
+    shards = plan.shards()
+    lines = [
+        f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
+        f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
+        f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
+        f"shards: {len(shards)} ({shards[0].filename} ... {shards[-1].filename})",
+        f"labels: {', '.join(plan.labels) or 'none'}; {'parallel corpus' if plan.parallel else 'one language per game'}",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,93 @@
+"""The output-folder policy: what ``mothello-gen`` may do with an existing ``--out``.
+
+One function, :func:`prepare_out`, decides for single runs, ``--resume`` and the jobs of a split
+run alike, before anything is generated:
+
+===============================  ===========  ===================  =====================  ===========
+``--out`` holds                  (no flag)    ``--overwrite``      ``--resume``           a job
+===============================  ===========  ===================  =====================  ===========
+nothing (missing or empty)       start        start                start                  start
+an unfinished run, same args     refused      replaced             continued              continued
+an unfinished run, other args    refused      replaced             refused, diff named    refused, diff named
+a finished dataset               refused      replaced             refused                refused
+anything else                    refused      ours replaced [1]_   refused                refused
+a file, not a folder             refused      refused              refused                refused
+===============================  ===========  ===================  =====================  ===========
+
+.. [1] only the files mothello-gen writes are removed; a job refuses ``--overwrite`` outright
+   (other jobs may be writing).
+
+A refusal raises :class:`~mothello_data.records.RunError` with a one-line message and leaves the
+folder untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from .plan import Plan, identity_diffs
+from .records import PARTS_DIR, PLAN_FILE, RunError, load_run, remove_temporaries, start_run
+
+LEGACY_RUN_FILE = ".mothello-run.json"  # how earlier versions kept an unfinished single run
+OUTPUTS = ("data", "README.md", "vocab.json", "manifest.json", PLAN_FILE, PARTS_DIR, LEGACY_RUN_FILE)
+
+
+def prepare_out(out: str, plan: Plan, argv: list[str], *, overwrite: bool = False, resume: bool = False,
+                job: bool = False) -> None:
+    """Check ``out`` for a run of ``plan`` and get it ready (see the module's table).
+
+    ``argv`` (with the program name) is kept for the manifest. ``job`` is true for one job of a
+    split run: it continues a run with the same arguments like ``resume``, but never removes
+    temporaries (other jobs may be writing) and refuses ``overwrite``.
+    """
+    if overwrite and resume:
+        raise RunError("give --overwrite or --resume, not both")
+    if job and overwrite:
+        raise RunError("--overwrite cannot be combined with --job-index (other jobs may be writing); remove the folder first")
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise RunError(f"--out {out} exists and is not a folder")
+    if os.path.isdir(out) and os.listdir(out):
+        if overwrite:
+            _remove_outputs(out)
+        else:
+            _check_continuation(out, plan, resume, job)
+            if resume and not job:
+                remove_temporaries(out)  # the user tells us the interrupted run is gone
+    try:
+        start_run(out, plan, argv)
+    except OSError as exc:
+        raise RunError(f"cannot write to --out {out}: {exc.strerror or exc}") from None
+
+
+def _check_continuation(out: str, plan: Plan, resume: bool, job: bool) -> None:
+    """Refuse unless ``out`` holds an unfinished run of ``plan`` that may be continued."""
+    saved = load_run(out)
+    finished = os.path.exists(os.path.join(out, "manifest.json"))
+    if not (resume or job):
+        raise RunError(f"--out {out} is not empty; use --overwrite to replace it or --resume to finish a run")
+    if saved is not None:  # an unfinished run (also when a finalize was cut short after the manifest)
+        names = ("other jobs", "this job") if job else ("was", "now")
+        detail = identity_diffs(saved["plan"], plan.identity(), *names)
+        if detail:
+            raise RunError(f"{out} belongs to a run with different arguments ({detail})" if job
+                           else f"--resume with different arguments ({detail})")
+        return
+    if finished:
+        raise RunError(f"{out} holds a finished dataset (manifest.json); use a new folder" if job
+                       else f"{out} holds a finished dataset; nothing to resume (use --overwrite to replace it)")
+    if os.path.exists(os.path.join(out, LEGACY_RUN_FILE)):
+        raise RunError(f"{out} holds a run of an older mothello-data that cannot be continued; use --overwrite")
+    raise RunError(f"--out {out} is not empty and holds no split run ({PLAN_FILE} missing)" if job
+                   else f"{out} holds no unfinished mothello-gen run to resume")
+
+
+def _remove_outputs(out: str) -> None:
+    """Delete what mothello-gen writes in ``out`` (and nothing else)."""
+    for name in OUTPUTS:
+        path = os.path.join(out, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.remove(path)
+    remove_temporaries(out)
