@@ -11,6 +11,7 @@ import time
 
 import pyarrow.parquet as pq
 import pytest
+from helpers import gen as run_gen, shard_hashes
 
 from mothello_data import engine
 from mothello_data.languages import Vocabulary
@@ -19,15 +20,7 @@ GEN = [sys.executable, "-m", "mothello_data"]
 
 
 def gen(*args, check=True):
-    res = subprocess.run(GEN + [str(a) for a in args], capture_output=True, text=True)
-    if check:
-        assert res.returncode == 0, res.stderr
-    return res
-
-
-def shard_hashes(out):
-    data = os.path.join(out, "data")
-    return {f: hashlib.sha256(open(os.path.join(data, f), "rb").read()).hexdigest() for f in sorted(os.listdir(data))}
+    return run_gen(*args, check=check)
 
 
 @pytest.fixture(scope="module")

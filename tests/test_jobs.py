@@ -1,25 +1,16 @@
 """Runs split across machines (--job-index/--num-jobs + finalize) and the Dask backend give the
 same bytes as one machine."""
 
-import hashlib
 import json
 import os
-import subprocess
-import sys
 
 import pytest
+from helpers import gen, shard_hashes as hashes
 
 ARGS = ["--games", "4000", "--langs", "3", "--lang-types", "atomic,split,compositional", "--anchors", "0.1",
         "--games-per-shard", "600", "--splits", "train=0.9,validation=0.05,test=0.05", "--seed", "21", "--quiet"]
 
 
-def gen(*args):
-    return subprocess.run([sys.executable, "-m", "mothello_data", *map(str, args)], capture_output=True, text=True)
-
-
-def hashes(out):
-    data = os.path.join(out, "data")
-    return {f: hashlib.sha256(open(os.path.join(data, f), "rb").read()).hexdigest() for f in sorted(os.listdir(data))}
 
 
 def manifest_without_argv(out):

@@ -5,22 +5,14 @@ import ast
 import hashlib
 import json
 import os
-import subprocess
-import sys
 
 import pytest
+from helpers import gen, shard_hashes as hashes
 
 ARGS = ["--games", "900", "--langs", "2", "--games-per-shard", "150", "--seed", "1", "--quiet", "--threads", "1"]
 PACKAGE = os.path.join(os.path.dirname(__file__), os.pardir, "python", "mothello_data")
 
 
-def gen(*args):
-    return subprocess.run([sys.executable, "-m", "mothello_data", *map(str, args)], capture_output=True, text=True)
-
-
-def hashes(out):
-    data = os.path.join(out, "data")
-    return {f: hashlib.sha256(open(os.path.join(data, f), "rb").read()).hexdigest() for f in sorted(os.listdir(data))}
 
 
 def snapshot(path):
