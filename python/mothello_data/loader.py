@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from . import engine
 from .languages import Vocabulary, token_targets
-from .probing import LABEL_NAMES, StateLabels, position_labels, replay_position_labels
+from .probing import LABEL_NAMES, replay_position_labels, stored_position_labels
 
 TARGET_MODES = ("unified", "next_token")
 BALANCE_MODES = ("pad", "drop", "none")
@@ -367,10 +367,7 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     }
     if labels:
         if label_source == "stored":
-            p = rows.plies
-            boards = np.stack([p["board_black"], p["board_white"]], axis=-1)
-            states = StateLabels.from_plies(boards, p["legal"], p["flipped"], p["player"], rows.moves, rows.length)
-            out.update(position_labels(states, ply, completes, n_tokens, labels, threads))
+            out.update(stored_position_labels(rows.plies, rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
         else:
             out.update(replay_position_labels(rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
     return out
