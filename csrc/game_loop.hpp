@@ -89,7 +89,7 @@ static inline GameEnd play_game(Source& source, Sink& sink) {
     u64 legal = pos.legal();
     for (int ply = 0;; ++ply) {
         int sq;
-        if (legal == 0) {  // rare: a pass or the end of the game, settled by the pass rule
+        if (__builtin_expect(legal == 0, 0)) {  // rare: a pass or the end of the game, settled by the pass rule
             legal = resolve_pass(pos, legal, passed);
             sq = legal ? source.next(ply, legal) : source.after_end(ply);
         } else {
