@@ -136,9 +136,6 @@ struct Position {
         player ^= 1;
         return f;
     }
-
-    // Discs of `color` (0 black, 1 white).
-    inline u64 discs(int color) const { return color == player ? me : opp; }
 };
 
 // The pass rule, the only place it is written. `legal` holds the side to move's legal moves. If

@@ -14,8 +14,9 @@ Per position, for state ``s``:
   player, i.e. the set the next move is drawn from (empty in the final position).
 * ``flipped`` bool ``(n, T, 64)``: discs turned over by the move that produced ``s`` (none in state 0).
 * ``player`` int8 ``(n, T)``: the player to move in ``s`` (0 black, 1 white). In the final position
-  of a finished game nobody can move; by convention it is the opponent of the last mover. (A
-  replayed unfinished game's last state has whoever moves next, as at every other state.)
+  of a finished game nobody can move; by convention it is the opponent of the last mover. (An
+  unfinished game's last state has whoever moves next, as at every other state; both paths below
+  share this rule, csrc/board.hpp resolve_pass.)
 
 Two ways in, one C++ path each, both following the same rule for the final state:
 :func:`replay_position_labels` replays the games in the engine's game loop (the loader's default);
