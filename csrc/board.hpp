@@ -94,7 +94,10 @@ constexpr RayTable make_ray_table() {
 inline constexpr RayTable kRays = make_ray_table();
 
 // Discs flipped when the owner of P plays on empty square sq (0 if sq flanks nothing).
-static inline u64 flips(int sq, u64 P, u64 O) {
+static inline u64 flips(int square, u64 P, u64 O) {
+    // Unsigned index: the compiler cannot always prove square >= 0, and a sign extension would
+    // sit on the loop's critical path (move -> table load -> flips -> next legal moves).
+    const unsigned sq = static_cast<unsigned>(square);
     u64 f = 0;
     for (int d = 0; d < 4; ++d) {
         // Toward higher indices the nearest square on the ray is its lowest set bit.
