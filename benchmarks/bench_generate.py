@@ -12,7 +12,7 @@ baseline for the run-time dispatched kernel; and the pure-Python Othello-World-s
 
 ``--compare DIR`` measures only the engine (1 thread, moves only and with labels) of this build and
 of the ``mothello_data`` package found in DIR (e.g. a build of an older commit), each in a child
-process with that folder first on PYTHONPATH, alternating between the two, and reports both
+process with that folder first on PYTHONPATH, alternating between the two (ABBA order), and reports both
 figures and their ratio.
 """
 
@@ -70,8 +70,9 @@ def compare(other: str, n: int, repeats: int, rounds: int = 5) -> None:
     for labels in (False, True):
         kind = "labels" if labels else "moves"
         runs = {"this": [], "other": []}
-        for _ in range(rounds):
-            for name, path in (("other", other), ("this", this)):
+        for r in range(rounds):
+            pair = [("other", other), ("this", this)]
+            for name, path in pair[:: 1 if r % 2 == 0 else -1]:  # ABBA: neither build always goes first
                 rate, kernel = build_rate(path, n, labels, repeats)
                 runs[name].append(rate)
         a, b = statistics.median(runs["this"]), statistics.median(runs["other"])
