@@ -3,11 +3,17 @@
     python benchmarks/bench_generate.py            # full run (about a minute)
     python benchmarks/bench_generate.py --quick    # smaller counts
     python benchmarks/bench_generate.py --json results/generate.json --plot results/threads.png
+    python benchmarks/bench_generate.py --quick --compare /path/to/other-build   # A/B against another build
 
 Reports the median of several runs in games per second for: moves only and with per-ply labels
 (packed bitboards), on 1 thread and on all cores; the portable "generic" kernel (no BMI2) as the
 baseline for the run-time dispatched kernel; and the pure-Python Othello-World-style generator
 (benchmarks/python_baseline.py) for the speed-up per core.
+
+``--compare DIR`` measures only the engine (1 thread, moves only and with labels) of this build and
+of the ``mothello_data`` package found in DIR (e.g. a build of an older commit), each in a child
+process with that folder first on PYTHONPATH, alternating between the two (ABBA order), and reports both
+figures and their ratio.
 """
 
 from __future__ import annotations
@@ -39,6 +45,44 @@ def generic_kernel_rate(n: int, repeats: int) -> float:
     ) % (os.path.dirname(os.path.abspath(__file__)), n, repeats)
     env = dict(os.environ, MOTHELLO_KERNEL="generic")
     return float(subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout)
+
+
+def build_rate(path: str, n: int, labels: bool, repeats: int) -> tuple[float, str]:
+    """Engine games/s (1 thread) of the mothello_data package under `path`, in a child process."""
+    code = (
+        "import sys; sys.path[:0] = [%r, %r];"
+        "import mothello_data; assert mothello_data.__file__.startswith(%r), mothello_data.__file__;"
+        "from bench_generate import engine_rate; from mothello_data import engine;"
+        "print(engine_rate(%d, 1, %r, %d), engine.kernel())"
+    ) % (path, os.path.dirname(os.path.abspath(__file__)), os.path.abspath(path), n, labels, repeats)
+    env = dict(os.environ, PYTHONPATH=path)
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    rate, kernel = out.split()
+    return float(rate), kernel
+
+
+def compare(other: str, n: int, repeats: int, rounds: int = 5) -> None:
+    """This build against the build in `other`: median over alternating rounds, 1 thread."""
+    import mothello_data
+
+    this = os.path.dirname(os.path.dirname(os.path.abspath(mothello_data.__file__)))
+    results, rows = {"machine": machine(), "this": this, "other": other, "games_per_call": n}, []
+    for labels in (False, True):
+        kind = "labels" if labels else "moves"
+        runs = {"this": [], "other": []}
+        for r in range(rounds):
+            pair = [("other", other), ("this", this)]
+            for name, path in pair[:: 1 if r % 2 == 0 else -1]:  # ABBA: neither build always goes first
+                rate, kernel = build_rate(path, n, labels, repeats)
+                runs[name].append(rate)
+        a, b = statistics.median(runs["this"]), statistics.median(runs["other"])
+        results[f"{kind}_1t"] = {"this": a, "other": b, "ratio": a / b}
+        label = "moves + labels" if labels else "moves only"
+        rows.append((f"other build ({other}), {label}, 1 thread, {kernel}", f"{b:,.0f} games/s"))
+        rows.append((f"this build ({this}), {label}, 1 thread, {kernel}", f"{a:,.0f} games/s"))
+        rows.append((f"this / other, {label}", f"{a / b:.3f}x"))
+    print(f"# {results['machine']['cpu']}, median of {rounds} alternating rounds x {repeats} runs of {n:,} games")
+    write_results(results, rows, None)
 
 
 # Runs mothello-gen and prints its peak RSS (VmHWM, in kB) last on stderr. VmHWM belongs to the
@@ -110,11 +154,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--json", help="write results to this JSON file (and a .md table beside it)")
     parser.add_argument("--plot", metavar="PNG", help="also plot games/s against threads 1..cores (needs matplotlib)")
+    parser.add_argument("--compare", metavar="DIR",
+                        help="only compare the engine with the mothello_data package in DIR (1 thread)")
     args = parser.parse_args()
 
     build = require_release_build()
     n = 100_000 if args.quick else 400_000
     repeats = 3 if args.quick else args.repeats
+    if args.compare:
+        compare(args.compare, n, repeats)
+        return
     cores = len(os.sched_getaffinity(0))
     results = {"machine": machine(), "build_type": build, "kernel": engine.kernel(), "games_per_call": n}
     rows = []

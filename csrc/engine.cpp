@@ -5,12 +5,11 @@
 #include <cstring>
 #include <mutex>
 
-#include "bitboard.hpp"
+#include "board.hpp"
 #include "kernel.hpp"
 #include "parallel.hpp"
 
 namespace mothello {
-namespace {
 
 bool use_bmi2() {
     static const bool chosen = [] {
@@ -26,21 +25,31 @@ bool use_bmi2() {
     return chosen;
 }
 
-std::uint64_t perft_node(u64 me, u64 opp, int depth, bool passed) {
+namespace {
+
+std::uint64_t perft_node(const Position& pos, int depth);
+
+// Leaves below `pos`, whose side to move has the moves `legal` (not 0).
+std::uint64_t perft_moves(const Position& pos, u64 legal, int depth) {
     if (depth == 0) return 1;
-    u64 legal = legal_moves(me, opp);
-    if (legal == 0) {
-        if (passed) return 1;  // neither side can move: the game is over, a leaf
-        return perft_node(opp, me, depth - 1, true);
-    }
     if (depth == 1) return static_cast<std::uint64_t>(popcount64(legal));
     std::uint64_t total = 0;
     for (; legal; legal &= legal - 1) {
-        const int sq = lowest_square(legal);
-        const u64 f = flips(sq, me, opp);
-        total += perft_node(opp ^ f, me ^ f ^ (1ull << sq), depth - 1, false);
+        Position child = pos;
+        child.play(lowest_square(legal));
+        total += perft_node(child, depth - 1);
     }
     return total;
+}
+
+// A forced pass is a move of its own (it uses one level); a finished game is a leaf.
+std::uint64_t perft_node(const Position& pos, int depth) {
+    if (depth == 0) return 1;
+    Position p = pos;
+    bool passed;
+    const u64 legal = resolve_pass(p, p.legal(), passed);
+    if (legal == 0) return 1;
+    return perft_moves(p, legal, passed ? depth - 1 : depth);
 }
 
 }  // namespace
@@ -85,7 +94,7 @@ void replay_games(const std::uint8_t* moves, std::int64_t n, int width, const st
 
 std::uint64_t perft(int depth) {
     if (depth < 0) throw std::invalid_argument("perft depth must be >= 0");
-    return perft_node(kStartBlack, kStartWhite, depth, false);
+    return perft_node(Position{}, depth);
 }
 
 std::string kernel_name() { return use_bmi2() ? "bmi2" : "generic"; }

@@ -1,7 +1,9 @@
-// Declarations of one kernel instance; kernel.inl is compiled once per instruction set.
+// Declarations of one kernel instance; kernel.inl is compiled once per instruction set, and
+// use_bmi2() picks the instance at run time.
 #pragma once
 
 #include "engine.hpp"
+#include "game_sinks.hpp"
 
 namespace mothello {
 
@@ -11,9 +13,14 @@ namespace mothello {
                         std::uint64_t first_index, const GameArrays& out);                        \
     ReplayError replay_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves,     \
                              int width, const std::uint8_t* lengths, const GameArrays& out);      \
+    ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, \
+                                    const std::uint8_t* lengths, const StateRows& out);           \
     }
 
 MOTHELLO_DECLARE_KERNEL(kernel_generic)
 MOTHELLO_DECLARE_KERNEL(kernel_bmi2)
+
+// True when the BMI2 kernel runs: the CPU has BMI2 and POPCNT and MOTHELLO_KERNEL is not "generic".
+bool use_bmi2();
 
 }  // namespace mothello

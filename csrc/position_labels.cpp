@@ -1,3 +1,5 @@
+// Per-position probing labels: per-state buffers (from replay or from stored plies) expanded to
+// token positions.
 #include "position_labels.hpp"
 
 #include <algorithm>
@@ -6,8 +8,10 @@
 #include <mutex>
 #include <vector>
 
-#include "bitboard.hpp"
+#include "board.hpp"
 #include "engine.hpp"
+#include "game_sinks.hpp"
+#include "kernel.hpp"
 #include "parallel.hpp"
 
 namespace mothello {
@@ -40,12 +44,13 @@ inline void squares_to_moves(const std::uint8_t* sq64, std::uint8_t* mv60) {
 }
 
 // Positions of games [begin, end); the states of game g are row g - state_base of `s`.
-void expand_rows(const StateArrays& s, std::int64_t state_base, const std::int16_t* state_index,
-                 const std::int64_t* n_tokens, std::int64_t begin, std::int64_t end, std::int64_t T,
-                 const PositionOutputs& out) {
+void expand_rows(const StateRows& s, std::int64_t state_base, const PositionIndex& index, std::int64_t begin,
+                 std::int64_t end, const PositionOutputs& out) {
+    const std::int16_t* state_index = index.state_index;
+    const std::int64_t T = index.T;
     std::uint8_t tmp[64], tmp2[64];
     for (std::int64_t g = begin; g < end; ++g) {
-        const std::int64_t len = std::clamp<std::int64_t>(n_tokens[g], 0, T);
+        const std::int64_t len = std::clamp<std::int64_t>(index.n_tokens[g], 0, T);
         for (std::int64_t t = 0; t < T; ++t) {
             const std::int64_t p = g * T + t;
             if (t >= len) {
@@ -74,82 +79,72 @@ void expand_rows(const StateArrays& s, std::int64_t state_base, const std::int16
     }
 }
 
-// Per-state arrays of games [begin, end), written at row g - begin. Checks moves as the engine's
-// replay does and returns the first bad one (game -1: none).
-ReplayError replay_states(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t begin,
-                          std::int64_t end, std::uint64_t* boards, std::uint8_t* player, std::uint64_t* legal,
-                          std::uint64_t* flipped) {
+// Per-state arrays of games [begin, end) from the stored per-ply columns, written at row g - begin.
+ReplayError stored_states(const StoredPlies& in, const std::uint8_t* moves, const std::uint8_t* lengths,
+                          std::int64_t begin, std::int64_t end, const StateRows& out) {
     for (std::int64_t g = begin; g < end; ++g) {
-        const std::int64_t row = (g - begin) * kStates;
-        const int len = std::min<int>(lengths[g], kMaxPlies);
-        u64 me = kStartBlack, opp = kStartWhite, last_flips = 0;
-        int who = 0;
-        u64 moves_now = legal_moves(me, opp);
-        for (int k = 0;; ++k) {
-            if (moves_now == 0) {  // a pass: the other side moves if it can (else: game over)
-                const u64 other = legal_moves(opp, me);
-                if (other) {
-                    std::swap(me, opp);
-                    who ^= 1;
-                    moves_now = other;
-                }
-            }
-            boards[2 * (row + k) + who] = me;
-            boards[2 * (row + k) + (who ^ 1)] = opp;
-            player[row + k] = static_cast<std::uint8_t>(who);
-            legal[row + k] = moves_now;
-            flipped[row + k] = last_flips;
-            if (k == len) {
-                for (int j = k + 1; j < kStates; ++j) {  // keep later states defined: the final one
-                    boards[2 * (row + j)] = boards[2 * (row + k)];
-                    boards[2 * (row + j) + 1] = boards[2 * (row + k) + 1];
-                    player[row + j] = player[row + k];
-                    legal[row + j] = 0;
-                    flipped[row + j] = 0;
-                }
-                break;
-            }
-            const int sq = moves[g * kMaxPlies + k];
-            if (moves_now == 0) return ReplayError{g, k, sq, 3};
-            if (sq >= 64) return ReplayError{g, k, sq, 1};
-            if (!((moves_now >> sq) & 1)) return ReplayError{g, k, sq, 2};
-            last_flips = flips(sq, me, opp);
-            me ^= last_flips | (1ull << sq);
-            opp ^= last_flips;
-            std::swap(me, opp);
-            who ^= 1;
-            moves_now = legal_moves(me, opp);
+        const StateRows rows = out.game(g - begin);
+        const int len = lengths[g];
+        const auto before = [&](int k) {
+            const std::int64_t i = g * kMaxPlies + k;
+            const int who = in.player[i];
+            return Position{in.board_before[2 * i + who], in.board_before[2 * i + (who ^ 1)], who};
+        };
+        for (int k = 0; k < len; ++k)
+            rows.set(k, before(k), in.legal[g * kMaxPlies + k], k ? in.flipped[g * kMaxPlies + k - 1] : 0);
+        Position last;  // the start position when no move was made
+        u64 flips = 0;
+        if (len > 0) {
+            const int sq = moves[g * kMaxPlies + len - 1];
+            if (sq >= 64) return ReplayError{g, len - 1, sq, 1};
+            if (!((in.legal[g * kMaxPlies + len - 1] >> sq) & 1)) return ReplayError{g, len - 1, sq, 2};
+            last = before(len - 1);
+            flips = last.play(sq);
         }
+        bool passed;
+        rows.set_final(len, last, resolve_pass(last, last.legal(), passed), flips);
     }
     return ReplayError{};
 }
 
-}  // namespace
-
-void expand_position_labels(const StateArrays& states, const std::int16_t* state_index, const std::int64_t* n_tokens,
-                            std::int64_t n, std::int64_t T, int threads, const PositionOutputs& out) {
-    parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) { expand_rows(states, 0, state_index, n_tokens, b, e, T, out); });
-}
-
-void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const std::int16_t* state_index,
-                            const std::int64_t* n_tokens, std::int64_t n, std::int64_t T, int threads,
-                            const PositionOutputs& out) {
+// Fills per-state buffers chunk by chunk with fill(begin, end, rows) and expands them to the
+// positions; the first bad game (lowest index, whichever thread met it) is thrown at the end.
+template <class Fill>
+void label_positions(const PositionIndex& index, int threads, const PositionOutputs& out, Fill fill) {
     std::mutex lock;
-    ReplayError first;  // the bad game with the lowest index, whichever thread met it
-    parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
+    ReplayError first;
+    parallel_for(index.n, threads, [&](std::int64_t b, std::int64_t e) {
         const std::size_t rows = static_cast<std::size_t>(e - b) * kStates;
         std::vector<std::uint64_t> boards(2 * rows), legal(rows), flipped(rows);
         std::vector<std::uint8_t> player(rows);
-        const ReplayError err = replay_states(moves, lengths, b, e, boards.data(), player.data(), legal.data(), flipped.data());
+        const StateRows states{boards.data(), player.data(), legal.data(), flipped.data()};
+        const ReplayError err = fill(b, e, states);
         if (err.game >= 0) {
             std::lock_guard<std::mutex> guard(lock);
             if (first.game < 0 || err.game < first.game) first = err;
             return;
         }
-        const StateArrays states{boards.data(), player.data(), legal.data(), flipped.data()};
-        expand_rows(states, b, state_index, n_tokens, b, e, T, out);  // buffer row 0 is game b
+        expand_rows(states, b, index, b, e, out);  // buffer row 0 is game b
     });
     if (first.game >= 0) throw_replay_error(first);
+}
+
+}  // namespace
+
+void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const PositionIndex& index,
+                            int threads, const PositionOutputs& out) {
+    const bool bmi2 = use_bmi2();
+    label_positions(index, threads, out, [&](std::int64_t b, std::int64_t e, const StateRows& rows) {
+        return bmi2 ? kernel_bmi2::replay_states_range(b, e, moves, lengths, rows)
+                    : kernel_generic::replay_states_range(b, e, moves, lengths, rows);
+    });
+}
+
+void stored_position_labels(const StoredPlies& plies, const std::uint8_t* moves, const std::uint8_t* lengths,
+                            const PositionIndex& index, int threads, const PositionOutputs& out) {
+    label_positions(index, threads, out, [&](std::int64_t b, std::int64_t e, const StateRows& rows) {
+        return stored_states(plies, moves, lengths, b, e, rows);
+    });
 }
 
 }  // namespace mothello

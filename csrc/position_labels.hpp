@@ -1,19 +1,11 @@
-// Expands per-state labels (state k = the position after k moves) to one label row per token
-// position, for probing. Pure C++17; the loader calls it once per batch.
+// Probing labels per token position, from per-state arrays (state k = the position after k
+// moves). Two ways to the states: replaying the moves (replay_position_labels) or reading the
+// per-ply label columns stored in shards (stored_position_labels). Pure C++17.
 #pragma once
 
 #include <cstdint>
 
 namespace mothello {
-
-constexpr int kStates = 61;  // states 0..60 of a game
-
-struct StateArrays {
-    const std::uint64_t* boards;   // [n][61][2] black, white discs
-    const std::uint8_t* player;    // [n][61] player to move in the state
-    const std::uint64_t* legal;    // [n][61] legal squares of that player
-    const std::uint64_t* flipped;  // [n][61] discs flipped by the move that made the state
-};
 
 // Per position outputs (any may be null): board [n][T][64] int8 0 empty / 1 mine / 2 theirs
 // relative to the player to move (pad positions: pad_board), legal [n][T][60] 0/1 over the move
@@ -26,17 +18,35 @@ struct PositionOutputs {
     std::int8_t pad_board = -100;
 };
 
-// state_index [n][T]: the state each position sees (0..60).
-void expand_position_labels(const StateArrays& states, const std::int16_t* state_index, const std::int64_t* n_tokens,
-                            std::int64_t n, std::int64_t T, int threads, const PositionOutputs& out);
+// Which state each position sees: state_index [n][T] (0..60), n_tokens [n].
+struct PositionIndex {
+    const std::int16_t* state_index;
+    const std::int64_t* n_tokens;
+    std::int64_t n;
+    std::int64_t T;
+};
 
-// Replays games (moves [n][60], lengths [n]) from the start position and writes the per-position
-// labels directly, without per-ply arrays. State k < length is the position before ply k with the
-// player to move after any pass; state `length` is the final position, whose player is the side that
-// can move next, or (game over) the opponent of the last mover, with no legal moves. A bad move
-// throws as engine replay does (throw_replay_error, lowest game first).
-void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const std::int16_t* state_index,
-                            const std::int64_t* n_tokens, std::int64_t n, std::int64_t T, int threads,
-                            const PositionOutputs& out);
+// Replays games (moves [n][60], lengths [n] <= 60) through the engine's game loop and writes the
+// per-position labels. State k < length is the position before move k with the pass rule
+// resolved; state `length` is the final position: the side that can move next, or (game over)
+// the opponent of the last mover with no legal moves. A bad move throws as engine replay does
+// (throw_replay_error, lowest game first).
+void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const PositionIndex& index,
+                            int threads, const PositionOutputs& out);
+
+// Per-ply label columns as stored in shards, all [n][60]: board_before [n][60][2] (black, white).
+struct StoredPlies {
+    const std::uint64_t* board_before;
+    const std::uint64_t* legal;
+    const std::uint64_t* flipped;
+    const std::uint8_t* player;
+};
+
+// The same labels from stored per-ply columns: states k < length are read from ply k; the final
+// state is built with the board verbs (the last move played on its before-board, then the pass
+// rule), so it follows the same rule as replay_position_labels. A last move that is out of range
+// or not in the stored legal set throws as replay does.
+void stored_position_labels(const StoredPlies& plies, const std::uint8_t* moves, const std::uint8_t* lengths,
+                            const PositionIndex& index, int threads, const PositionOutputs& out);
 
 }  // namespace mothello

@@ -1,5 +1,7 @@
 """Bad input gives a clear Python exception, never a crash."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -64,3 +66,47 @@ def test_move_after_the_game_ended_is_rejected():
     moves = games.game(g) + [next(sq for sq in range(64) if sq not in games.game(g) and sq not in (27, 28, 35, 36))]
     with pytest.raises(ValueError, match=f"ply {games.lengths[g]}: move after the game ended"):
         engine.replay([moves])
+
+
+def _bad_games():
+    """One game per replay error kind: out of range (1), illegal (2), after the game ended (3)."""
+    games = engine.generate(200_000, seed=1)
+    g = int(np.flatnonzero(games.lengths < 60)[0])
+    done = games.game(g)
+    free = next(sq for sq in range(64) if sq not in done and sq not in (27, 28, 35, 36))
+    return [([19, 64], "ply 1: square 64 is out of range 0..63"),
+            ([19, 19], r"ply 1: illegal move d3 \(19\)"),
+            (done + [free], f"ply {len(done)}: move after the game ended")]
+
+
+def test_probing_replay_reports_bad_moves_like_engine_replay():
+    from mothello_data.probing import replay_position_labels
+
+    for moves, match in _bad_games():
+        row = np.full((1, 60), 255, dtype=np.uint8)
+        row[0, : len(moves)] = moves
+        length = np.array([len(moves)], dtype=np.uint8)
+        with pytest.raises(ValueError) as from_replay:
+            engine.replay(row, length)
+        with pytest.raises(ValueError) as from_labels:
+            replay_position_labels(row, length, np.zeros((1, 1), np.int8), np.ones((1, 1), bool), np.ones(1))
+        assert str(from_labels.value) == str(from_replay.value)
+        assert re.search(match, str(from_replay.value)) and str(from_replay.value).startswith("game 0, ")
+
+
+def test_stored_labels_refuse_a_last_move_outside_the_stored_legal_set():
+    from mothello_data.probing import stored_position_labels
+
+    games = engine.generate(3, seed=5, labels=True)
+    lab = games.labels
+    plies = {"board_black": lab.board_before[..., 0], "board_white": lab.board_before[..., 1],
+             "legal": lab.legal, "flipped": lab.flipped, "player": lab.player}
+    moves = games.moves.copy()
+    last = int(games.lengths[1]) - 1
+    moves[1, last] = next(sq for sq in range(64) if not (int(lab.legal[1, last]) >> sq) & 1)
+    args = (np.zeros((3, 1), np.int8), np.zeros((3, 1), bool), np.ones(3))
+    with pytest.raises(ValueError, match=f"game 1, ply {last}: illegal move"):
+        stored_position_labels(plies, moves, games.lengths, *args)
+    moves[1, last] = 200
+    with pytest.raises(ValueError, match=f"game 1, ply {last}: square 200 is out of range"):
+        stored_position_labels(plies, moves, games.lengths, *args)

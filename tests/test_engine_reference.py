@@ -72,3 +72,139 @@ def test_replay_of_a_prefix_is_not_ended_and_lists_are_accepted():
     assert rep.lengths.tolist() == [10, 10, 10]
     assert not rep.ended.any()
     assert rep.labels.passed.shape == (3, 60)
+
+
+# ---- the final state of a game (state `length`): one rule for replay and stored labels ---------
+
+
+def reference_final_state(moves):
+    """(relative planes, legal squares, flipped squares, player) after `moves`, pass rule resolved:
+    the side that can move next; game over: the opponent of the last mover, no legal moves."""
+    board, flipped = ReferenceBoard(), []
+    for sq in moves:
+        flipped = board.play(sq)
+    if board.must_pass():
+        board.to_move = board.opponent(board.to_move)
+    return board.relative_planes(), sorted(board.legal_moves()), sorted(flipped), 0 if board.to_move == BLACK else 1
+
+
+def final_state_labels(games, cut, source):
+    """Labels of state `cut[g]` of each game from one token position, by replay or from the stored plies."""
+    from mothello_data import probing
+
+    n = len(cut)
+    moves = np.where(np.arange(60)[None, :] < cut[:, None], games.moves, 255).astype(np.uint8)
+    token_ply = (cut.astype(np.int64) - 1).clip(0)[:, None].astype(np.int8)  # the last move's token
+    completes = (cut > 0)[:, None]
+    n_tokens = np.ones(n, dtype=np.int64)
+    if source == "replay":
+        return probing.replay_position_labels(moves, cut, token_ply, completes, n_tokens)
+    lab = games.labels
+    plies = {"board_black": lab.board_before[..., 0], "board_white": lab.board_before[..., 1],
+             "legal": lab.legal, "flipped": lab.flipped, "player": lab.player}
+    return probing.stored_position_labels(plies, moves, cut, token_ply, completes, n_tokens)
+
+
+@pytest.mark.parametrize("source", ["replay", "stored"])
+def test_final_state_of_finished_and_unfinished_games_follows_the_reference(source):
+    games = engine.generate(400, seed=77, labels=True)
+    rng = np.random.default_rng(1)
+    cut = np.minimum(games.lengths, rng.integers(0, 61, len(games))).astype(np.uint8)
+    cut[::4] = games.lengths[::4]  # finished games too
+    got = final_state_labels(games, cut, source)
+    finished = 0
+    for g in range(len(games)):
+        moves = games.game(g)[: cut[g]]
+        planes, legal, flipped, player = reference_final_state(moves)
+        assert got["board_state"][g, 0].tolist() == planes, g
+        assert np.flatnonzero(got["legal_moves"][g, 0]).tolist() == [_move_index(sq) for sq in legal], g
+        assert np.flatnonzero(got["flipped"][g, 0]).tolist() == flipped, g
+        assert int(got["player"][g, 0]) == player, g
+        finished += not legal
+    assert finished >= 100  # both kinds of final state were checked
+
+
+def _move_index(sq):
+    """Index of a square among the 60 playable ones (the centre four are skipped)."""
+    return sq - sum(sq > c for c in (27, 28, 35, 36))
+
+
+def test_final_state_after_a_pass_is_the_side_that_can_move():
+    """A prefix that stops right where the side to move must pass: the final state belongs to the other side."""
+    games = engine.generate(3000, seed=12, labels=True)
+    rows, cuts = [], []
+    for g in range(len(games)):
+        passed = np.flatnonzero(games.labels.passed[g, : games.lengths[g]])
+        if passed.size:
+            rows.append(g)
+            cuts.append(int(passed[0]))  # state before the ply that follows a pass
+    assert len(rows) > 50
+    sub = engine.Games(games.moves[rows], games.lengths[rows],
+                       engine.PlyLabels(**{k: getattr(games.labels, k)[rows] for k in engine.PlyLabels.__dataclass_fields__}))
+    cut = np.array(cuts, dtype=np.uint8)
+    for source in ("replay", "stored"):
+        got = final_state_labels(sub, cut, source)
+        for i, g in enumerate(rows):
+            k = cuts[i]
+            last_mover = int(games.labels.player[g, k - 1])
+            assert int(got["player"][i, 0]) == last_mover, (source, g)  # the opponent passed
+            assert int(got["player"][i, 0]) == int(games.labels.player[g, k]), (source, g)
+    rep = engine.replay(sub.moves, cut)
+    assert not rep.ended.any()
+
+
+def test_replay_ended_flag_follows_the_final_state_rule():
+    games = engine.generate(300, seed=4)
+    cut = np.minimum(games.lengths, np.random.default_rng(2).integers(0, 61, len(games))).astype(np.uint8)
+    rep = engine.replay(games.moves, cut)
+    for g in range(len(games)):
+        board = ReferenceBoard()
+        for sq in games.game(g)[: cut[g]]:
+            board.play(sq)
+        assert bool(rep.ended[g]) == board.game_over(), g
+
+
+# ---- mix64 -------------------------------------------------------------------------------------
+
+
+def splitmix64_finaliser(z: int) -> int:
+    """SplitMix64's output function (Steele, Lea & Flood 2014), written out independently."""
+    mask = (1 << 64) - 1
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+def test_mix64_is_the_splitmix64_finaliser_elementwise():
+    from mothello_data import _core
+
+    values = np.random.default_rng(0).integers(0, 2**64, size=(7, 9), dtype=np.uint64, endpoint=False)
+    values[0, :3] = [0, 1, 2**64 - 1]
+    got = _core.mix64(values)
+    assert got.shape == values.shape and got.dtype == np.uint64
+    assert got.ravel().tolist() == [splitmix64_finaliser(int(v)) for v in values.ravel()]
+    # First output of SplitMix64 seeded with 0 (state advanced by the golden gamma): a known value.
+    assert int(_core.mix64(np.array([0x9E3779B97F4A7C15], dtype=np.uint64))[0]) == 0xE220A8397B1DCDAF
+
+
+# ---- the compiled module and its stub ------------------------------------------------------------
+
+
+def test_core_stub_is_shipped_and_names_every_binding():
+    import ast
+    from pathlib import Path
+
+    import mothello_data
+    from mothello_data import _core
+
+    stub = Path(mothello_data.__file__).with_name("_core.pyi")
+    assert stub.exists(), "the typed stub is not installed next to the package"
+    tree = ast.parse(stub.read_text())
+    names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    names |= {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign)}
+    public = {k for k in dir(_core) if not k.startswith("_")}
+    assert names == public
+    assert "position_labels" not in public
+    for name in public:
+        if callable(getattr(_core, name)):
+            assert len(getattr(_core, name).__doc__.splitlines()) > 2, f"{name} has no docstring"

@@ -24,10 +24,10 @@ from typing import Optional, Sequence, Union
 import numpy as np
 
 from . import _core
+from .rng import RNG_ID  # the engine's stream; mothello_data.rng owns the name  # noqa: F401
 
 PAD_SQUARE: int = int(_core.PAD_SQUARE)  # fills move rows past a game's end
 MAX_PLIES: int = int(_core.MAX_PLIES)
-RNG_ID = "splitmix64-counter-v1"
 
 EMPTY, MINE, THEIRS = 0, 1, 2  # board_planes values, relative to the player to move
 BLACK, WHITE = 0, 1
@@ -42,11 +42,8 @@ def default_threads() -> int:
 
 
 def _threads(threads: Optional[int]) -> int:
-    if threads is None:
-        return default_threads()
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise ValueError(f"threads must be a positive integer, got {threads!r}")
-    return int(threads)
+    """``None`` means every core; the range (>= 1) is checked by the bindings."""
+    return default_threads() if threads is None else _integer("threads", threads)
 
 
 @dataclass
@@ -117,10 +114,10 @@ def generate(
     Game ``k`` of the batch is game ``first_game_index + k`` of the run with ``seed``.
     ``threads=None`` uses every core; the output is identical for any thread count.
     """
-    n = _nonnegative_int("n_games", n_games)
+    n = _integer("n_games", n_games)  # n >= 0 is checked by the bindings
     seed = _uint64("seed", seed)
     first = _uint64("first_game_index", first_game_index)
-    if first + n > 2**64:
+    if n > 0 and first + n > 2**64:
         raise ValueError("first_game_index + n_games exceeds 2**64")
     raw = _core.generate(n, seed, first, _threads(threads), bool(labels))
     return Games(raw["moves"], raw["lengths"], PlyLabels._from(raw))
@@ -145,7 +142,7 @@ def replay(
 
 def perft(depth: int) -> int:
     """Leaf count of the game tree from the start position (a pass counts as a move)."""
-    return int(_core.perft(_nonnegative_int("depth", depth)))
+    return int(_core.perft(_integer("depth", depth)))  # depth >= 0: checked in C++
 
 
 def kernel() -> str:
@@ -175,24 +172,27 @@ def board_planes(boards: np.ndarray, player: np.ndarray) -> np.ndarray:
     return bits_to_mask(mine).astype(np.int8) * MINE + bits_to_mask(theirs).astype(np.int8) * THEIRS
 
 
-# ---- input checking -------------------------------------------------------------------------
+# ---- input conversion ----------------------------------------------------------------------
+# Python-side conveniences only: turning Python values into what the bindings take. Ranges,
+# shapes and lengths that protect memory are checked once, in the bindings (csrc/bindings_*.cpp).
 
 
-def _nonnegative_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+def _integer(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
     return int(value)
 
 
 def _uint64(name: str, value) -> int:
-    value = _nonnegative_int(name, value)
-    if value >= 2**64:
-        raise ValueError(f"{name} must be below 2**64, got {value}")
+    """A value for a C uint64 argument (pybind11 would raise a bare TypeError)."""
+    value = _integer(name, value)
+    if not 0 <= value < 2**64:
+        raise ValueError(f"{name} must be in 0..2**64-1, got {value}")
     return value
 
 
 def _as_move_rows(moves, lengths) -> tuple[np.ndarray, np.ndarray]:
-    """Validate move rows and return them as C-contiguous uint8 (games x width) plus lengths."""
+    """Move rows as C-contiguous uint8 (games x width) plus uint8 lengths (lists are padded)."""
     if isinstance(moves, np.ndarray):
         rows = moves
     else:
@@ -215,18 +215,15 @@ def _as_move_rows(moves, lengths) -> tuple[np.ndarray, np.ndarray]:
         lens = np.asarray(lengths)
         if lens.shape != (rows.shape[0],) or (lens.size and not np.issubdtype(lens.dtype, np.integer)):
             raise ValueError(f"lengths must be {rows.shape[0]} integers, one per game")
-        bad = np.flatnonzero((lens < 0) | (lens > min(rows.shape[1], MAX_PLIES)))
+        # Only what the uint8 cast would lose; length <= min(width, 60) is the bindings' check.
+        bad = np.flatnonzero((lens < 0) | (lens > 255))
         if bad.size:
             g = int(bad[0])
             raise ValueError(f"game {g}: length {int(lens[g])} is outside 0..{min(rows.shape[1], MAX_PLIES)}")
     lens = lens.astype(np.int64)
-    if rows.shape[1] > MAX_PLIES:
-        if (lens > MAX_PLIES).any():
-            g = int(np.flatnonzero(lens > MAX_PLIES)[0])
-            raise ValueError(f"game {g}: {int(lens[g])} moves, but a game has at most {MAX_PLIES}")
-        rows = rows[:, :MAX_PLIES]
     inside = np.arange(rows.shape[1]) < lens[:, None]
-    bad = inside & ((rows < 0) | (rows > 63))
+    # Squares that do not fit uint8; 64..255 are refused by the engine's replay (same message).
+    bad = inside & ((rows < 0) | (rows > 255))
     if bad.any():
         g, t = (int(x) for x in np.argwhere(bad)[0])
         raise ValueError(f"game {g}, ply {t}: square {int(rows[g, t])} is out of range 0..63")

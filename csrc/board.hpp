@@ -1,4 +1,4 @@
-// Bitboard primitives for 8x8 Othello.
+// The board verbs of 8x8 Othello: legal moves, flips, play, and the pass rule (one owner).
 //
 // Square numbering (used everywhere in the package): index = 8 * row + col, row 0..7 is rank
 // 1..8, col 0..7 is file a..h, so a1 = 0, h1 = 7, a8 = 56, h8 = 63 and d3 = 19. Bit i of a
@@ -9,10 +9,7 @@
 // (generic and BMI2) compiles its own copy with its own instruction set.
 #pragma once
 
-#include <array>
 #include <cstdint>
-
-#include "engine.hpp"
 
 namespace mothello {
 
@@ -97,7 +94,10 @@ constexpr RayTable make_ray_table() {
 inline constexpr RayTable kRays = make_ray_table();
 
 // Discs flipped when the owner of P plays on empty square sq (0 if sq flanks nothing).
-static inline u64 flips(int sq, u64 P, u64 O) {
+static inline u64 flips(int square, u64 P, u64 O) {
+    // Unsigned index: the compiler cannot always prove square >= 0, and a sign extension would
+    // sit on the loop's critical path (move -> table load -> flips -> next legal moves).
+    const unsigned sq = static_cast<unsigned>(square);
     u64 f = 0;
     for (int d = 0; d < 4; ++d) {
         // Toward higher indices the nearest square on the ray is its lowest set bit.
@@ -116,6 +116,47 @@ static inline u64 flips(int sq, u64 P, u64 O) {
         f |= r & (0 - (first << 1)) & hit;
     }
     return f;
+}
+
+// ---- a position and the pass rule -------------------------------------------------------------
+
+// Discs of the side to move (`me`) and of the other side (`opp`); `player` is the side to move,
+// 0 black, 1 white.
+struct Position {
+    u64 me = kStartBlack;
+    u64 opp = kStartWhite;
+    int player = 0;
+
+    inline u64 legal() const { return legal_moves(me, opp); }
+
+    // Places a disc on the legal square sq for the side to move, flips, hands the turn to the other
+    // side and returns the flipped discs. No legality check: callers have checked sq.
+    inline u64 play(int sq) {
+        const u64 f = flips(sq, me, opp);
+        const u64 mine = me ^ (f | (1ull << sq));
+        me = opp ^ f;
+        opp = mine;
+        player ^= 1;
+        return f;
+    }
+};
+
+// The pass rule, the only place it is written. `legal` holds the side to move's legal moves. If
+// it has none, the turn goes to the other side when that side can move (`passed` is set);
+// otherwise the game is over and the position is left as it is (so the side to move is the
+// opponent of the last mover). Returns the legal moves of the side to move: 0 iff the game is over.
+static inline u64 resolve_pass(Position& p, u64 legal, bool& passed) {
+    passed = false;
+    if (legal) return legal;
+    const u64 other = legal_moves(p.opp, p.me);
+    if (other) {
+        const u64 me = p.me;
+        p.me = p.opp;
+        p.opp = me;
+        p.player ^= 1;
+        passed = true;
+    }
+    return other;
 }
 
 }  // namespace mothello

@@ -1,0 +1,127 @@
+// Bindings of the game engine: generate, replay, perft, kernel, build_type, constants, mix64.
+#include <string>
+
+#include "bindings_common.hpp"
+#include "engine.hpp"
+#include "rng.hpp"
+
+namespace mothello_py {
+namespace {
+
+using namespace mothello;
+
+// Allocates the per-ply label arrays, points `labels` at them and adds them to `result`.
+void add_label_arrays(py::ssize_t n, PlyLabels& labels, py::dict& result) {
+    const py::ssize_t P = kMaxPlies;
+    labels.before = new_output<std::uint64_t>(result, "board_before", {n, P, 2});
+    labels.after = new_output<std::uint64_t>(result, "board_after", {n, P, 2});
+    labels.legal = new_output<std::uint64_t>(result, "legal", {n, P});
+    labels.flipped = new_output<std::uint64_t>(result, "flipped", {n, P});
+    labels.player = new_output<std::uint8_t>(result, "player", {n, P});
+    labels.passed = new_output<std::uint8_t>(result, "passed", {n, P});
+}
+
+py::dict generate(std::int64_t n_games, std::uint64_t seed, std::uint64_t first_game_index, int threads,
+                  bool labels) {
+    if (n_games < 0) throw py::value_error("n_games must be >= 0, got " + std::to_string(n_games));
+    check_threads(threads);
+    py::dict result;
+    GameArrays out;
+    out.moves = new_output<std::uint8_t>(result, "moves", {n_games, kMaxPlies});
+    out.lengths = new_output<std::uint8_t>(result, "lengths", {n_games});
+    if (labels) add_label_arrays(n_games, out.labels, result);
+    {
+        py::gil_scoped_release release;
+        generate_games(n_games, seed, first_game_index, threads, out);
+    }
+    return result;
+}
+
+py::dict replay(exact_array<std::uint8_t> moves, exact_array<std::uint8_t> lengths, int threads, bool labels) {
+    check_threads(threads);
+    if (moves.ndim() != 2) throw py::value_error("moves must be a 2-D array (games x plies)");
+    if (lengths.ndim() != 1 || lengths.shape(0) != moves.shape(0))
+        throw py::value_error("lengths must be a 1-D array with one entry per game");
+    const py::ssize_t n = moves.shape(0);
+    const int width = static_cast<int>(moves.shape(1));
+    const std::uint8_t* len = lengths.data();
+    for (py::ssize_t i = 0; i < n; ++i) {
+        if (len[i] > width || len[i] > kMaxPlies)
+            throw py::value_error("game " + std::to_string(i) + ": length " + std::to_string(len[i]) +
+                                  " exceeds the row width or 60 plies");
+    }
+    py::dict result;
+    GameArrays out;
+    out.lengths = new_output<std::uint8_t>(result, "lengths", {n});
+    out.ended = new_output<std::uint8_t>(result, "ended", {n});
+    if (labels) add_label_arrays(n, out.labels, result);
+    {
+        py::gil_scoped_release release;
+        replay_games(moves.data(), n, width, len, threads, out);
+    }
+    return result;
+}
+
+py::array_t<std::uint64_t> mix64_py(exact_array<std::uint64_t> values) {
+    py::array_t<std::uint64_t> out(std::vector<py::ssize_t>(values.shape(), values.shape() + values.ndim()));
+    const std::uint64_t* in = values.data();
+    std::uint64_t* dst = out.mutable_data();
+    const py::ssize_t n = values.size();
+    {
+        py::gil_scoped_release release;
+        for (py::ssize_t i = 0; i < n; ++i) dst[i] = mix64(in[i]);
+    }
+    return out;
+}
+
+}  // namespace
+
+void bind_engine(py::module_& m) {
+    m.def("generate", &generate, py::arg("n_games"), py::arg("seed"), py::arg("first_game_index") = 0,
+          py::arg("threads") = 1, py::arg("labels") = false,
+          R"doc(Play n_games uniformly random games; game k is game first_game_index + k of the run `seed`.
+
+Args: n_games (int >= 0), seed and first_game_index (uint64), threads (int >= 1; the output does not
+depend on it), labels (bool).
+Returns a dict: moves (n, 60) uint8 squares padded with 255, lengths (n,) uint8; with labels also
+board_before, board_after (n, 60, 2) uint64 (black, white), legal, flipped (n, 60) uint64,
+player, passed (n, 60) uint8 (0 past a game's end).
+Raises ValueError when n_games < 0 or threads < 1.)doc");
+    m.def("replay", &replay, py::arg("moves"), py::arg("lengths"), py::arg("threads") = 1,
+          py::arg("labels") = true,
+          R"doc(Replay games from the start position (passes implicit).
+
+Args: moves (n, w) uint8 squares, lengths (n,) uint8 with lengths <= min(w, 60), threads (int >= 1),
+labels (bool).
+Returns a dict: lengths (n,) uint8, ended (n,) uint8 (1 when nobody can move after the last move),
+and with labels the per-ply arrays of generate().
+Raises ValueError on bad shapes, a length over the row width or 60, threads < 1, or a bad move:
+"game G, ply P: square S is out of range 0..63", "...: illegal move d3 (19)" or
+"...: move after the game ended: d3 (19)" (the lowest bad game). TypeError for another dtype.)doc");
+    m.def(
+        "perft",
+        [](int depth) {
+            py::gil_scoped_release release;
+            return perft(depth);
+        },
+        py::arg("depth"),
+        R"doc(Leaf count of the game tree from the start position to `depth` (int); a forced pass counts
+as a move and a finished game as a leaf. Returns int. Raises ValueError when depth < 0.)doc");
+    m.def("kernel", &kernel_name,
+          R"doc(Name of the kernel chosen at run time: "bmi2" or "generic" (MOTHELLO_KERNEL=generic forces it).)doc");
+#ifndef MOTHELLO_BUILD_TYPE
+#define MOTHELLO_BUILD_TYPE "unknown"
+#endif
+    m.def(
+        "build_type", [] { return std::string(MOTHELLO_BUILD_TYPE); },
+        R"doc(CMake build type of this extension, e.g. "Release".)doc");
+    m.def("mix64", &mix64_py, py::arg("values"),
+          R"doc(Elementwise SplitMix64 finaliser (rng.hpp mix64, the mixer of the counter RNG).
+
+Args: values, a uint64 array of any shape. Returns a new uint64 array of the same shape.
+Raises TypeError for another dtype.)doc");
+    m.attr("PAD_SQUARE") = kPadSquare;
+    m.attr("MAX_PLIES") = kMaxPlies;
+}
+
+}  // namespace mothello_py

@@ -1,0 +1,116 @@
+// Bindings of the probing labels: per token position, from a replay of the moves or from the
+// per-ply label columns stored in shards. Both return the same dict.
+#include <string>
+
+#include "bindings_common.hpp"
+#include "engine.hpp"
+#include "position_labels.hpp"
+
+namespace mothello_py {
+namespace {
+
+using namespace mothello;
+
+// Checks the arguments both label functions share and allocates the requested outputs.
+struct LabelCall {
+    py::dict result;
+    PositionIndex index{};
+    PositionOutputs out;
+};
+
+LabelCall prepare(const char* fn, const carray<std::uint8_t>& moves, const carray<std::uint8_t>& lengths,
+                  const carray<std::int16_t>& state_index, const carray<std::int64_t>& n_tokens, bool board_state,
+                  bool legal_moves, bool flipped, bool player, int threads) {
+    check_threads(threads);
+    const std::string name(fn);
+    if (state_index.ndim() != 2) throw py::value_error(name + ": state_index must be (n, T)");
+    const py::ssize_t n = state_index.shape(0), T = state_index.shape(1);
+    if (moves.ndim() != 2 || moves.shape(0) != n || moves.shape(1) != kMaxPlies || lengths.ndim() != 1 ||
+        lengths.shape(0) != n || n_tokens.ndim() != 1 || n_tokens.shape(0) != n)
+        throw py::value_error(name + ": moves (n, 60), lengths (n,) and n_tokens (n,) must agree");
+    for (py::ssize_t g = 0; g < n; ++g)
+        if (lengths.data()[g] > kMaxPlies) throw py::value_error("game " + std::to_string(g) + ": length exceeds 60");
+    LabelCall call;
+    call.index = PositionIndex{state_index.data(), n_tokens.data(), n, T};
+    // bools are filled as bytes 0 / 1
+    if (board_state) call.out.board = new_output<std::int8_t>(call.result, "board_state", {n, T, 64});
+    if (legal_moves)
+        call.out.legal = reinterpret_cast<std::uint8_t*>(new_output<bool>(call.result, "legal_moves", {n, T, 60}));
+    if (flipped) call.out.flipped = reinterpret_cast<std::uint8_t*>(new_output<bool>(call.result, "flipped", {n, T, 64}));
+    if (player) call.out.player = new_output<std::int8_t>(call.result, "player", {n, T});
+    return call;
+}
+
+py::dict replay_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, carray<std::int16_t> state_index,
+                       carray<std::int64_t> n_tokens, bool board_state, bool legal_moves, bool flipped, bool player,
+                       int threads) {
+    LabelCall call = prepare("replay_position_labels", moves, lengths, state_index, n_tokens, board_state,
+                             legal_moves, flipped, player, threads);
+    {
+        py::gil_scoped_release release;  // a bad move throws std::invalid_argument: ValueError
+        replay_position_labels(moves.data(), lengths.data(), call.index, threads, call.out);
+    }
+    return call.result;
+}
+
+py::dict stored_labels(carray<std::uint64_t> board_before, carray<std::uint64_t> legal, carray<std::uint64_t> flipped_,
+                       carray<std::uint8_t> player_, carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
+                       carray<std::int16_t> state_index, carray<std::int64_t> n_tokens, bool board_state,
+                       bool legal_moves, bool flipped, bool player, int threads) {
+    LabelCall call = prepare("stored_position_labels", moves, lengths, state_index, n_tokens, board_state,
+                             legal_moves, flipped, player, threads);
+    const py::ssize_t n = call.index.n;
+    const auto plies_ok = [n](const py::array& a, int extra) {
+        return a.ndim() == (extra ? 3 : 2) && a.shape(0) == n && a.shape(1) == kMaxPlies &&
+               (!extra || a.shape(2) == extra);
+    };
+    if (!plies_ok(board_before, 2) || !plies_ok(legal, 0) || !plies_ok(flipped_, 0) || !plies_ok(player_, 0))
+        throw py::value_error("stored_position_labels: board_before must be (n, 60, 2) and legal, flipped, player (n, 60)");
+    const StoredPlies plies{board_before.data(), legal.data(), flipped_.data(), player_.data()};
+    {
+        py::gil_scoped_release release;
+        stored_position_labels(plies, moves.data(), lengths.data(), call.index, threads, call.out);
+    }
+    return call.result;
+}
+
+constexpr const char* kOutputs = R"doc(
+Returns a dict with the requested labels, per token position t of game g, for the state s =
+state_index[g, t] (the position after s moves; state `length` is the final position with the pass
+rule resolved: the side that can move next, or, game over, the opponent of the last mover with no
+legal moves):
+  board_state (n, T, 64) int8: 0 empty, 1 mine, 2 theirs for the player to move (pads: -100);
+  legal_moves (n, T, 60) bool over the move index; flipped (n, T, 64) bool: discs turned over by
+  the move that made s; player (n, T) int8: player to move (0 black, 1 white).
+Positions t >= n_tokens[g] are pads (zeros, board -100).)doc";
+
+}  // namespace
+
+void bind_probing(py::module_& m) {
+    m.def("replay_position_labels", &replay_labels, py::arg("moves"), py::arg("lengths"), py::arg("state_index"),
+          py::arg("n_tokens"), py::arg("board_state") = true, py::arg("legal_moves") = true,
+          py::arg("flipped") = true, py::arg("player") = true, py::arg("threads") = 1,
+          (std::string(R"doc(Probing labels per token position, replaying the games in the engine's game loop.
+
+Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, state_index (n, T) int16 (0..60),
+n_tokens (n,) int64, the four bool flags choosing the outputs, threads (int >= 1).)doc") + kOutputs + R"doc(
+Raises ValueError on shapes that disagree, a length over 60, threads < 1, or a bad move (same
+messages as replay(), lowest bad game).)doc").c_str());
+    // The label columns `flipped` and `player` share their names with two output flags, so the
+    // eight arrays are positional-only (their keyword names are unused).
+    m.def("stored_position_labels", &stored_labels, py::arg("board_before"), py::arg("legal"), py::arg("ply_flipped"),
+          py::arg("ply_player"), py::arg("moves"), py::arg("lengths"), py::arg("state_index"), py::arg("n_tokens"),
+          py::pos_only(), py::arg("board_state") = true, py::arg("legal_moves") = true, py::arg("flipped") = true,
+          py::arg("player") = true, py::arg("threads") = 1,
+          (std::string(R"doc(Probing labels per token position from the per-ply label columns stored in shards.
+
+Args (the eight arrays positional-only): board_before (n, 60, 2) uint64 (black, white), legal (n, 60)
+uint64, flipped (n, 60) uint64, player (n, 60) uint8, moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, state_index
+(n, T) int16, n_tokens (n,) int64, the four bool flags, threads (int >= 1). States before the
+last move are read from the columns; the final state is built by playing the last move on its
+before-board, then the pass rule (the same rule as replay_position_labels).)doc") + kOutputs + R"doc(
+Raises ValueError on shapes that disagree, a length over 60, threads < 1, or a last move that is
+out of range or not in the stored legal set (same messages as replay()).)doc").c_str());
+}
+
+}  // namespace mothello_py

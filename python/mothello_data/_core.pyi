@@ -1,0 +1,67 @@
+"""Typed stub of the compiled extension ``mothello_data._core`` (csrc/bindings*.cpp).
+
+Every function takes and returns numpy arrays; the dicts hold the arrays named in each docstring.
+"""
+
+from typing import Dict, Optional
+
+import numpy as np
+import numpy.typing as npt
+
+PAD_SQUARE: int
+MAX_PLIES: int
+
+def generate(
+    n_games: int, seed: int, first_game_index: int = 0, threads: int = 1, labels: bool = False
+) -> Dict[str, np.ndarray]: ...
+def replay(
+    moves: npt.NDArray[np.uint8], lengths: npt.NDArray[np.uint8], threads: int = 1, labels: bool = True
+) -> Dict[str, np.ndarray]: ...
+def perft(depth: int) -> int: ...
+def kernel() -> str: ...
+def build_type() -> str: ...
+def mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]: ...
+def encode(
+    moves: npt.NDArray[np.uint8],
+    lengths: npt.NDArray[np.uint8],
+    langs: npt.ArrayLike,
+    seq: npt.NDArray[np.uint16],
+    seq_len: npt.NDArray[np.uint8],
+    tag_ids: Optional[npt.ArrayLike] = None,
+) -> Dict[str, np.ndarray]: ...
+def token_targets(
+    tokens: npt.ArrayLike,
+    token_ply: npt.ArrayLike,
+    n_tokens: npt.ArrayLike,
+    moves: npt.ArrayLike,
+    lengths: npt.ArrayLike,
+    square_to_move: npt.ArrayLike,
+    unified: bool,
+) -> Dict[str, np.ndarray]: ...
+def replay_position_labels(
+    moves: npt.ArrayLike,
+    lengths: npt.ArrayLike,
+    state_index: npt.ArrayLike,
+    n_tokens: npt.ArrayLike,
+    board_state: bool = True,
+    legal_moves: bool = True,
+    flipped: bool = True,
+    player: bool = True,
+    threads: int = 1,
+) -> Dict[str, np.ndarray]: ...
+def stored_position_labels(
+    board_before: npt.ArrayLike,
+    legal: npt.ArrayLike,
+    ply_flipped: npt.ArrayLike,
+    ply_player: npt.ArrayLike,
+    moves: npt.ArrayLike,
+    lengths: npt.ArrayLike,
+    state_index: npt.ArrayLike,
+    n_tokens: npt.ArrayLike,
+    /,
+    board_state: bool = True,
+    legal_moves: bool = True,
+    flipped: bool = True,
+    player: bool = True,
+    threads: int = 1,
+) -> Dict[str, np.ndarray]: ...
