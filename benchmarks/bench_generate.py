@@ -10,10 +10,10 @@ Reports the median of several runs in games per second for: moves only and with 
 baseline for the run-time dispatched kernel; and the pure-Python Othello-World-style generator
 (benchmarks/python_baseline.py) for the speed-up per core.
 
-``--compare DIR`` measures only the engine (1 thread, moves only and with labels) of this build and
-of the ``mothello_data`` package found in DIR (e.g. a build of an older commit), each in a child
-process with that folder first on PYTHONPATH, alternating between the two (ABBA order), and reports both
-figures and their ratio.
+``--compare DIR`` measures the engine (1 thread, moves only and with labels) and ``mothello-gen``
+end to end (2 threads) of this build and of the ``mothello_data`` package found in DIR (e.g. a build
+of an older commit), each in a child process with that folder first on PYTHONPATH, alternating
+between the two (ABBA order), and reports both figures and their ratio.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -61,8 +62,9 @@ def build_rate(path: str, n: int, labels: bool, repeats: int) -> tuple[float, st
     return float(rate), kernel
 
 
-def compare(other: str, n: int, repeats: int, rounds: int = 5) -> None:
-    """This build against the build in `other`: median over alternating rounds, 1 thread."""
+def compare(other: str, n: int, repeats: int, e2e_games: int, rounds: int = 5) -> None:
+    """This build against the build in `other`: the engine (median over alternating rounds, 1
+    thread), then ``mothello-gen`` end to end (median of 3 alternating runs, 2 threads)."""
     import mothello_data
 
     this = os.path.dirname(os.path.dirname(os.path.abspath(mothello_data.__file__)))
@@ -81,6 +83,16 @@ def compare(other: str, n: int, repeats: int, rounds: int = 5) -> None:
         rows.append((f"other build ({other}), {label}, 1 thread, {kernel}", f"{b:,.0f} games/s"))
         rows.append((f"this build ({this}), {label}, 1 thread, {kernel}", f"{a:,.0f} games/s"))
         rows.append((f"this / other, {label}", f"{a / b:.3f}x"))
+    e2e = {"this": [], "other": []}
+    for r in range(3):  # end to end, 2 threads, alternating like above
+        pair = [("other", other), ("this", this)]
+        for name, path in pair[:: 1 if r % 2 == 0 else -1]:
+            e2e[name].append(end_to_end(e2e_games, 2, 1, build=path)[0])
+    a, b = statistics.median(e2e["this"]), statistics.median(e2e["other"])
+    results["end_to_end"] = {"this": a, "other": b, "ratio": a / b, "games": e2e_games}
+    rows.append((f"other build, mothello-gen end to end ({e2e_games:,} games, 2 threads)", f"{b:,.0f} games/s"))
+    rows.append((f"this build, mothello-gen end to end ({e2e_games:,} games, 2 threads)", f"{a:,.0f} games/s"))
+    rows.append(("this / other, end to end", f"{a / b:.3f}x"))
     print(f"# {results['machine']['cpu']}, median of {rounds} alternating rounds x {repeats} runs of {n:,} games")
     write_results(results, rows, None)
 
@@ -94,9 +106,10 @@ _RUN_AND_REPORT = (
 )
 
 
-def end_to_end(games: int, threads: int, repeats: int) -> tuple[float, float]:
+def end_to_end(games: int, threads: int, repeats: int, build: Optional[str] = None) -> tuple[float, float]:
     """mothello-gen --langs 4 --anchors 0.1 (atomic, moves + tokens, zstd Parquet): median games/s
-    and the largest peak RSS (MiB) over the runs."""
+    and the largest peak RSS (MiB) over the runs; ``build``: a folder holding another
+    ``mothello_data`` package to run instead of this one."""
     import shutil
     import tempfile
 
@@ -107,7 +120,8 @@ def end_to_end(games: int, threads: int, repeats: int) -> tuple[float, float]:
             cmd = [sys.executable, "-c", _RUN_AND_REPORT, "--langs", "4", "--anchors", "0.1", "--games", str(games),
                    "--threads", str(threads), "--quiet", "--overwrite", "--out", out]
             start = time.perf_counter()
-            res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+            env = dict(os.environ, PYTHONPATH=build) if build else None
+            res = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
             rates.append(games / (time.perf_counter() - start))
             peaks.append(int(res.stderr.split()[-1]) / 1024)
         finally:
@@ -155,14 +169,14 @@ def main() -> None:
     parser.add_argument("--json", help="write results to this JSON file (and a .md table beside it)")
     parser.add_argument("--plot", metavar="PNG", help="also plot games/s against threads 1..cores (needs matplotlib)")
     parser.add_argument("--compare", metavar="DIR",
-                        help="only compare the engine with the mothello_data package in DIR (1 thread)")
+                        help="only compare this build with the mothello_data package in DIR (engine and end to end)")
     args = parser.parse_args()
 
     build = require_release_build()
     n = 100_000 if args.quick else 400_000
     repeats = 3 if args.quick else args.repeats
     if args.compare:
-        compare(args.compare, n, repeats)
+        compare(args.compare, n, repeats, 400_000 if args.quick else 2_000_000)
         return
     cores = len(os.sched_getaffinity(0))
     results = {"machine": machine(), "build_type": build, "kernel": engine.kernel(), "games_per_call": n}
