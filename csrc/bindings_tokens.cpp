@@ -89,6 +89,7 @@ py::dict token_targets_py(carray<std::uint16_t> tokens, carray<std::int8_t> toke
 }  // namespace
 
 void bind_tokens(py::module_& m) {
+    m.attr("IGNORE_INDEX") = kIgnoreIndex;  // the target the loss skips (targets.hpp)
     m.def("encode", &encode, py::arg("moves"), py::arg("lengths"), py::arg("langs"), py::arg("seq"),
           py::arg("seq_len"), py::arg("tag_ids") = py::none(),
           R"doc(Tokens of a batch of games, each in its language, as Arrow-style values + offsets.

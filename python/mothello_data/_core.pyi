@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 PAD_SQUARE: int
 MAX_PLIES: int
+IGNORE_INDEX: int
 
 def generate(
     n_games: int, seed: int, first_game_index: int = 0, threads: int = 1, labels: bool = False

@@ -22,7 +22,7 @@ import numpy as np
 from . import _core
 from .squares import SQUARE_TO_MOVE
 
-IGNORE_INDEX = -100  # targets the loss must skip (PyTorch's default ignore_index; csrc kIgnoreIndex)
+IGNORE_INDEX: int = int(_core.IGNORE_INDEX)  # -100, PyTorch's default ignore_index (csrc/targets.hpp)
 TARGET_MODES = ("unified", "next_token")
 
 _SQUARE_TO_MOVE16 = np.ascontiguousarray(SQUARE_TO_MOVE, dtype=np.int16)
@@ -34,7 +34,7 @@ class TokenRows(Protocol):
     tokens: np.ndarray  # (n, T) token ids
     token_ply: np.ndarray  # (n, T) ply of each token, -1 for tags and pads
     lengths: np.ndarray  # (n,) tokens per row
-_PAD_SQUARE = 255
+_PAD_SQUARE = int(_core.PAD_SQUARE)  # 255: move rows past a game's end
 
 
 def token_targets(tokens: np.ndarray, token_ply: np.ndarray, n_tokens: np.ndarray, moves: np.ndarray,

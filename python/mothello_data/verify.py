@@ -56,7 +56,7 @@ def verify(out: str, sample: int = 1000, log=print) -> int:
         ids = np.array(rows["game_id"], dtype=np.uint64)
         if ids.size and (ids.min() < shard["first_game"] or ids.max() >= shard["end_game"]):
             raise VerifyError(f"{shard['file']}: game_id outside its range {shard['first_game']}..{shard['end_game'] - 1}")
-        moves = np.full((len(idx), 60), 255, dtype=np.uint8)
+        moves = np.full((len(idx), engine.MAX_PLIES), engine.PAD_SQUARE, dtype=np.uint8)
         for i, m in enumerate(rows["moves"]):
             moves[i, : len(m)] = m
         lengths = np.array(rows["length"], dtype=np.uint8)

@@ -227,7 +227,7 @@ class Vocabulary:
         bad = (padded < 0) | (padded >= V)
         padded[bad] = 0
         pos = np.full(n, int(self.spec.lang_tags), dtype=np.int64)
-        moves = np.full((n, NUM_MOVES), 255, dtype=np.uint8)
+        moves = np.full((n, NUM_MOVES), _core.PAD_SQUARE, dtype=np.uint8)
         count = np.zeros(n, dtype=np.int64)
         rows = np.arange(n)
         ok = ~bad[rows, 0] if n else np.zeros(0, dtype=bool)
