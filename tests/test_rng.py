@@ -70,6 +70,8 @@ def test_game_hash_chains_the_padded_row_words():
 def test_permutations_are_seeded_and_complete():
     a = rng.permutation(1000, 1, 2)
     assert sorted(a.tolist()) == list(range(1000))
+    words = rng.draw(1, 2, np.arange(1000, dtype=np.uint64))  # distinct (mix64 is a bijection): no ties
+    assert len(np.unique(words)) == 1000 and np.array_equal(a, np.argsort(words, kind="stable"))
     assert np.array_equal(a, rng.permutation(1000, 1, 2))
     assert not np.array_equal(a, rng.permutation(1000, 1, 3))
     p = rng.Permutations(5, 6)
