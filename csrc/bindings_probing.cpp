@@ -66,6 +66,13 @@ py::dict stored_labels(carray<std::uint64_t> board_before, carray<std::uint64_t>
     };
     if (!plies_ok(board_before, 2) || !plies_ok(legal, 0) || !plies_ok(flipped_, 0) || !plies_ok(player_, 0))
         throw py::value_error("stored_position_labels: board_before must be (n, 60, 2) and legal, flipped, player (n, 60)");
+    // `player` indexes the board pairs in C++: a value other than 0/1 would write out of bounds.
+    const std::uint8_t* who = player_.data();
+    for (py::ssize_t i = 0; i < n * kMaxPlies; ++i)
+        if (who[i] > 1)
+            throw py::value_error("stored_position_labels: game " + std::to_string(i / kMaxPlies) + ", ply " +
+                                  std::to_string(i % kMaxPlies) + ": player " + std::to_string(who[i]) +
+                                  " is not 0 (black) or 1 (white)");
     const StoredPlies plies{board_before.data(), legal.data(), flipped_.data(), player_.data()};
     {
         py::gil_scoped_release release;

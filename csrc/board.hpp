@@ -11,6 +11,8 @@
 
 #include <cstdint>
 
+#include "inline.hpp"
+
 namespace mothello {
 
 using u64 = std::uint64_t;
@@ -127,11 +129,11 @@ struct Position {
     u64 opp = kStartWhite;
     int player = 0;
 
-    inline u64 legal() const { return legal_moves(me, opp); }
+    MOTHELLO_INLINE u64 legal() const { return legal_moves(me, opp); }
 
     // Places a disc on the legal square sq for the side to move, flips, hands the turn to the other
     // side and returns the flipped discs. No legality check: callers have checked sq.
-    inline u64 play(int sq) {
+    MOTHELLO_INLINE u64 play(int sq) {
         const u64 f = flips(sq, me, opp);
         const u64 mine = me ^ (f | (1ull << sq));
         me = opp ^ f;

@@ -21,7 +21,7 @@ namespace mothello {
 // when the list is done or a bad move of ReplayError kind k as -1 - k; and after_end(ply), called
 // once the game is over: kStop, or a refused move (kind 3) when the source still has moves.
 constexpr int kStop = -1;
-constexpr int bad_move(int kind) { return -1 - kind; }
+static constexpr int bad_move(int kind) { return -1 - kind; }
 
 // How a game ended: `plies` moves were played; `over` when nobody can move in the final state;
 // `error` is the ReplayError kind of the move at ply `plies` that was refused (0: none).
@@ -47,8 +47,8 @@ struct RandomMoves {
     GameRng rng;
     std::uint8_t* out;
 
-    inline int after_end(int) const { return kStop; }
-    inline int next(int, u64 legal) {
+    MOTHELLO_INLINE int after_end(int) const { return kStop; }
+    MOTHELLO_INLINE int next(int, u64 legal) {
         const int sq = select_square(legal, rng.below(static_cast<unsigned>(popcount64(legal))));
         *out++ = static_cast<std::uint8_t>(sq);
         return sq;
@@ -62,8 +62,8 @@ struct GivenMoves {
     const std::uint8_t* row;
     int length;
 
-    inline int after_end(int ply) const { return ply == length ? kStop : bad_move(3); }
-    inline int next(int ply, u64 legal) const {
+    MOTHELLO_INLINE int after_end(int ply) const { return ply == length ? kStop : bad_move(3); }
+    MOTHELLO_INLINE int next(int ply, u64 legal) const {
         if (ply == length) return kStop;
         const int sq = row[ply];
         if (sq >= 64) return bad_move(1);
@@ -76,8 +76,8 @@ struct GivenMoves {
 // is the position with the pass rule resolved and `legal` its legal moves; final_state(k, pos,
 // legal) once at the end with the final position (pass rule resolved; legal 0 iff game over).
 struct NoSink {
-    inline void ply(int, const Position&, u64, bool, int, u64, const Position&) {}
-    inline void final_state(int, const Position&, u64) {}
+    MOTHELLO_INLINE void ply(int, const Position&, u64, bool, int, u64, const Position&) {}
+    MOTHELLO_INLINE void final_state(int, const Position&, u64) {}
 };
 
 // The shape of this loop was picked by counting instructions (callgrind): the BMI2 kernel runs

@@ -17,7 +17,7 @@ struct PlyLabelSink {
     PlyLabels L;  // a copy: the pointers stay in registers across the byte stores
     std::int64_t row;
 
-    inline void ply(int k, const Position& before, u64 legal, bool passed, int, u64 flipped, const Position& after) {
+    MOTHELLO_INLINE void ply(int k, const Position& before, u64 legal, bool passed, int, u64 flipped, const Position& after) {
         const std::int64_t i = row * kMaxPlies + k;
         const int who = before.player;
         L.before[2 * i + who] = before.me;
@@ -29,7 +29,7 @@ struct PlyLabelSink {
         L.after[2 * i + who] = after.opp;  // `after` has handed the turn over: the mover is opp
         L.after[2 * i + (who ^ 1)] = after.me;
     }
-    inline void final_state(int, const Position&, u64) {}
+    MOTHELLO_INLINE void final_state(int, const Position&, u64) {}
 };
 
 // Per-state arrays, each pointing at one game's rows of 61 states: state k is the position before
@@ -42,11 +42,11 @@ struct StateRows {
     std::uint64_t* flipped;  // [61]
 
     // The rows of game r when these point at game 0 of a buffer.
-    inline StateRows game(std::int64_t r) const {
+    MOTHELLO_INLINE StateRows game(std::int64_t r) const {
         return {boards + 2 * kStates * r, player + kStates * r, legal + kStates * r, flipped + kStates * r};
     }
 
-    inline void set(int k, const Position& p, u64 legal_moves, u64 flips) const {
+    MOTHELLO_INLINE void set(int k, const Position& p, u64 legal_moves, u64 flips) const {
         boards[2 * k + p.player] = p.me;
         boards[2 * k + (p.player ^ 1)] = p.opp;
         player[k] = static_cast<std::uint8_t>(p.player);
@@ -56,7 +56,7 @@ struct StateRows {
 
     // Writes the final state k and keeps the later states defined: copies of it, with no legal
     // moves and no flips.
-    inline void set_final(int k, const Position& p, u64 legal_moves, u64 flips) const {
+    MOTHELLO_INLINE void set_final(int k, const Position& p, u64 legal_moves, u64 flips) const {
         set(k, p, legal_moves, flips);
         for (int j = k + 1; j < kStates; ++j) set(j, p, 0, 0);
     }
@@ -66,11 +66,11 @@ struct StateSink {
     StateRows rows;
     u64 last_flips = 0;
 
-    inline void ply(int k, const Position& before, u64 legal, bool, int, u64 flips, const Position&) {
+    MOTHELLO_INLINE void ply(int k, const Position& before, u64 legal, bool, int, u64 flips, const Position&) {
         rows.set(k, before, legal, last_flips);
         last_flips = flips;
     }
-    inline void final_state(int k, const Position& pos, u64 legal) { rows.set_final(k, pos, legal, last_flips); }
+    MOTHELLO_INLINE void final_state(int k, const Position& pos, u64 legal) { rows.set_final(k, pos, legal, last_flips); }
 };
 
 }  // namespace mothello

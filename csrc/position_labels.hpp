@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "targets.hpp"  // kIgnoreIndex: pad positions of board_state
+
 namespace mothello {
 
 // Per position outputs (any may be null): board [n][T][64] int8 0 empty / 1 mine / 2 theirs
@@ -15,7 +17,7 @@ struct PositionOutputs {
     std::uint8_t* legal = nullptr;
     std::uint8_t* flipped = nullptr;
     std::int8_t* player = nullptr;
-    std::int8_t pad_board = -100;
+    std::int8_t pad_board = static_cast<std::int8_t>(kIgnoreIndex);
 };
 
 // Which state each position sees: state_index [n][T] (0..60), n_tokens [n].

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 
+#include "inline.hpp"
+
 namespace mothello {
 
 constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ull;
@@ -24,10 +26,10 @@ static inline std::uint64_t mix64(std::uint64_t z) {
 struct GameRng {
     std::uint64_t state;
 
-    GameRng(std::uint64_t seed, std::uint64_t game_index) : state(mix64(mix64(seed) ^ game_index)) {}
+    MOTHELLO_INLINE GameRng(std::uint64_t seed, std::uint64_t game_index) : state(mix64(mix64(seed) ^ game_index)) {}
 
     // Uniform integer in [0, n), n >= 1.
-    inline unsigned below(unsigned n) {
+    MOTHELLO_INLINE unsigned below(unsigned n) {
         state += kGoldenGamma;
         const std::uint64_t x = mix64(state);
         return static_cast<unsigned>((static_cast<unsigned __int128>(x) * n) >> 64);

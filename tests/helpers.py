@@ -18,3 +18,12 @@ def shard_hashes(out):
     """sha256 of every file under ``out/data``, by name."""
     data = os.path.join(out, "data")
     return {f: hashlib.sha256(open(os.path.join(data, f), "rb").read()).hexdigest() for f in sorted(os.listdir(data))}
+
+
+def py_mix64(z: int) -> int:
+    """SplitMix64's output function (Steele, Lea & Flood 2014), written out in plain Python: the
+    independent reference for the engine's ``mix64``."""
+    mask = (1 << 64) - 1
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from mothello_data import engine
+from mothello_data import engine, schema
 
 
 @pytest.mark.parametrize(
@@ -59,12 +59,8 @@ def test_replay_rejects_malformed_arrays(moves, lengths, match):
 
 
 def test_move_after_the_game_ended_is_rejected():
-    # Shortest possible game: black wins after 9 moves (a known sequence), then any extra move fails.
-    games = engine.generate(200_000, seed=1)
-    short = np.flatnonzero(games.lengths < 60)
-    g = int(short[0])
-    moves = games.game(g) + [next(sq for sq in range(64) if sq not in games.game(g) and sq not in (27, 28, 35, 36))]
-    with pytest.raises(ValueError, match=f"ply {games.lengths[g]}: move after the game ended"):
+    moves, match = _bad_games()[2]  # a game that ended before 60 moves, plus one more move
+    with pytest.raises(ValueError, match=match):
         engine.replay([moves])
 
 
@@ -99,8 +95,7 @@ def test_stored_labels_refuse_a_last_move_outside_the_stored_legal_set():
 
     games = engine.generate(3, seed=5, labels=True)
     lab = games.labels
-    plies = {"board_black": lab.board_before[..., 0], "board_white": lab.board_before[..., 1],
-             "legal": lab.legal, "flipped": lab.flipped, "player": lab.player}
+    plies = schema.ply_label_columns(lab)
     moves = games.moves.copy()
     last = int(games.lengths[1]) - 1
     moves[1, last] = next(sq for sq in range(64) if not (int(lab.legal[1, last]) >> sq) & 1)
@@ -110,3 +105,17 @@ def test_stored_labels_refuse_a_last_move_outside_the_stored_legal_set():
     moves[1, last] = 200
     with pytest.raises(ValueError, match=f"game 1, ply {last}: square 200 is out of range"):
         stored_position_labels(plies, moves, games.lengths, *args)
+
+
+def test_stored_labels_refuse_a_player_that_is_not_black_or_white():
+    # The player column indexes the board pairs in C++: a bad value must be an error, not a write
+    # out of bounds.
+    from mothello_data.probing import stored_position_labels
+
+    games = engine.generate(3, seed=5, labels=True)
+    plies = dict(schema.ply_label_columns(games.labels))
+    plies["player"] = plies["player"].copy()
+    plies["player"][2, 4] = 250
+    args = (np.zeros((3, 1), np.int8), np.zeros((3, 1), bool), np.ones(3))
+    with pytest.raises(ValueError, match="game 2, ply 4: player 250 is not 0 .black. or 1 .white."):
+        stored_position_labels(plies, games.moves, games.lengths, *args)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from mothello_data import engine
+from mothello_data import engine, schema
+from helpers import py_mix64
 from mothello_data.reference import BLACK, WHITE, ReferenceBoard, perft as reference_perft
 
 PERFT = [4, 12, 56, 244, 1396, 8200, 55092, 390216, 3005288]
@@ -100,8 +101,7 @@ def final_state_labels(games, cut, source):
     if source == "replay":
         return probing.replay_position_labels(moves, cut, token_ply, completes, n_tokens)
     lab = games.labels
-    plies = {"board_black": lab.board_before[..., 0], "board_white": lab.board_before[..., 1],
-             "legal": lab.legal, "flipped": lab.flipped, "player": lab.player}
+    plies = schema.ply_label_columns(lab)
     return probing.stored_position_labels(plies, moves, cut, token_ply, completes, n_tokens)
 
 
@@ -167,14 +167,6 @@ def test_replay_ended_flag_follows_the_final_state_rule():
 # ---- mix64 -------------------------------------------------------------------------------------
 
 
-def splitmix64_finaliser(z: int) -> int:
-    """SplitMix64's output function (Steele, Lea & Flood 2014), written out independently."""
-    mask = (1 << 64) - 1
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-    return z ^ (z >> 31)
-
-
 def test_mix64_is_the_splitmix64_finaliser_elementwise():
     from mothello_data import _core
 
@@ -182,7 +174,7 @@ def test_mix64_is_the_splitmix64_finaliser_elementwise():
     values[0, :3] = [0, 1, 2**64 - 1]
     got = _core.mix64(values)
     assert got.shape == values.shape and got.dtype == np.uint64
-    assert got.ravel().tolist() == [splitmix64_finaliser(int(v)) for v in values.ravel()]
+    assert got.ravel().tolist() == [py_mix64(int(v)) for v in values.ravel()]
     # First output of SplitMix64 seeded with 0 (state advanced by the golden gamma): a known value.
     assert int(_core.mix64(np.array([0x9E3779B97F4A7C15], dtype=np.uint64))[0]) == 0xE220A8397B1DCDAF
 

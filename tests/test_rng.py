@@ -3,18 +3,13 @@ checked against a plain-Python SplitMix64 written here, independent of the C++ a
 
 import numpy as np
 import pytest
+from helpers import py_mix64
 
 from mothello_data import rng
 from mothello_data.shards import game_hashes, language_of_games
 from mothello_data.spec import LanguageSpec
 
 M64 = (1 << 64) - 1
-
-
-def py_mix64(z: int) -> int:
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-    return z ^ (z >> 31)
 
 
 def py_draw(seed: int, *keys: int) -> int:

@@ -31,8 +31,9 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from . import _core
+from .schema import ALL_LABEL_COLUMNS, LABEL_KINDS
 
-LABEL_NAMES = ("board_state", "legal_moves", "flipped", "player")
+LABEL_NAMES = LABEL_KINDS  # the label kinds computed here (names owned by mothello_data.schema)
 
 
 def token_states(token_ply: np.ndarray, completes: np.ndarray) -> np.ndarray:
@@ -61,7 +62,7 @@ def replay_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np
                                         np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags)
 
 
-PLY_COLUMNS = ("board_black", "board_white", "legal", "flipped", "player")  # shard names, each (n, 60)
+PLY_COLUMNS = ALL_LABEL_COLUMNS  # the stored per-ply columns, each (n, 60) (mothello_data.schema)
 
 
 def stored_position_labels(plies: Mapping[str, np.ndarray], moves: np.ndarray, lengths: np.ndarray,

@@ -7,9 +7,9 @@ Columns of every shard: ``game_id`` (uint64, the RNG counter), ``lang`` (ClassLa
 (list of int8: the ply each token belongs to, -1 for a tag). With ``--labels``, per-ply label
 columns (packed bitboards, one entry per ply) for each chosen label kind.
 
-The four label kinds have one set of names, :data:`LABEL_KINDS` (owned by
-:mod:`mothello_data.probing`, which computes them per token position): ``board_state``,
-``legal_moves``, ``flipped``, ``player``. The CLI also accepts the short spellings of earlier
+The four label kinds have one set of names, :data:`LABEL_KINDS`, defined here and used by
+:mod:`mothello_data.probing` (which computes them per token position), the loader and the CLI:
+``board_state``, ``legal_moves``, ``flipped``, ``player``. The CLI also accepts the short spellings of earlier
 versions (``board``, ``legal``).
 """
 
@@ -21,8 +21,8 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 import pyarrow as pa
 
-from .probing import LABEL_NAMES as LABEL_KINDS
 from .spec import SpecError
+
 
 #: (name, kind, dtype) of the columns every shard has; kind is value, list or class.
 BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -42,7 +42,8 @@ LABEL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "flipped": (("flipped", "uint64"),),
     "player": (("player", "uint8"),),
 }
-assert tuple(LABEL_COLUMNS) == LABEL_KINDS
+#: The label kinds, in schema order.
+LABEL_KINDS: tuple[str, ...] = tuple(LABEL_COLUMNS)
 #: Every stored label column, in schema order.
 ALL_LABEL_COLUMNS: tuple[str, ...] = tuple(name for cols in LABEL_COLUMNS.values() for name, _ in cols)
 _ALIASES = {"board": "board_state", "legal": "legal_moves"}  # spellings of earlier versions
@@ -71,6 +72,18 @@ def canonical_labels(labels: Iterable[str]) -> list[str]:
             raise SpecError(f"--labels: unknown label {x!r} (choose from {', '.join(LABEL_KINDS)}, all, none)")
         chosen.add(name)
     return [x for x in LABEL_KINDS if x in chosen]
+
+
+def ply_label_columns(ply_labels) -> dict[str, np.ndarray]:
+    """The stored label columns of engine per-ply labels (:class:`mothello_data.engine.PlyLabels`),
+    each ``(n, 60)``: boards before the ply split into black and white, then legal, flipped, player."""
+    return {
+        "board_black": ply_labels.board_before[..., 0],
+        "board_white": ply_labels.board_before[..., 1],
+        "legal": ply_labels.legal,
+        "flipped": ply_labels.flipped,
+        "player": ply_labels.player,
+    }
 
 
 def feature_columns(labels: Sequence[str]) -> list[tuple[str, str, str]]:

@@ -145,13 +145,7 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
     if plan.labels:
         lab = games.labels
         valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
-        source = {
-            "board_black": lab.board_before[..., 0],
-            "board_white": lab.board_before[..., 1],
-            "legal": lab.legal,
-            "flipped": lab.flipped,
-            "player": lab.player,
-        }
+        source = schema.ply_label_columns(lab)
         for label in schema.canonical_labels(plan.labels):
             for name, _ in schema.LABEL_COLUMNS[label]:
                 per_game = source[name][keep]

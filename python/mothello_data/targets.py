@@ -35,6 +35,7 @@ class TokenRows(Protocol):
     token_ply: np.ndarray  # (n, T) ply of each token, -1 for tags and pads
     lengths: np.ndarray  # (n,) tokens per row
 _PAD_SQUARE = int(_core.PAD_SQUARE)  # 255: move rows past a game's end
+_MAX_PLIES = int(_core.MAX_PLIES)  # 60: the width of a move row
 
 
 def token_targets(tokens: np.ndarray, token_ply: np.ndarray, n_tokens: np.ndarray, moves: np.ndarray,
@@ -55,14 +56,14 @@ def token_targets(tokens: np.ndarray, token_ply: np.ndarray, n_tokens: np.ndarra
 def completes(token_ply: np.ndarray, n_tokens: np.ndarray) -> np.ndarray:
     """Bool ``(n, T)``: the token completes its move (see the module docstring)."""
     n, T = np.shape(token_ply)
-    no_moves = np.full((n, 60), _PAD_SQUARE, dtype=np.uint8)
+    no_moves = np.full((n, _MAX_PLIES), _PAD_SQUARE, dtype=np.uint8)
     return token_targets(np.zeros((n, T), np.uint16), token_ply, n_tokens, no_moves, np.zeros(n, np.int64), False)[1]
 
 
 def next_token_targets(batch: TokenRows) -> np.ndarray:
     """Next-token targets in the input language: token ``t + 1`` at ``t``, :data:`IGNORE_INDEX` at
     the last token and on pads. int64 ``(n, T)``."""
-    no_moves = np.full((len(batch.lengths), 60), _PAD_SQUARE, dtype=np.uint8)
+    no_moves = np.full((len(batch.lengths), _MAX_PLIES), _PAD_SQUARE, dtype=np.uint8)
     return token_targets(batch.tokens, batch.token_ply, batch.lengths, no_moves, np.zeros(len(batch.lengths)), False)[0]
 
 
@@ -71,8 +72,8 @@ def unified_targets(batch: TokenRows, moves: np.ndarray, lengths: np.ndarray) ->
     index 0..59 of ply ``t + 1``; elsewhere :data:`IGNORE_INDEX`. ``moves`` are squares, any
     width; entries outside 0..63 count as padding. int64 ``(n, T)``."""
     moves = np.asarray(moves)
-    rows = np.full((moves.shape[0], 60), _PAD_SQUARE, dtype=np.uint8)
-    width = min(60, moves.shape[1])
+    rows = np.full((moves.shape[0], _MAX_PLIES), _PAD_SQUARE, dtype=np.uint8)
+    width = min(_MAX_PLIES, moves.shape[1])
     inside = (moves[:, :width] >= 0) & (moves[:, :width] < 64)
     rows[:, :width] = np.where(inside, moves[:, :width], _PAD_SQUARE)
     return token_targets(batch.tokens, batch.token_ply, batch.lengths, rows, lengths, True)[0]

@@ -1,0 +1,23 @@
+"""The generic and BMI2 kernels each compile their own copy of the shared game-loop code: no
+function of it may be left as a weak (mergeable) symbol, or the linker could hand one kernel the
+other's instructions (SIGILL on CPUs without BMI2). Checked in an unoptimised build, where the
+compiler inlines nothing unless forced."""
+
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+CSRC = pathlib.Path(__file__).resolve().parents[1] / "csrc"
+
+
+@pytest.mark.skipif(shutil.which("g++") is None or shutil.which("nm") is None, reason="needs g++ and nm")
+@pytest.mark.parametrize("kernel,flags", [("generic", []), ("bmi2", ["-mbmi", "-mbmi2", "-mpopcnt"])])
+def test_kernel_objects_export_no_mergeable_engine_code(tmp_path, kernel, flags):
+    obj = tmp_path / f"kernel_{kernel}.o"
+    subprocess.run(["g++", "-std=c++17", "-O0", "-c", str(CSRC / f"kernel_{kernel}.cpp"), "-I", str(CSRC),
+                    "-o", str(obj), *flags], check=True)
+    symbols = subprocess.run(["nm", "-C", str(obj)], check=True, capture_output=True, text=True).stdout
+    weak = [line for line in symbols.splitlines() if " W " in line and "mothello::" in line]
+    assert not weak, "weak engine symbols (mark them MOTHELLO_INLINE):\n" + "\n".join(weak)
