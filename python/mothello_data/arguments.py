@@ -196,7 +196,7 @@ def describe(plan: Plan) -> str:
         f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
         f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
-        f"shards: {len(shards)} ({shards[0].filename} ... {shards[-1].filename})",
+        f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",
         f"labels: {', '.join(plan.labels) or 'none'}; {'parallel corpus' if plan.parallel else 'one language per game'}",
     ]
     return "\n".join(lines)

@@ -30,7 +30,7 @@ def generate_main(argv: list[str]) -> int:
         print(describe(plan))
         if split:
             mine = job_shards(plan, args.job_index, args.num_jobs)
-            print(f"job {args.job_index} of {args.num_jobs}: {len(mine)} shards" + (f" ({mine[0].filename} ...)" if mine else ""))
+            print(f"job {args.job_index} of {args.num_jobs}: {mine.size:,} shards" + (f" ({mine[0].filename} ...)" if mine else ""))
         return 0
     if args.backend == "dask":
         require_dask(args.scheduler)
