@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--overwrite", action="store_true", help="replace the dataset or unfinished run in --out")
     o.add_argument("--resume", action="store_true", help="finish an interrupted run in --out (same arguments; finished shards are kept)")
     r = p.add_argument_group("run")
-    r.add_argument("--threads", type=int, default=engine.default_threads(), help="worker threads (default: all cores, %(default)s here)")
+    r.add_argument("--threads", type=int, default=min(engine.default_threads(), MAX_THREADS), help=f"worker threads, 1..{MAX_THREADS} (default: all cores, %(default)s here)")
     r.add_argument("--backend", choices=BACKENDS, default="threads",
                    help="threads in this process (default) or dask: shards as tasks on a Dask cluster (pip install \"mothello-data[dask]\")")
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://head:8786 (default: a local cluster of --threads worker processes)")
