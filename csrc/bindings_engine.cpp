@@ -108,7 +108,8 @@ Raises ValueError on bad shapes, a length over the row width or 60, threads < 1,
         R"doc(Leaf count of the game tree from the start position to `depth` (int); a forced pass counts
 as a move and a finished game as a leaf. Returns int. Raises ValueError when depth < 0.)doc");
     m.def("kernel", &kernel_name,
-          R"doc(Name of the kernel chosen at run time: "bmi2" or "generic" (MOTHELLO_KERNEL=generic forces it).)doc");
+          R"doc(Name of the kernel chosen at run time: "bmi2" or "generic" (MOTHELLO_KERNEL=generic or bmi2 forces
+it). Raises ValueError for another MOTHELLO_KERNEL value, or bmi2 on a CPU without BMI2/POPCNT.)doc");
 #ifndef MOTHELLO_BUILD_TYPE
 #define MOTHELLO_BUILD_TYPE "unknown"
 #endif

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 
 #include "board.hpp"
 #include "kernel.hpp"
@@ -11,17 +13,34 @@
 
 namespace mothello {
 
-bool use_bmi2() {
-    static const bool chosen = [] {
-        const char* forced = std::getenv("MOTHELLO_KERNEL");
-        if (forced && std::strcmp(forced, "generic") == 0) return false;
+namespace {
+
+bool cpu_has_bmi2() {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
 #else
-        return false;
+    return false;
 #endif
-    }();
+}
+
+// MOTHELLO_KERNEL: unset or empty (the best this CPU runs), "generic", or "bmi2" (refused on a CPU
+// without BMI2/POPCNT, where it would crash); anything else is refused. Throws std::invalid_argument.
+bool choose_bmi2() {
+    const char* forced = std::getenv("MOTHELLO_KERNEL");
+    if (!forced || !*forced) return cpu_has_bmi2();
+    if (std::strcmp(forced, "generic") == 0) return false;
+    if (std::strcmp(forced, "bmi2") == 0) {
+        if (!cpu_has_bmi2()) throw std::invalid_argument("MOTHELLO_KERNEL=bmi2, but this CPU lacks BMI2/POPCNT; unset it or use generic");
+        return true;
+    }
+    throw std::invalid_argument("MOTHELLO_KERNEL=" + std::string(forced) + " is not a kernel; use generic or bmi2, or unset it");
+}
+
+}  // namespace
+
+bool use_bmi2() {
+    static const bool chosen = choose_bmi2();  // a throw leaves it unset: every call refuses again
     return chosen;
 }
 

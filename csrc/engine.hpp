@@ -52,7 +52,8 @@ void replay_games(const std::uint8_t* moves, std::int64_t n, int width, const st
 // finished game as a leaf.
 std::uint64_t perft(int depth);
 
-// Name of the kernel chosen at run time: "bmi2" or "generic" (MOTHELLO_KERNEL=generic forces it).
+// Name of the kernel chosen at run time: "bmi2" or "generic" (MOTHELLO_KERNEL=generic|bmi2 forces it;
+// another value throws std::invalid_argument).
 std::string kernel_name();
 
 }  // namespace mothello

@@ -21,6 +21,7 @@ MOTHELLO_DECLARE_KERNEL(kernel_generic)
 MOTHELLO_DECLARE_KERNEL(kernel_bmi2)
 
 // True when the BMI2 kernel runs: the CPU has BMI2 and POPCNT and MOTHELLO_KERNEL is not "generic".
+// Throws std::invalid_argument for an unknown MOTHELLO_KERNEL, or "bmi2" on a CPU without it.
 bool use_bmi2();
 
 }  // namespace mothello

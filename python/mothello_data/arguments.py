@@ -15,9 +15,10 @@ from .backends import BACKENDS
 from .config import load_experiment
 from .schema import LABEL_KINDS, parse_labels
 from .spec import LANGUAGE_TYPES, LanguageSpec, SpecError, resolve_types
-from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, Plan, parse_splits
+from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, Plan, parse_splits
 
 PROG = "mothello-gen"
+MAX_THREADS = 1024
 
 EXAMPLES = """examples:
   mothello-gen --langs 4 --anchors 0.1 --out data/
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--overwrite", action="store_true", help="replace the dataset or unfinished run in --out")
     o.add_argument("--resume", action="store_true", help="finish an interrupted run in --out (same arguments; finished shards are kept)")
     r = p.add_argument_group("run")
-    r.add_argument("--threads", type=int, default=engine.default_threads(), help="worker threads (default: all cores, %(default)s here)")
+    r.add_argument("--threads", type=int, default=min(engine.default_threads(), MAX_THREADS), help=f"worker threads, 1..{MAX_THREADS} (default: all cores, %(default)s here)")
     r.add_argument("--backend", choices=BACKENDS, default="threads",
                    help="threads in this process (default) or dask: shards as tasks on a Dask cluster (pip install \"mothello-data[dask]\")")
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://head:8786 (default: a local cluster of --threads worker processes)")
@@ -126,18 +127,43 @@ def build_finalize_parser() -> argparse.ArgumentParser:
 
 def check_run_args(args: argparse.Namespace) -> None:
     """Refuse flag combinations that make no sense, before anything is written."""
-    if args.threads < 1:
-        raise UsageError(f"--threads must be >= 1, got {args.threads}")
+    if not 1 <= args.threads <= MAX_THREADS:
+        raise UsageError(f"--threads must be in 1..{MAX_THREADS}, got {args.threads}")
+    if args.num_jobs is not None and args.num_jobs < 1:
+        raise UsageError(f"--num-jobs must be at least 1, got {args.num_jobs}")
     if (args.job_index is None) != (args.num_jobs is None):
         raise UsageError("give --job-index and --num-jobs together")
-    if args.num_jobs is not None and args.num_jobs < 1:
-        raise UsageError(f"--num-jobs must be >= 1, got {args.num_jobs}")
     if args.num_jobs is not None and not 0 <= args.job_index < args.num_jobs:
         raise UsageError(f"--job-index must be in 0..{args.num_jobs - 1} for --num-jobs {args.num_jobs}, got {args.job_index}")
     if args.scheduler and args.backend != "dask":
         raise UsageError("--scheduler needs --backend dask")
     if args.overwrite and args.resume:
         raise UsageError("give --overwrite or --resume, not both")
+
+
+def _setting(args: argparse.Namespace, settings: dict, name: str, config: Optional[str], rule: tuple, default=None):
+    """The flag ``--name`` if given, else the config file's ``name``, else ``default``; each given
+    value (the file's too, even when the flag overrides it) must be an integer in ``rule`` =
+    ``(lo, hi, hi_text)``."""
+    flag = "--" + name.replace("_", "-")
+    if name in settings:
+        _integer(settings[name], f"{config}: {name}", *rule)
+    _integer(getattr(args, name), flag, *rule)
+    return getattr(args, name) if getattr(args, name) is not None else settings.get(name, default)
+
+
+def _integer(value, where: str, lo: int, hi: int, hi_text: str) -> None:
+    """Refuse (:class:`SpecError` naming ``where``) a given ``value`` that is not an integer in ``lo..hi``."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi):
+        raise SpecError(f"{where} must be an integer in {lo}..{hi_text}, got {value!r}")
+
+
+def _comma_list(text: str, flag: str) -> list[str]:
+    """The items of a comma list flag; an empty item is refused."""
+    items = [x.strip() for x in text.split(",")]
+    if not all(items):
+        raise SpecError(f"{flag}: empty item in {text!r}")
+    return items
 
 
 def plan_from_args(args: argparse.Namespace) -> Plan:
@@ -147,9 +173,8 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     if args.config:
         spec, settings = load_experiment(args.config)
     lang_flags = any(v is not None for v in (args.langs, args.lang_types, args.anchors, args.anchor_moves, args.language_seed)) or args.lang_tags
-    seed = args.seed if args.seed is not None else settings.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
-        raise SpecError(f"--seed must be an integer in 0..2**64-1, got {seed}")
+    seed = _setting(args, settings, "seed", args.config, (0, 2**64 - 1, "2**64-1"), 0)
+    _integer(args.language_seed, "--language-seed", 0, 2**64 - 1, "2**64-1")  # the file's: LanguageSpec
     if spec is None or lang_flags:
         base = spec.to_dict() if spec is not None else {}
         if args.langs is not None or args.lang_types is not None:
@@ -160,27 +185,39 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         if args.anchors is not None:
             base["anchors"] = args.anchors
         if args.anchor_moves is not None:
-            base["anchors"] = [x.strip() for x in args.anchor_moves.split(",") if x.strip()]
+            base["anchors"] = _comma_list(args.anchor_moves, "--anchor-moves")
         base["seed"] = args.language_seed if args.language_seed is not None else base.get("seed", seed)
         if args.lang_tags:
             base["lang_tags"] = True
         base.setdefault("types", ["atomic"])
         spec = LanguageSpec.from_dict(base)
-    games = args.games if args.games is not None else settings.get("games")
-    if games is not None and (isinstance(games, bool) or not isinstance(games, int) or games < 1):
-        raise SpecError(f"--games must be a positive integer, got {games}")
-    split_text = args.splits or settings.get("splits") or DEFAULT_SPLITS
+    if spec.n_languages == 1 and spec.anchor_squares_from_anchors():
+        raise SpecError("anchors need at least 2 languages (--langs): with one language no move is shared")
+    games = _setting(args, settings, "games", args.config, (1, MAX_GAMES, "2**64 (game ids are 64-bit)"))
+    split_text = settings.get("splits", DEFAULT_SPLITS)
     if isinstance(split_text, dict):
         split_text = ",".join(f"{k}={v}" for k, v in split_text.items())
-    splits, games = parse_splits(str(split_text), games)
+    if not isinstance(split_text, str):
+        raise SpecError(f"{args.config}: splits must be text like train=0.98,test=0.02 or a table, got {split_text!r}")
+    split_text = args.splits if args.splits is not None else split_text
+    splits, games = parse_splits(split_text, games)
     if games < 1:
         raise SpecError("--splits: the splits hold no games")
-    per_shard = args.games_per_shard if args.games_per_shard is not None else settings.get("games_per_shard", DEFAULT_GAMES_PER_SHARD)
-    if isinstance(per_shard, bool) or not isinstance(per_shard, int) or per_shard < 1:
-        raise SpecError(f"--games-per-shard must be a positive integer, got {per_shard}")
-    labels = parse_labels(args.labels if args.labels is not None else settings.get("labels"))
-    parallel = args.parallel or bool(settings.get("parallel", False))
-    return Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels, parallel=parallel)
+    if games > MAX_GAMES:
+        raise SpecError(f"--splits: the splits hold {games:,} games, more than 2**64 (game ids are 64-bit)")
+    per_shard = _setting(args, settings, "games_per_shard", args.config, (1, MAX_GAMES_PER_SHARD, "2**63-1"),
+                         DEFAULT_GAMES_PER_SHARD)
+    try:
+        labels = parse_labels(settings.get("labels"))
+    except SpecError as exc:
+        raise SpecError(f"{args.config}: {exc}") from None
+    if args.labels is not None:
+        labels = parse_labels(args.labels)
+    parallel = settings.get("parallel", False)
+    if not isinstance(parallel, bool):
+        raise SpecError(f"{args.config}: parallel must be true or false, got {parallel!r}")
+    return Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
+                parallel=args.parallel or parallel)
 
 
 def plan_from_argv(argv: Sequence[str]) -> Plan:
@@ -196,7 +233,7 @@ def describe(plan: Plan) -> str:
         f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
         f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
-        f"shards: {len(shards)} ({shards[0].filename} ... {shards[-1].filename})",
+        f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",
         f"labels: {', '.join(plan.labels) or 'none'}; {'parallel corpus' if plan.parallel else 'one language per game'}",
     ]
     return "\n".join(lines)

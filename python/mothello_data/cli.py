@@ -11,6 +11,7 @@ import sys
 import time
 from typing import Optional
 
+from . import engine
 from .arguments import PROG, UsageError, build_finalize_parser, build_parser, check_run_args, describe, plan_from_args
 from .backends import BackendError, require_dask
 from .jobs import finalize, job_shards, prepare_out, run, run_job
@@ -25,12 +26,16 @@ def generate_main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     check_run_args(args)
     plan = plan_from_args(args)
+    try:
+        engine.kernel()  # MOTHELLO_KERNEL is checked here, before anything is written
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     split = args.num_jobs is not None
     if args.dry_run:
         print(describe(plan))
         if split:
             mine = job_shards(plan, args.job_index, args.num_jobs)
-            print(f"job {args.job_index} of {args.num_jobs}: {len(mine)} shards" + (f" ({mine[0].filename} ...)" if mine else ""))
+            print(f"job {args.job_index} of {args.num_jobs}: {mine.size:,} shards" + (f" ({mine[0].filename} ...)" if mine else ""))
         return 0
     if args.backend == "dask":
         require_dask(args.scheduler)

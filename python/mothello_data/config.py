@@ -1,6 +1,7 @@
 """Experiment files: one file describes the languages (and optionally the generation run).
 
-Three formats, chosen by content and extension:
+Three formats: ``.json`` is read as JSON and ``.toml`` as TOML; any other file by content (JSON,
+else TOML, else a Python dict literal), always whole or not at all:
 
 * JSON (``.json``) or TOML (``.toml``) with our keys, e.g.::
 
@@ -19,7 +20,10 @@ Three formats, chosen by content and extension:
 * The mOthello repository's experiment files as they are: a Python-literal dict (optionally
   assigned to a name) with ``language_types``, ``overlap_toks`` (square 0..63 -> language
   groups), ``train_seed`` and ``unified_output``. Other keys of those files (model and training
-  settings) are ignored; values that are not literals are skipped.
+  settings) are ignored, also when their values are not literals; a key we read must be a literal.
+
+A file that cannot be read, is empty or holds a bad value is refused with a
+:class:`~mothello_data.spec.SpecError` that names the file and the field.
 """
 
 from __future__ import annotations
@@ -37,30 +41,44 @@ GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "para
 MOTHELLO_KEYS = {"language_types", "overlap_toks", "train_seed", "unified_output"}
 
 
+class _Unparsable(SpecError):
+    """The text is not in this format (the next format may read it)."""
+
+
 def load_experiment(path: str) -> tuple[LanguageSpec, dict[str, Any]]:
     """Read an experiment file: the language spec and the generation settings it names."""
+    if os.path.isdir(path):
+        raise SpecError(f"cannot read config {path}: it is a folder")
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8-sig")  # a leading byte-order mark is not content
     except OSError as exc:
         raise SpecError(f"cannot read config {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not a text file (invalid UTF-8 at byte {exc.start})") from None
     ext = os.path.splitext(path)[1].lower()
     if ext == ".json":
         data = _parse_json(text, path)
     elif ext == ".toml":
         data = _parse_toml(text, path)
     else:
-        data = _parse_python_literal(text, path)
+        data = _parse_any(text, path)
     if not isinstance(data, dict):
         raise SpecError(f"{path}: expected a table/dict at the top level")
-    if "language_types" in data:
-        return _from_mothello(data), {}
-    return from_settings(data, path)
+    if not data:
+        raise SpecError(f"{path}: the file holds no settings")
+    try:
+        if "language_types" in data:
+            return _from_mothello(data), {}
+        return from_settings(data, path)
+    except SpecError as exc:
+        message = str(exc)
+        raise SpecError(message if message.startswith(f"{path}:") else f"{path}: {message}") from None
 
 
 def from_settings(data: dict, where: str = "config") -> tuple[LanguageSpec, dict[str, Any]]:
     """Split a settings dict (our keys) into the language spec and the generation settings."""
-    unknown = sorted(set(data) - LANGUAGE_KEYS - GENERATION_KEYS - {"language_seed"})
+    unknown = sorted(map(str, set(data) - LANGUAGE_KEYS - GENERATION_KEYS - {"language_seed"}))
     if unknown:
         raise SpecError(f"{where}: unknown setting(s): {', '.join(unknown)}")
     lang = {k: v for k, v in data.items() if k in LANGUAGE_KEYS}
@@ -70,22 +88,40 @@ def from_settings(data: dict, where: str = "config") -> tuple[LanguageSpec, dict
 
 
 def _from_mothello(data: dict) -> LanguageSpec:
+    types = data["language_types"]
+    if isinstance(types, str) or not isinstance(types, (list, tuple)):
+        raise SpecError(f"language_types must be a list of language types, got {types!r}")
     groups = data.get("overlap_toks") or {}
     if not isinstance(groups, dict):
         raise SpecError("overlap_toks must map a square to a list of language groups")
+    seed = data.get("train_seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise SpecError(f"train_seed must be an integer in 0..2**64-1, got {seed!r}")
+    unified = data.get("unified_output", True)
+    if not isinstance(unified, bool):
+        raise SpecError(f"unified_output must be True or False, got {unified!r}")
     return LanguageSpec(
-        types=list(data["language_types"]),
+        types=list(types),
         groups={int(k) if str(k).isdigit() else k: v for k, v in groups.items()},
-        seed=int(data.get("train_seed", 0)),
-        unified_output=bool(data.get("unified_output", True)),
+        seed=seed,
+        unified_output=unified,
     )
 
 
 def _parse_json(text: str, path: str):
+    def no_repeats(pairs: list) -> dict:
+        keys = [k for k, _ in pairs]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        if repeated:
+            raise SpecError(f"{path}: {', '.join(repeated)} given twice")
+        return dict(pairs)
+
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=no_repeats)
     except json.JSONDecodeError as exc:
-        raise SpecError(f"{path}: invalid JSON: {exc}") from None
+        raise _Unparsable(f"{path}: invalid JSON: {exc}") from None
+    except RecursionError:
+        raise SpecError(f"{path}: nested too deeply") from None
 
 
 def _parse_toml(text: str, path: str):
@@ -96,7 +132,19 @@ def _parse_toml(text: str, path: str):
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{path}: invalid TOML: {exc}") from None
+        raise _Unparsable(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise SpecError(f"{path}: nested too deeply") from None
+
+
+def _parse_any(text: str, path: str):
+    """A file of another extension, by content: JSON, else TOML, else a Python dict literal."""
+    for parse in (_parse_json, _parse_toml):
+        try:
+            return parse(text, path)
+        except _Unparsable:
+            pass
+    return _parse_python_literal(text, path)
 
 
 def _parse_python_literal(text: str, path: str) -> dict:
@@ -104,18 +152,26 @@ def _parse_python_literal(text: str, path: str) -> dict:
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
-        raise SpecError(f"{path}: not JSON, TOML or a Python dict literal ({exc.msg}, line {exc.lineno})") from None
+        line = f", line {exc.lineno}" if exc.lineno else ""
+        raise SpecError(f"{path}: not JSON, TOML or a Python dict literal ({exc.msg}{line})") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, deep nesting
+        raise SpecError(f"{path}: not JSON, TOML or a Python dict literal ({type(exc).__name__})") from None
     dicts = [node for node in ast.walk(tree) if isinstance(node, ast.Dict)]
     for node in dicts:
         keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
         if "language_types" in keys or len(dicts) == 1:
+            mothello = "language_types" in keys
             out = {}
             for k, v in zip(node.keys, node.values):
                 if not isinstance(k, ast.Constant):
                     continue
+                if k.value in out:
+                    raise SpecError(f"{path}: {k.value} given twice")
                 try:
                     out[k.value] = ast.literal_eval(v)
-                except ValueError:
-                    continue  # e.g. a function call in a training setting we do not need
+                except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+                    if mothello and k.value not in MOTHELLO_KEYS:
+                        continue  # e.g. a function call in a training setting we do not need
+                    raise SpecError(f"{path}: {k.value}: not a literal value (line {v.lineno})") from None
             return out
     raise SpecError(f"{path}: no dict with 'language_types' found")

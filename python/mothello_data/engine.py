@@ -33,6 +33,27 @@ EMPTY, MINE, THEIRS = 0, 1, 2  # board_planes values, relative to the player to 
 BLACK, WHITE = 0, 1
 
 
+# Bytes per game of the label arrays (bindings_engine.cpp add_label_arrays): two boards of two
+# uint64 per ply, legal and flipped uint64, player and passed uint8.
+LABEL_BYTES_PER_GAME = MAX_PLIES * (2 * 16 + 8 + 8 + 1 + 1)
+
+
+def physical_memory() -> Optional[int]:
+    """Bytes of physical memory of this machine (``None`` where the system does not say)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not POSIX
+        return None
+
+
+def _check_fits(what: str, n_games: int, bytes_per_game: int) -> None:
+    """Refuse, before allocating, output arrays larger than this machine's memory."""
+    need, have = n_games * bytes_per_game, physical_memory()
+    if have is not None and need > have:
+        raise ValueError(f"{what} of {n_games:,} games needs {need / 2**30:,.1f} GiB of output arrays, more than "
+                         f"this machine's {have / 2**30:,.1f} GiB; use smaller batches")
+
+
 def default_threads() -> int:
     """Number of CPU cores this process may use."""
     try:
@@ -119,6 +140,7 @@ def generate(
     first = _uint64("first_game_index", first_game_index)
     if n > 0 and first + n > 2**64:
         raise ValueError("first_game_index + n_games exceeds 2**64")
+    _check_fits("generate", n, MAX_PLIES + 1 + (LABEL_BYTES_PER_GAME if labels else 0))
     raw = _core.generate(n, seed, first, _threads(threads), bool(labels))
     return Games(raw["moves"], raw["lengths"], PlyLabels._from(raw))
 
@@ -136,6 +158,7 @@ def replay(
     implicit. An illegal move raises ``ValueError`` naming the game and the ply.
     """
     padded, lens = _as_move_rows(moves, lengths)
+    _check_fits("replay", len(lens), 2 + (LABEL_BYTES_PER_GAME if labels else 0))
     raw = _core.replay(padded, lens, _threads(threads), bool(labels))
     return Replay(raw["lengths"], raw["ended"].astype(bool), PlyLabels._from(raw))
 
@@ -146,7 +169,10 @@ def perft(depth: int) -> int:
 
 
 def kernel() -> str:
-    """The engine kernel chosen at run time: ``"bmi2"`` or ``"generic"``."""
+    """The engine kernel chosen at run time: ``"bmi2"`` or ``"generic"``.
+
+    ``MOTHELLO_KERNEL=generic`` or ``bmi2`` forces one; another value, or ``bmi2`` on a CPU without
+    BMI2/POPCNT, raises ``ValueError`` here and at every engine call."""
     return str(_core.kernel())
 
 

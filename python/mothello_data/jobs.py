@@ -43,7 +43,9 @@ JobError = RunError  # the name before runs and jobs shared one error
 
 def job_shards(plan: Plan, index: int, count: int) -> list[Shard]:
     """Shards of job ``index`` (0-based) out of ``count``: every ``count``-th from ``index``."""
-    if count < 1 or not 0 <= index < count:
+    if count < 1:
+        raise RunError(f"--num-jobs must be at least 1, got {count}")
+    if not 0 <= index < count:
         raise RunError(f"--job-index must be in 0..{count - 1} for --num-jobs {count}, got {index}")
     return plan.shards()[index::count]
 

@@ -6,7 +6,7 @@ run alike, before anything is generated:
 ===============================  ===========  ===================  =====================  ===========
 ``--out`` holds                  (no flag)    ``--overwrite``      ``--resume``           a job
 ===============================  ===========  ===================  =====================  ===========
-nothing (missing or empty)       start        start                start                  start
+nothing (missing or empty)       start        start                refused [2]_           start
 an unfinished run, same args     refused      replaced             continued              continued
 an unfinished run, other args    refused      replaced             refused, diff named    refused, diff named
 a finished dataset               refused      replaced             refused                refused
@@ -16,6 +16,7 @@ a file, not a folder             refused      refused              refused      
 
 .. [1] only the files mothello-gen writes are removed; a job refuses ``--overwrite`` outright
    (other jobs may be writing).
+.. [2] nothing to resume: a typo in ``--out`` should not silently start a fresh run.
 
 A refusal raises :class:`~mothello_data.records.RunError` with a one-line message and leaves the
 folder untouched.
@@ -47,6 +48,8 @@ def prepare_out(out: str, plan: Plan, argv: list[str], *, overwrite: bool = Fals
         raise RunError("--overwrite cannot be combined with --job-index (other jobs may be writing); remove the folder first")
     if os.path.exists(out) and not os.path.isdir(out):
         raise RunError(f"--out {out} exists and is not a folder")
+    if resume and not job and not (os.path.isdir(out) and os.listdir(out)):
+        raise RunError(f"--resume: nothing to resume in {out} ({'empty' if os.path.isdir(out) else 'no such folder'}); drop --resume to start a run")
     if os.path.isdir(out) and os.listdir(out):
         if overwrite:
             _remove_outputs(out)

@@ -6,11 +6,12 @@ it, so splits are disjoint by id, and a shard is a pure function of (plan, shard
 
 from __future__ import annotations
 
+import bisect
 import json
-import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 from .rng import RNG_ID
 from .schema import canonical_labels
@@ -21,6 +22,8 @@ DEFAULT_GAMES = 2_000_000
 DEFAULT_SPLITS = "train=0.98,validation=0.01,test=0.01"
 DEFAULT_GAMES_PER_SHARD = 250_000
 ROW_GROUP_GAMES = 65_536
+MAX_GAMES = 2**64  # game ids are the uint64 RNG counter: first_game + n <= 2**64
+MAX_GAMES_PER_SHARD = 2**63 - 1  # a Parquet file counts its rows in an int64
 
 
 @dataclass(frozen=True)
@@ -55,16 +58,12 @@ class Plan:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
         self.vocab = Vocabulary(self.spec)
 
-    def shards(self) -> list[Shard]:
-        """Every shard of the run, split by split in id order; sizes within a split differ by at most one."""
-        out, first = [], 0
-        for name, n in self.splits.items():
-            count = max(1, math.ceil(n / self.games_per_shard))
-            for i in range(count):
-                lo, hi = first + n * i // count, first + n * (i + 1) // count
-                out.append(Shard(name, i, count, lo, hi - lo))
-            first += n
-        return out
+    def shards(self) -> "ShardList":
+        """Every shard of the run, split by split in id order; sizes within a split differ by at most one.
+
+        A lazy sequence: ``len``, indexing and slicing (``plan.shards()[i::n]``) cost nothing, so the
+        plan of a huge run is never built as a list."""
+        return ShardList(self.splits, self.games_per_shard)
 
     def rows_per_game(self) -> int:
         """Rows each game becomes: one per language in a parallel corpus, else one."""
@@ -82,6 +81,48 @@ class Plan:
             "labels": list(self.labels),
             "parallel": self.parallel,
         }
+
+
+class ShardList(Sequence):
+    """The shards of a plan (or a slice of them, e.g. one job's), computed on access."""
+
+    def __init__(self, splits: dict, games_per_shard: int, positions: Optional[range] = None) -> None:
+        self._splits = [(name, n, max(1, -(-n // games_per_shard))) for name, n in splits.items()]
+        self._starts, self._firsts, total, first = [], [], 0, 0  # per split: first shard, first game
+        for _, n, count in self._splits:
+            self._starts.append(total)
+            self._firsts.append(first)
+            total, first = total + count, first + n
+        self._games_per_shard = games_per_shard
+        self._positions = range(total) if positions is None else positions
+
+    @property
+    def size(self) -> int:
+        """Number of shards, also beyond ``sys.maxsize`` (where ``len`` cannot answer)."""
+        r = self._positions
+        return max(0, (r.stop - r.start + r.step + (-1 if r.step > 0 else 1)) // r.step)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, key: Union[int, slice]):
+        if isinstance(key, slice):
+            return ShardList({name: n for name, n, _ in self._splits}, self._games_per_shard, self._positions[key])
+        k = self._positions[key]  # IndexError past the end, negative keys count from the end
+        s = bisect.bisect_right(self._starts, k) - 1
+        name, n, count = self._splits[s]
+        i, first = k - self._starts[s], self._firsts[s]
+        lo, hi = first + n * i // count, first + n * (i + 1) // count
+        return Shard(name, i, count, lo, hi - lo)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (list, tuple, ShardList)) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"ShardList({self.size} shards)"
 
 
 def identity_diffs(old: dict, new: dict, old_name: str = "was", new_name: str = "now") -> str:

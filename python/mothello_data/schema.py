@@ -16,7 +16,7 @@ versions (``board``, ``legal``).
 from __future__ import annotations
 
 import json
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Sequence, Union
 
 import numpy as np
 import pyarrow as pa
@@ -53,14 +53,19 @@ class SchemaError(ValueError):
     """A file that is not a mothello-data shard; the message is one line."""
 
 
-def parse_labels(text: Optional[str]) -> list[str]:
-    """``--labels`` text (``none``, ``all`` or a comma list of kinds) as canonical kinds in
-    :data:`LABEL_KINDS` order."""
-    if not text or text == "none":
+def parse_labels(text: Union[None, str, Sequence[str]]) -> list[str]:
+    """``--labels`` text (``none``, ``all`` or a comma list of kinds), or a list of kinds (a config
+    file's ``labels = ["board", "legal"]``), as canonical kinds in :data:`LABEL_KINDS` order."""
+    if text is None or text == "none":
         return []
     if text == "all":
         return list(LABEL_KINDS)
-    return canonical_labels(x.strip() for x in text.split(",") if x.strip())
+    items = [x.strip() for x in text.split(",")] if isinstance(text, str) else text
+    if not isinstance(items, (list, tuple)) or not all(isinstance(x, str) for x in items):
+        raise SpecError(f"--labels: expected none, all or a list of label kinds, got {text!r}")
+    if not all(items):
+        raise SpecError(f"--labels: empty item in {text!r} (choose from {', '.join(LABEL_KINDS)}, all, none)")
+    return canonical_labels(items)
 
 
 def canonical_labels(labels: Iterable[str]) -> list[str]:

@@ -24,6 +24,7 @@ from .squares import CENTER_SQUARES, NUM_MOVES, PLAYABLE_SQUARES, parse_square, 
 
 LANGUAGE_TYPES = ("atomic", "split", "compositional")
 MAX_TOKENS_PER_MOVE = 3
+MAX_LANGUAGES = 1024  # 60+ tokens each: more can never fit the uint16 token ids
 
 #: Every key :meth:`LanguageSpec.from_dict` accepts (``types`` or ``languages`` + ``lang_types``).
 SPEC_KEYS = ("types", "languages", "lang_types", "anchors", "groups", "seed", "lang_tags", "unified_output")
@@ -80,19 +81,24 @@ class LanguageSpec:
     @classmethod
     def uniform(cls, n_languages: int, lang_type: str = "atomic", **kwargs) -> "LanguageSpec":
         """``n_languages`` languages of one type."""
-        if isinstance(n_languages, bool) or not isinstance(n_languages, int) or n_languages < 1:
-            raise SpecError(f"number of languages must be a positive integer, got {n_languages!r}")
-        return cls(types=[lang_type] * n_languages, **kwargs)
+        return cls(types=resolve_types(n_languages, lang_type), **kwargs)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.types, (list, tuple)):
+            raise SpecError(f"types must be a list of language types, got {self.types!r}")
         self.types = list(self.types)
         if not self.types:
             raise SpecError("a spec needs at least 1 language, got 0")
+        if len(self.types) > MAX_LANGUAGES:
+            raise SpecError(f"at most {MAX_LANGUAGES} languages (token ids are uint16), got {len(self.types)}")
         for i, t in enumerate(self.types):
             if t not in LANGUAGE_TYPES:
                 raise SpecError(f"language {i}: unknown type {t!r} (choose from {', '.join(LANGUAGE_TYPES)})")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**64:
             raise SpecError(f"seed must be an integer in 0..2**64-1, got {self.seed!r}")
+        for name in ("lang_tags", "unified_output"):
+            if not isinstance(getattr(self, name), bool):
+                raise SpecError(f"{name} must be true or false, got {getattr(self, name)!r}")
         self._overlap = self._resolve_overlap()
 
     @property
@@ -189,6 +195,11 @@ class LanguageSpec:
         lang_types = data.pop("lang_types", None)
         if types is None:
             types = resolve_types(n if n is not None else 1, lang_types)
+        elif isinstance(types, (list, tuple)):
+            if n is not None and n != len(types):
+                raise SpecError(f"types lists {len(types)} languages but languages is {n!r}")
+            if lang_types is not None and resolve_types(len(types), lang_types) != list(types):
+                raise SpecError(f"types {list(types)} and lang_types {lang_types!r} disagree; give one of them")
         return cls(types=types, **data)
 
 
@@ -196,10 +207,16 @@ def resolve_types(n_languages, lang_types: Union[None, str, Sequence[str]]) -> l
     """Types for ``n_languages`` from one type name, a comma list, or a list (default atomic)."""
     if isinstance(n_languages, bool) or not isinstance(n_languages, int) or n_languages < 1:
         raise SpecError(f"number of languages must be a positive integer, got {n_languages!r}")
+    if n_languages > MAX_LANGUAGES:
+        raise SpecError(f"at most {MAX_LANGUAGES} languages (token ids are uint16), got {n_languages}")
     if lang_types is None:
         return ["atomic"] * n_languages
     if isinstance(lang_types, str):
-        lang_types = [t.strip() for t in lang_types.split(",") if t.strip()]
+        lang_types = [t.strip() for t in lang_types.split(",")]
+    if not isinstance(lang_types, (list, tuple)) or not all(isinstance(t, str) for t in lang_types):
+        raise SpecError(f"lang_types must be a type name or a list of them, got {lang_types!r}")
+    if not all(lang_types):
+        raise SpecError(f"lang_types: empty item in {','.join(lang_types)!r}")
     lang_types = list(lang_types)
     if len(lang_types) == 1:
         return lang_types * n_languages

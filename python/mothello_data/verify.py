@@ -102,6 +102,8 @@ def main(argv=None) -> int:
     p.add_argument("--sample", type=int, default=1000, help="rows checked in depth per shard (default %(default)s)")
     p.add_argument("--quiet", action="store_true", help="print only errors")
     args = p.parse_args(argv)
+    if args.sample < 0:
+        p.error(f"--sample must be >= 0 (rows checked per shard; 0 checks hashes and row counts only), got {args.sample}")
     try:
         n = verify(args.dir, args.sample, log=(lambda *_: None) if args.quiet else print)
     except (VerifyError, OSError, ValueError, KeyError) as exc:
