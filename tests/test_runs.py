@@ -214,3 +214,13 @@ def test_no_import_cycles_between_the_package_modules():
     for module in sorted(graph):
         if module not in state:
             visit(module, [module])
+
+
+def test_manifest_argv_leaves_out_per_process_flags_and_abbreviations_are_refused():
+    from mothello_data.arguments import manifest_argv
+
+    argv = ["mothello-gen", "--games", "9", "--threads", "2", "--job-index=1", "--num-jobs", "3", "--quiet",
+            "--backend", "threads", "--resume", "--labels", "all"]
+    assert manifest_argv(argv) == ["mothello-gen", "--games", "9", "--labels", "all"]
+    res = gen("--games", "9", "--thread", "1", "--dry-run")  # an abbreviation would slip past the filter
+    assert res.returncode == 2 and "unrecognized arguments: --thread" in res.stderr

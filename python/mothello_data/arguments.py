@@ -57,7 +57,13 @@ class UsageError(Exception):
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse that reports a usage error in one line (no usage block), exit status 2."""
+    """argparse that reports a usage error in one line (no usage block), exit status 2, and takes
+    flags only spelled out in full (an abbreviation such as ``--thread`` would slip past the
+    manifest's filter of per-process flags)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # type: ignore[override]
         """Print ``prog: error: message (see --help)`` and exit 2."""
@@ -126,19 +132,37 @@ def build_finalize_parser() -> argparse.ArgumentParser:
 
 
 def check_run_args(args: argparse.Namespace) -> None:
-    """Refuse flag combinations that make no sense, before anything is written."""
+    """Refuse flag combinations that make no sense, before anything is written (the job range is
+    :func:`mothello_data.jobs.job_shards`'s check; ``--overwrite`` with ``--resume`` the folder
+    policy's)."""
     if not 1 <= args.threads <= MAX_THREADS:
         raise UsageError(f"--threads must be in 1..{MAX_THREADS}, got {args.threads}")
-    if args.num_jobs is not None and args.num_jobs < 1:
-        raise UsageError(f"--num-jobs must be at least 1, got {args.num_jobs}")
     if (args.job_index is None) != (args.num_jobs is None):
         raise UsageError("give --job-index and --num-jobs together")
-    if args.num_jobs is not None and not 0 <= args.job_index < args.num_jobs:
-        raise UsageError(f"--job-index must be in 0..{args.num_jobs - 1} for --num-jobs {args.num_jobs}, got {args.job_index}")
     if args.scheduler and args.backend != "dask":
         raise UsageError("--scheduler needs --backend dask")
-    if args.overwrite and args.resume:
-        raise UsageError("give --overwrite or --resume, not both")
+
+
+# Flags that steer one process, not the data: left out of the manifest's argv, so that every job of
+# a run, and a single run, record the same arguments.
+STEERING_FLAGS = ("--threads", "--backend", "--scheduler", "--job-index", "--num-jobs", "--shard-index",
+                  "--num-shards", "--quiet", "--resume", "--overwrite")
+
+
+def manifest_argv(argv: Sequence[str]) -> list[str]:
+    """``argv`` without the :data:`STEERING_FLAGS` (and their values): what the manifest records."""
+    takes_value = {opt: action.nargs != 0 for action in build_parser()._actions for opt in action.option_strings}
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        name = arg.split("=", 1)[0]
+        if name in STEERING_FLAGS:
+            skip = takes_value[name] and "=" not in arg
+        else:
+            kept.append(arg)
+    return kept
 
 
 def _setting(args: argparse.Namespace, settings: dict, name: str, config: Optional[str], rule: tuple, default=None):

@@ -31,10 +31,10 @@ def generate_main(argv: list[str]) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     split = args.num_jobs is not None
+    mine = job_shards(plan, args.job_index, args.num_jobs) if split else None  # checks the job range
     if args.dry_run:
         print(describe(plan))
         if split:
-            mine = job_shards(plan, args.job_index, args.num_jobs)
             print(f"job {args.job_index} of {args.num_jobs}: {mine.size:,} shards" + (f" ({mine[0].filename} ...)" if mine else ""))
         return 0
     if args.backend == "dask":

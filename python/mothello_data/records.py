@@ -20,6 +20,7 @@ import os
 import shutil
 from typing import Optional
 
+from .arguments import manifest_argv
 from .card import write_atomic
 from .rng import RNG_ID
 from .spec import LanguageSpec
@@ -29,8 +30,6 @@ from .shards import ShardRecord, file_sha256, remove_stale_temporaries
 PLAN_FILE = ".mothello-plan.json"
 PARTS_DIR = ".mothello-parts"
 SIDECARS = ("vocab.json", "README.md", "manifest.json", PLAN_FILE)
-RUN_FLAGS = ("--job-index", "--num-jobs", "--shard-index", "--num-shards", "--backend", "--scheduler", "--threads")
-RUN_SWITCHES = ("--quiet", "--resume", "--overwrite")
 
 
 class RunError(Exception):
@@ -44,22 +43,6 @@ def plan_from_identity(identity: dict) -> Plan:
     return Plan(spec=LanguageSpec.from_dict(identity["languages"]), games=identity["games"], seed=identity["seed"],
                 splits=dict(identity["splits"]), games_per_shard=identity["games_per_shard"],
                 labels=list(identity["labels"]), parallel=identity["parallel"])
-
-
-def manifest_argv(argv: list[str]) -> list[str]:
-    """``argv`` without the flags that only steer this process (threads, job index, backend, ...):
-    what the manifest records, the same for every job of a run."""
-    kept, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        name = arg.split("=", 1)[0]
-        if name in RUN_FLAGS:
-            skip = "=" not in arg
-        elif name not in RUN_SWITCHES:
-            kept.append(arg)
-    return kept
 
 
 def plan_path(out: str) -> str:
