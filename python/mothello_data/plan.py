@@ -59,7 +59,7 @@ class Plan:
         """Every shard of the run, split by split in id order; sizes within a split differ by at most one."""
         out, first = [], 0
         for name, n in self.splits.items():
-            count = max(1, math.ceil(n / self.games_per_shard))
+            count = math.ceil(n / self.games_per_shard)  # a split of 0 games has no shard
             for i in range(count):
                 lo, hi = first + n * i // count, first + n * (i + 1) // count
                 out.append(Shard(name, i, count, lo, hi - lo))
