@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schema
@@ -73,8 +74,34 @@ def find_shard_files(source: Union[str, os.PathLike, Sequence], split: Optional[
         known = sorted({s for s in map(split_of, files) if s})
         files = [f for f in files if split_of(f) == split]
         if not files:
-            raise LoaderError(f"no shards of split {split!r} (found: {', '.join(known) or 'none with split names'})")
+            raise LoaderError(f"no shards of split {split!r} (found: {', '.join(known) or 'none with split names'}; "
+                              "a split without games has none)")
     return files
+
+
+def _reason(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def open_shard(path: str, memory_map: bool = False) -> pq.ParquetFile:
+    """Open a shard for reading with its page checksums verified; :class:`LoaderError` naming the
+    file if it is not a readable Parquet file (truncated, replaced, unreadable)."""
+    try:
+        return pq.ParquetFile(path, memory_map=memory_map, page_checksum_verification=True)
+    except (OSError, pa.ArrowException) as exc:
+        raise LoaderError(f"{path}: not a readable Parquet shard ({_reason(exc)}); "
+                          "`mothello-gen verify` names every damaged shard") from None
+
+
+def read_row_group(pf: pq.ParquetFile, path: str, row_group: int, columns: Sequence[str],
+                   use_threads: bool = True):
+    """Row group ``row_group`` of an opened shard (checksums verified); :class:`LoaderError`
+    naming the file if its pages are damaged, instead of silently wrong rows."""
+    try:
+        return pf.read_row_group(row_group, columns=list(columns), use_threads=use_threads)
+    except (OSError, pa.ArrowException) as exc:
+        raise LoaderError(f"{path}: row group {row_group} is damaged ({_reason(exc)}); "
+                          "`mothello-gen verify` names every damaged shard") from None
 
 
 def find_vocabulary(files: Sequence[str]) -> Optional[Vocabulary]:
@@ -114,7 +141,7 @@ class ShardIndex:
         langs = None if languages is None else tuple(sorted({int(x) for x in languages}))
         units, columns = [], None
         for path in files:
-            pf = pq.ParquetFile(path)
+            pf = open_shard(path)
             names = tuple(pf.schema_arrow.names)
             try:
                 schema.check_shard_columns(path, names)
@@ -125,7 +152,7 @@ class ShardIndex:
                 if langs is None:
                     rows = pf.metadata.row_group(rg).num_rows
                 else:
-                    lang = pf.read_row_group(rg, columns=["lang"]).column(0).to_numpy()
+                    lang = read_row_group(pf, path, rg, ["lang"]).column(0).to_numpy()
                     rows = int(np.isin(lang, langs).sum())
                 if rows:
                     units.append(Unit(path, rg, rows))

@@ -313,8 +313,11 @@ class Vocabulary:
     def load(cls, path) -> "Vocabulary":
         """Rebuild from ``vocab.json`` and check the ids match what is stored there."""
         with open(path) as f:
-            doc = json.load(f)
-        if doc.get("format") != VOCAB_FORMAT:
+            try:
+                doc = json.load(f)
+            except ValueError as exc:  # a torn or foreign file: one line naming it
+                raise SpecError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(doc, dict) or doc.get("format") != VOCAB_FORMAT or "spec" not in doc or "tokens" not in doc:
             raise SpecError(f"{path}: not a {VOCAB_FORMAT} file")
         vocab = cls(LanguageSpec.from_dict(doc["spec"]))
         if vocab.names != doc["tokens"]:
