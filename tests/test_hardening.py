@@ -78,6 +78,11 @@ def test_a_split_whose_rows_were_all_dropped_is_named_and_refused_by_the_loader(
     out = copy_of(small, tmp_path)
     path = out / "data" / "test-00000-of-00001.parquet"
     pq.write_table(pq.read_table(path).slice(0, 0), path)
+    manifest = json.loads((out / "manifest.json").read_text())  # as a run whose test games were all dropped
+    for shard in manifest["shards"]:
+        if shard["split"] == "test":
+            shard.update(rows=0, bytes=path.stat().st_size)
+    (out / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(LoaderError, match=r"^no rows in split 'test'$"):
         make_loader(out, split="test")
 
@@ -115,19 +120,30 @@ def test_a_flipped_byte_in_a_data_page_is_a_one_line_loader_error_naming_the_fil
     assert list(damaged) != list(good)
 
 
+@pytest.mark.parametrize("through", ["dataset", "data-folder"])  # with manifest.json, and bare shards
 @pytest.mark.parametrize("damage", [
     lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),  # truncated
     lambda p: p.write_bytes(b"not parquet at all"),  # replaced by another file
     lambda p: p.write_bytes(b""),  # emptied
     flip_in_a_data_page,  # one byte changed
 ], ids=["truncated", "not-parquet", "empty", "flipped"])
-def test_loader_names_a_damaged_shard(small, tmp_path, damage):
+def test_loader_names_a_damaged_shard(small, tmp_path, damage, through):
     out = copy_of(small, tmp_path)
     path = out / "data" / "train-00000-of-00003.parquet"
     damage(path)
-    with pytest.raises(LoaderError, match=rf"^{path}: .*(not a readable Parquet shard|damaged)") as info:
-        rows_via_loader(out)
+    source = out if through == "dataset" else out / "data"
+    with pytest.raises(LoaderError, match=rf"^{path}: .*(not a readable Parquet shard|damaged|manifest.json says)") as info:
+        rows_via_loader(source)
     assert "\n" not in str(info.value)
+
+
+def test_loader_refuses_a_dataset_with_a_listed_shard_missing(small, tmp_path):
+    out = copy_of(small, tmp_path)
+    path = out / "data" / "train-00002-of-00003.parquet"
+    path.unlink()
+    with pytest.raises(LoaderError, match=rf"^{path}: listed in manifest.json but missing"):
+        rows_via_loader(out)
+    assert rows_via_loader(out, split="test") > 0  # other splits still load
 
 
 def test_verify_reports_every_bad_shard_by_kind_then_a_summary(small, tmp_path):

@@ -13,6 +13,7 @@ Only Parquet footers are read (plus the ``lang`` column when filtering by langua
 from __future__ import annotations
 
 import glob
+import json
 import math
 import os
 import re
@@ -61,6 +62,7 @@ def find_shard_files(source: Union[str, os.PathLike, Sequence], split: Optional[
         elif os.path.isdir(root):
             data = os.path.join(root, "data")
             files = sorted(glob.glob(os.path.join(data if os.path.isdir(data) else root, "*.parquet")))
+            _check_against_manifest(root, split)
         else:
             raise LoaderError(f"{root}: no such file or directory")
     else:
@@ -77,6 +79,29 @@ def find_shard_files(source: Union[str, os.PathLike, Sequence], split: Optional[
             raise LoaderError(f"no shards of split {split!r} (found: {', '.join(known) or 'none with split names'}; "
                               "a split without games has none)")
     return files
+
+
+def _check_against_manifest(root: str, split: Optional[str]) -> None:
+    """In a finished dataset, every shard ``manifest.json`` lists (of ``split``) must be there with
+    its size: a missing or cut shard is a :class:`LoaderError`, not silently fewer rows (only
+    sizes: ``mothello-gen verify`` checks the bytes)."""
+    path = os.path.join(root, "manifest.json")
+    if not os.path.isfile(path):
+        return
+    try:
+        with open(path) as f:
+            listed = [(s["file"], s["split"], s["bytes"]) for s in json.load(f)["shards"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LoaderError(f"{path}: not a readable mothello-gen manifest ({_reason(exc)})") from None
+    for name, shard_split, size in listed:
+        file = os.path.join(root, name)
+        if split is not None and shard_split != split:
+            continue
+        if not os.path.isfile(file):
+            raise LoaderError(f"{file}: listed in manifest.json but missing; `mothello-gen verify` names every damaged shard")
+        if os.path.getsize(file) != size:
+            raise LoaderError(f"{file}: {os.path.getsize(file):,} bytes, manifest.json says {size:,} (truncated or "
+                              "replaced); `mothello-gen verify` names every damaged shard")
 
 
 def _reason(exc: BaseException) -> str:

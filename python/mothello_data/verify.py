@@ -123,7 +123,7 @@ def verify(out: str, sample: int = 1000, log=print, report=None) -> int:
             log(f"ok {shard['file']} ({shard['rows']:,} rows, {n} checked)")
     if bad:
         raise VerifyError(f"{len(bad)} problem(s) in {out} ({len(shards)} shards in the manifest); "
-                          "regenerate the damaged shards from manifest.json's arguments")
+                          "shards are deterministic: rerun mothello-gen with manifest.json's argv into a new folder to get them back")
     return checked
 
 
