@@ -140,6 +140,9 @@ Language seed: {spec.seed}. Default training target: {"unified output (next move
 from datasets import load_dataset
 ds = load_dataset("parquet", data_dir="data")   # or load_dataset(<this folder>)
 ```
+Shards carry Parquet page checksums; `datasets` checks them only when asked (datasets >= 4.2):
+`load_dataset(<this folder>, fragment_scan_options=pyarrow.dataset.ParquetFragmentScanOptions(page_checksum_verification=True))`.
+`mothello-gen verify <this folder>` checks every shard against `manifest.json`.
 For training, `mothello_data.torch` (`pip install "mothello-data[torch]"`) streams padded batches
 with unified or next-token targets and on-the-fly probing labels (board state relative to the
 player to move, legal moves, flipped discs), split across DataLoader workers and DDP ranks:
