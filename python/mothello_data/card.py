@@ -9,7 +9,7 @@ from . import __version__
 from .rng import RNG_ID
 from .plan import Plan
 from .schema import LABEL_COLUMNS, canonical_labels, feature_columns, language_names
-from .shards import ShardRecord
+from .shards import ShardRecord, check_disk_full
 from .squares import square_name
 
 MANIFEST_FORMAT = "mothello-manifest-v1"
@@ -18,9 +18,15 @@ MANIFEST_FORMAT = "mothello-manifest-v1"
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary name and a rename: readers see all or nothing."""
     tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        check_disk_full(exc, path, os.path.dirname(os.path.abspath(path)))
+        raise
 
 
 def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
@@ -52,11 +58,25 @@ def _yaml_features(plan: Plan) -> list[str]:
     return lines
 
 
+def empty_splits(plan: Plan, records: list[ShardRecord]) -> dict[str, str]:
+    """Splits of ``plan`` without a single row, each with the reason: too few games for the split
+    (no shard is written) or every game dropped as a repeat of a later split. They are left out
+    of the card's ``configs``, ``dataset_info`` and split table (``datasets`` cannot load a split
+    without rows); the loader and ``verify`` find no rows for them either."""
+    rows: dict[str, int] = {}
+    for r in records:
+        rows[r.split] = rows.get(r.split, 0) + r.rows
+    return {name: ("0 games" if not n else f"all {n:,} games were repeats of later splits")
+            for name, n in plan.splits.items() if not rows.get(name)}
+
+
 def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     """The dataset card (``README.md``): Hugging Face YAML header, procedure, columns, token map."""
     by_split: dict[str, list[ShardRecord]] = {}
     for r in records:
         by_split.setdefault(r.split, []).append(r)
+    empty = empty_splits(plan, records)
+    by_split = {s: rs for s, rs in by_split.items() if s not in empty}  # datasets refuses a split with no rows
     total_bytes = sum(r.bytes for r in records)
     yaml = ["---", "license: cc0-1.0", "pretty_name: mOthello synthetic Othello games", "tags:", "- othello", "- synthetic", "- world-models", "- multilingual"]
     yaml += ["configs:", "- config_name: default", "  data_files:"]
@@ -94,7 +114,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 | split | rows | game ids | shards |
 | --- | --- | --- | --- |
 {splits}
-
+{"" if not empty else chr(10) + "Empty splits (no rows, left out of this card's configs): " + "; ".join(f"`{s}` ({why})" for s, why in empty.items()) + "." + chr(10)}
 ## Columns
 - `game_id` (uint64): the game's RNG counter. `lang` (ClassLabel): the language of `tokens`.
 - `length` (uint8): placements in the game; `moves` (list of uint8): squares 0..63, row-major
@@ -120,6 +140,9 @@ Language seed: {spec.seed}. Default training target: {"unified output (next move
 from datasets import load_dataset
 ds = load_dataset("parquet", data_dir="data")   # or load_dataset(<this folder>)
 ```
+Shards carry Parquet page checksums; `datasets` checks them only when asked (datasets >= 4.2):
+`load_dataset(<this folder>, fragment_scan_options=pyarrow.dataset.ParquetFragmentScanOptions(page_checksum_verification=True))`.
+`mothello-gen verify <this folder>` checks every shard against `manifest.json`.
 For training, `mothello_data.torch` (`pip install "mothello-data[torch]"`) streams padded batches
 with unified or next-token targets and on-the-fly probing labels (board state relative to the
 player to move, legal moves, flipped discs), split across DataLoader workers and DDP ranks:

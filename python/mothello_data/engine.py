@@ -226,13 +226,20 @@ def _as_move_rows(moves, lengths) -> tuple[np.ndarray, np.ndarray]:
         width = max((len(s) for s in seqs), default=0)
         rows = np.full((len(seqs), width), -1, dtype=np.int64)
         for i, s in enumerate(seqs):
-            rows[i, : len(s)] = s
+            try:
+                rows[i, : len(s)] = s
+            except OverflowError:  # a Python int beyond int64: out of range, not an end marker
+                raise ValueError(f"game {i}: a square is out of range 0..63") from None
         if lengths is None:
             lengths = [len(s) for s in seqs]
     if rows.ndim != 2:
         raise ValueError(f"moves must be 2-D (games x plies), got shape {rows.shape}")
     if rows.size and not np.issubdtype(rows.dtype, np.integer):
         raise ValueError(f"moves must hold integers, got dtype {rows.dtype}")
+    shown = rows  # the values as given, for messages
+    if np.issubdtype(rows.dtype, np.unsignedinteger) and rows.dtype.itemsize == 8:
+        # uint64 values >= 2**63 would turn negative (an end marker) in int64: make them 256
+        rows = np.where(rows > 255, np.uint64(256), rows)
     rows = rows.astype(np.int64, copy=False)
     if lengths is None:
         is_pad = (rows < 0) | (rows == PAD_SQUARE)
@@ -252,6 +259,6 @@ def _as_move_rows(moves, lengths) -> tuple[np.ndarray, np.ndarray]:
     bad = inside & ((rows < 0) | (rows > 255))
     if bad.any():
         g, t = (int(x) for x in np.argwhere(bad)[0])
-        raise ValueError(f"game {g}, ply {t}: square {int(rows[g, t])} is out of range 0..63")
+        raise ValueError(f"game {g}, ply {t}: square {int(shown[g, t])} is out of range 0..63")
     clean = np.where(inside, rows, PAD_SQUARE).astype(np.uint8)
     return np.ascontiguousarray(clean), lens.astype(np.uint8)

@@ -29,6 +29,7 @@ from typing import Callable, Optional
 from .arguments import plan_from_argv
 from .backends import run_shards
 from .card import write_sidecars
+from .lock import hold_folder, hold_job, holds_exclusive, release, remove_lock_files
 from .outdir import prepare_out
 from .plan import Plan, Shard
 from .records import (PLAN_FILE, RunError, end_run, finished_record, load_run, plan_from_identity, remove_temporaries,
@@ -80,8 +81,13 @@ def run_job(plan: Plan, out: str, index: int = 0, count: int = 1, *, threads: in
     """Generate the unfinished shards of job ``index`` of ``count`` into ``out`` (prepared by
     :func:`prepare_out`), recording each as it finishes; returns the records of the shards it wrote.
 
-    A shard whose file no longer matches its record (sha256) is generated again."""
+    A shard whose file no longer matches its record (sha256) is generated again. Unless this
+    process runs the whole run (folder lock held exclusively), it holds the folder lock shared
+    and job ``index``'s lock: a second copy of the same job is refused (:mod:`mothello_data.lock`)."""
     mine = job_shards(plan, index, count)
+    if not holds_exclusive(out):
+        hold_folder(out, exclusive=False)
+        hold_job(out, index)
     todo = [s for s in mine if finished_record(out, s, check_hash=True) is None]
     use_system_memory_pool()
     bar = _progress_bar(sum(s.n_games for s in mine), sum(s.n_games for s in mine if s not in todo), quiet)
@@ -100,7 +106,23 @@ def finalize(out: str, check_hash: bool = False) -> tuple[Plan, list[ShardRecord
     Refuses (naming what is missing) unless every shard of the plan is finished. Sizes are always
     checked against the records; ``check_hash`` re-hashes every shard too (slow on big runs, and
     jobs already hash when they decide a shard is finished; ``mothello-gen verify`` checks
-    everything afterwards)."""
+    everything afterwards). Holds the folder lock exclusively (refused while a job runs) and
+    removes the lock files when done."""
+    took = os.path.isdir(out) and not holds_exclusive(out)
+    if took:
+        hold_folder(out, exclusive=True, what="mothello-gen finalize")
+    try:
+        result = _finalize(out, check_hash)
+    except BaseException:
+        if took:
+            release(out, undo=True)  # a refused finalize leaves no lock file behind it made
+        raise
+    if took:
+        release(out)
+    return result
+
+
+def _finalize(out: str, check_hash: bool) -> tuple[Plan, list[ShardRecord]]:
     saved = load_run(out)
     if saved is None:
         if os.path.exists(os.path.join(out, "manifest.json")):
@@ -121,6 +143,7 @@ def finalize(out: str, check_hash: bool = False) -> tuple[Plan, list[ShardRecord
     remove_temporaries(out)  # every shard is finished: whatever temporary is left is stale
     write_sidecars(out, plan, saved["argv"], records)
     end_run(out)
+    remove_lock_files(out)  # a finished dataset holds none
     return plan, records
 
 
@@ -128,6 +151,9 @@ def run(plan: Plan, out: str, argv: list[str], *, overwrite: bool = False, resum
         backend: str = "threads", scheduler: Optional[str] = None, quiet: bool = True) -> list[ShardRecord]:
     """A whole run in one process: prepare ``out``, run job 0 of 1, finalize. ``argv`` (with the
     program name) goes into the manifest. Returns the records of all shards."""
-    prepare_out(out, plan, argv, overwrite=overwrite, resume=resume)
-    run_job(plan, out, 0, 1, threads=threads, backend=backend, scheduler=scheduler, quiet=quiet)
-    return finalize(out)[1]
+    prepare_out(out, plan, argv, overwrite=overwrite, resume=resume)  # holds the folder lock exclusively
+    try:
+        run_job(plan, out, 0, 1, threads=threads, backend=backend, scheduler=scheduler, quiet=quiet)
+        return finalize(out)[1]
+    finally:
+        release(out)

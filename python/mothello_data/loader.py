@@ -21,7 +21,7 @@ from . import engine, schema
 from .probing import replay_position_labels, stored_position_labels
 from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
-                          find_vocabulary, split_of)
+                          find_vocabulary, open_shard, read_row_group, split_of)
 from .targets import TARGET_MODES, token_targets
 
 __all__ = ["LoaderError", "check_options", "ShardIndex", "Unit", "find_shard_files", "find_vocabulary", "split_of",
@@ -134,14 +134,14 @@ class PieceReader:
 
     def _file(self, path: str) -> pq.ParquetFile:
         if path not in self._files:
-            self._files[path] = pq.ParquetFile(path, memory_map=True)
+            self._files[path] = open_shard(path, memory_map=True)
         return self._files[path]
 
     def read(self, pieces: Sequence[tuple[int, int, int]]) -> Iterator[RowBlock]:
         """The rows of each piece, in order, in blocks of at most ``max_rows``."""
         for u, start, stop in pieces:
             unit = self.index.units[u]
-            table = self._file(unit.path).read_row_group(unit.row_group, columns=self.columns, use_threads=self.use_threads)
+            table = read_row_group(self._file(unit.path), unit.path, unit.row_group, self.columns, self.use_threads)
             if self.index.languages is not None:
                 keep = np.flatnonzero(np.isin(table.column("lang").to_numpy(), self.index.languages))
                 table = table.take(pa.array(keep[start:stop]))

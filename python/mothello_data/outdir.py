@@ -19,7 +19,9 @@ a file, not a folder             refused      refused              refused      
 .. [2] nothing to resume: a typo in ``--out`` should not silently start a fresh run.
 
 A refusal raises :class:`~mothello_data.records.RunError` with a one-line message and leaves the
-folder untouched.
+folder untouched. While a run or finalize works in ``--out`` it holds the folder's lock
+exclusively, each job holds it shared (:mod:`mothello_data.lock`): a second writer is refused,
+naming the first, before anything above is decided.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from .lock import announce, hold_folder, is_lock_file, release
 from .plan import Plan, identity_diffs
 from .records import PARTS_DIR, PLAN_FILE, RunError, load_run, remove_temporaries, start_run
 
@@ -48,19 +51,29 @@ def prepare_out(out: str, plan: Plan, argv: list[str], *, overwrite: bool = Fals
         raise RunError("--overwrite cannot be combined with --job-index (other jobs may be writing); remove the folder first")
     if os.path.exists(out) and not os.path.isdir(out):
         raise RunError(f"--out {out} exists and is not a folder")
-    if resume and not job and not (os.path.isdir(out) and os.listdir(out)):
+    if resume and not job and not (os.path.isdir(out) and any(not is_lock_file(n) for n in os.listdir(out))):
         raise RunError(f"--resume: nothing to resume in {out} ({'empty' if os.path.isdir(out) else 'no such folder'}); drop --resume to start a run")
-    if os.path.isdir(out) and os.listdir(out):
-        if overwrite:
-            _remove_outputs(out)
-        else:
-            _check_continuation(out, plan, resume, job)
-            if resume and not job:
-                remove_temporaries(out)  # the user tells us the interrupted run is gone
     try:
-        start_run(out, plan, argv)
+        os.makedirs(out, exist_ok=True)
+        hold_folder(out, exclusive=not job)  # kept until the run ends
     except OSError as exc:
         raise RunError(f"cannot write to --out {out}: {exc.strerror or exc}") from None
+    try:
+        if any(not is_lock_file(name) for name in os.listdir(out)):
+            if overwrite:
+                _remove_outputs(out)
+            else:
+                _check_continuation(out, plan, resume, job)
+                if resume and not job:
+                    remove_temporaries(out)  # no other writer holds the lock: the interrupted run is gone
+        start_run(out, plan, argv)
+        announce(out)
+    except OSError as exc:
+        release(out, undo=True)
+        raise RunError(f"cannot write to --out {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        release(out, undo=True)
+        raise
 
 
 def _check_continuation(out: str, plan: Plan, resume: bool, job: bool) -> None:

@@ -87,7 +87,7 @@ class ShardList(Sequence):
     """The shards of a plan (or a slice of them, e.g. one job's), computed on access."""
 
     def __init__(self, splits: dict, games_per_shard: int, positions: Optional[range] = None) -> None:
-        self._splits = [(name, n, max(1, -(-n // games_per_shard))) for name, n in splits.items()]
+        self._splits = [(name, n, -(-n // games_per_shard)) for name, n in splits.items()]  # 0 games: no shard
         self._starts, self._firsts, total, first = [], [], 0, 0  # per split: first shard, first game
         for _, n, count in self._splits:
             self._starts.append(total)

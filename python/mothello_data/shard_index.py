@@ -13,6 +13,7 @@ Only Parquet footers are read (plus the ``lang`` column when filtering by langua
 from __future__ import annotations
 
 import glob
+import json
 import math
 import os
 import re
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schema
@@ -60,6 +62,7 @@ def find_shard_files(source: Union[str, os.PathLike, Sequence], split: Optional[
         elif os.path.isdir(root):
             data = os.path.join(root, "data")
             files = sorted(glob.glob(os.path.join(data if os.path.isdir(data) else root, "*.parquet")))
+            _check_against_manifest(root, split)
         else:
             raise LoaderError(f"{root}: no such file or directory")
     else:
@@ -73,8 +76,57 @@ def find_shard_files(source: Union[str, os.PathLike, Sequence], split: Optional[
         known = sorted({s for s in map(split_of, files) if s})
         files = [f for f in files if split_of(f) == split]
         if not files:
-            raise LoaderError(f"no shards of split {split!r} (found: {', '.join(known) or 'none with split names'})")
+            raise LoaderError(f"no shards of split {split!r} (found: {', '.join(known) or 'none with split names'}; "
+                              "a split without games has none)")
     return files
+
+
+def _check_against_manifest(root: str, split: Optional[str]) -> None:
+    """In a finished dataset, every shard ``manifest.json`` lists (of ``split``) must be there with
+    its size: a missing or cut shard is a :class:`LoaderError`, not silently fewer rows (only
+    sizes: ``mothello-gen verify`` checks the bytes)."""
+    path = os.path.join(root, "manifest.json")
+    if not os.path.isfile(path):
+        return
+    try:
+        with open(path) as f:
+            listed = [(s["file"], s["split"], s["bytes"]) for s in json.load(f)["shards"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LoaderError(f"{path}: not a readable mothello-gen manifest ({_reason(exc)})") from None
+    for name, shard_split, size in listed:
+        file = os.path.join(root, name)
+        if split is not None and shard_split != split:
+            continue
+        if not os.path.isfile(file):
+            raise LoaderError(f"{file}: listed in manifest.json but missing; `mothello-gen verify` names every damaged shard")
+        if os.path.getsize(file) != size:
+            raise LoaderError(f"{file}: {os.path.getsize(file):,} bytes, manifest.json says {size:,} (truncated or "
+                              "replaced); `mothello-gen verify` names every damaged shard")
+
+
+def _reason(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def open_shard(path: str, memory_map: bool = False) -> pq.ParquetFile:
+    """Open a shard for reading with its page checksums verified; :class:`LoaderError` naming the
+    file if it is not a readable Parquet file (truncated, replaced, unreadable)."""
+    try:
+        return pq.ParquetFile(path, memory_map=memory_map, page_checksum_verification=True)
+    except (OSError, pa.ArrowException) as exc:
+        raise LoaderError(f"{path}: not a readable Parquet shard ({_reason(exc)}); "
+                          "`mothello-gen verify` names every damaged shard") from None
+
+
+def read_row_group(pf: pq.ParquetFile, path: str, row_group: int, columns: Sequence[str],
+                   use_threads: bool = True):
+    """Row group ``row_group`` of an opened shard (checksums verified); :class:`LoaderError`
+    naming the file if its pages are damaged, instead of silently wrong rows."""
+    try:
+        return pf.read_row_group(row_group, columns=list(columns), use_threads=use_threads)
+    except (OSError, pa.ArrowException) as exc:
+        raise LoaderError(f"{path}: row group {row_group} is damaged ({_reason(exc)}); "
+                          "`mothello-gen verify` names every damaged shard") from None
 
 
 def find_vocabulary(files: Sequence[str]) -> Optional[Vocabulary]:
@@ -114,7 +166,7 @@ class ShardIndex:
         langs = None if languages is None else tuple(sorted({int(x) for x in languages}))
         units, columns = [], None
         for path in files:
-            pf = pq.ParquetFile(path)
+            pf = open_shard(path)
             names = tuple(pf.schema_arrow.names)
             try:
                 schema.check_shard_columns(path, names)
@@ -125,7 +177,7 @@ class ShardIndex:
                 if langs is None:
                     rows = pf.metadata.row_group(rg).num_rows
                 else:
-                    lang = pf.read_row_group(rg, columns=["lang"]).column(0).to_numpy()
+                    lang = read_row_group(pf, path, rg, ["lang"]).column(0).to_numpy()
                     rows = int(np.isin(lang, langs).sum())
                 if rows:
                     units.append(Unit(path, rg, rows))

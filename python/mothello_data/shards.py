@@ -6,6 +6,7 @@ chunk, written to a temporary name and renamed when complete, so a reader never 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -95,6 +96,21 @@ def _list_array(offsets: np.ndarray, values: np.ndarray) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values))
 
 
+class DiskFullError(OSError):
+    """The disk filled up while writing: the message names the file and the folder and says that
+    running again with ``--resume`` (a job: the same job again) finishes the run."""
+
+
+def check_disk_full(exc: BaseException, path: str, out_dir: str) -> None:
+    """Raise :class:`DiskFullError` for ``path`` if ``exc`` is "no space left on device" (an
+    ``OSError`` with errno ENOSPC, or pyarrow's ``[errno 28]`` text); else return."""
+    if isinstance(exc, OSError) and (exc.errno == errno.ENOSPC or "[errno 28]" in str(exc).lower()
+                                     or "no space left on device" in str(exc).lower()):
+        raise DiskFullError(errno.ENOSPC, f"no space left on device writing {os.path.relpath(path, out_dir)} in {out_dir}; "
+                            "finished shards are kept: free some space, then run again with --resume "
+                            "(a job: run the same job again) to finish the run") from None
+
+
 # ---- one shard -------------------------------------------------------------------------------
 
 
@@ -177,8 +193,9 @@ def generate_shard(
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
         arrow = schema.arrow_schema(plan.labels, plan.spec.types)
+        # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
         with pq.ParquetWriter(tmp, arrow, compression="zstd", use_dictionary=True,
-                              write_statistics=_SCALAR_COLUMNS) as writer:
+                              write_statistics=_SCALAR_COLUMNS, write_page_checksum=True) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)
@@ -190,9 +207,10 @@ def generate_shard(
                     progress(n)
         digest, size = file_sha256(tmp)
         os.replace(tmp, final)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.remove(tmp)
+        check_disk_full(exc, final, out_dir)
         raise
     return ShardRecord(shard.filename, shard.split, shard.first_game, shard.first_game + shard.n_games, rows, dropped, digest, size)
 

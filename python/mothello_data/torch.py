@@ -142,7 +142,7 @@ class GameDataset(IterableDataset):
             raise LoaderError(f"label_source must be auto, replay or stored, got {label_source!r}")
         self.index = ShardIndex.build(source, split, languages)
         if self.index.total_rows == 0:
-            raise LoaderError(f"no rows in split {split!r} with languages {list(languages)}")
+            raise LoaderError(f"no rows in split {split!r}" + ("" if languages is None else f" with languages {list(languages)}"))
         if label_source == "stored" and not self.index.has_stored_labels:
             raise LoaderError("the shards do not store labels (generate with --labels all), use label_source='replay'")
         use_stored = bool(labels) and self.index.has_stored_labels and label_source != "replay"

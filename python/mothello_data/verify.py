@@ -23,64 +23,107 @@ from .shards import file_sha256
 
 
 class VerifyError(Exception):
-    """The first way a dataset differs from its manifest; the message is one line."""
+    """A dataset that is not what its manifest says; the message is one line (with several bad
+    shards, a summary after each was reported)."""
 
 
-def verify(out: str, sample: int = 1000, log=print) -> int:
-    """Raise :class:`VerifyError` on the first mismatch; returns the number of rows checked."""
+def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: int) -> tuple[str, int]:
+    """What is wrong with one listed shard (``""`` if nothing) and the rows checked in depth."""
+    path = os.path.join(out, shard["file"])
+    if not os.path.exists(path):
+        return "missing", 0
+    digest, size = file_sha256(path)
+    expected = shard.get("bytes")
+    with open(path, "rb") as f:
+        head = f.read(4)
+        f.seek(max(0, size - 4))
+        tail = f.read(4)
+    if head != b"PAR1":
+        return f"not a Parquet file ({size:,} bytes; replaced or overwritten)", 0
+    if expected is not None and size < expected and tail != b"PAR1":  # the footer is cut off
+        return f"truncated ({size:,} of {expected:,} bytes)", 0
+    if digest != shard["sha256"]:
+        detail = f"{size:,} bytes, manifest says {expected:,}" if expected is not None and size != expected else "same size"
+        return f"changed (sha256 {digest[:16]}... does not match the manifest; {detail})", 0
+    try:
+        pf = pq.ParquetFile(path, page_checksum_verification=True)
+        if pf.metadata.num_rows != shard["rows"]:
+            return f"{pf.metadata.num_rows} rows, manifest says {shard['rows']}", 0
+        table = pf.read(columns=list(BASE_COLUMN_NAMES))
+    except (OSError, ValueError) as exc:  # ValueError: pyarrow's ArrowInvalid
+        return f"unreadable ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})", 0
+    idx = np.linspace(0, table.num_rows - 1, num=min(sample, table.num_rows)).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
+    rows = table.take(idx).to_pydict()
+    ids = np.array(rows["game_id"], dtype=np.uint64)
+    if ids.size and (ids.min() < shard["first_game"] or ids.max() >= shard["end_game"]):
+        return f"game_id outside its range {shard['first_game']}..{shard['end_game'] - 1}", 0
+    moves = np.full((len(idx), engine.MAX_PLIES), engine.PAD_SQUARE, dtype=np.uint8)
+    for i, m in enumerate(rows["moves"]):
+        moves[i, : len(m)] = m
+    lengths = np.array(rows["length"], dtype=np.uint8)
+    if any(len(m) != n for m, n in zip(rows["moves"], lengths)):
+        return "a row's length does not match its moves", 0
+    for i, gid in enumerate(ids):  # the same game comes back from (seed, game_id)
+        again = engine.generate(1, seed, int(gid))
+        if not np.array_equal(again.moves[0], moves[i]):
+            return f"game {int(gid)} does not regenerate from seed {seed}", 0
+    try:
+        rep = engine.replay(moves, lengths, labels=False)
+    except ValueError as exc:
+        return str(exc), 0
+    if not rep.ended.all():
+        return "a game stops before the end", 0
+    for i, toks in enumerate(rows["tokens"]):
+        try:
+            decoded = vocab.decode(toks, rows["lang"][i])
+        except ValueError:
+            decoded = None
+        if decoded != rows["moves"][i]:
+            return f"game {int(ids[i])}: tokens do not decode to its moves in language {rows['lang'][i]}", 0
+    return "", len(idx)
+
+
+def verify(out: str, sample: int = 1000, log=print, report=None) -> int:
+    """Check every shard of the dataset in ``out``; returns the number of rows checked in depth.
+
+    Each bad shard (missing, truncated, changed, unreadable, wrong content) and each data file not
+    in the manifest (extra) is passed to ``report`` as one line ``FILE: what`` and checking goes
+    on; then :class:`VerifyError` summarises. A missing or unreadable manifest or vocabulary
+    raises at once."""
     manifest_path = os.path.join(out, "manifest.json")
     if not os.path.exists(manifest_path):
         raise VerifyError(f"{out}: no manifest.json (not a finished mothello-gen dataset)")
-    with open(manifest_path) as f:
-        manifest = json.load(f)
-    vocab = Vocabulary.load(os.path.join(out, "vocab.json"))
-    seed = int(manifest["seed"])
-    listed = {s["file"] for s in manifest["shards"]}
+    try:
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+        seed, shards = int(manifest["seed"]), list(manifest["shards"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise VerifyError(f"{manifest_path}: not a mothello-gen manifest ({exc})") from None
+    vocab_path = os.path.join(out, "vocab.json")
+    if not os.path.exists(vocab_path):
+        raise VerifyError(f"{vocab_path}: missing (rewrite it with `mothello-gen --resume` or regenerate)")
+    try:
+        vocab = Vocabulary.load(vocab_path)
+    except (ValueError, KeyError, TypeError) as exc:  # SpecError is a ValueError
+        raise VerifyError(f"{vocab_path}: unreadable ({exc})") from None
+    report = report or (lambda line: print(line, file=sys.stderr))
+    listed = {s["file"] for s in shards}
     present = {os.path.relpath(p, out) for p in glob.glob(os.path.join(out, "data", "*.parquet"))}
-    if present - listed:
-        raise VerifyError(f"files not in the manifest: {', '.join(sorted(present - listed))}")
+    bad = [f"{name}: extra (not in the manifest)" for name in sorted(present - listed)]
+    for line in bad:
+        report(line)
     checked = 0
-    for shard in manifest["shards"]:
-        path = os.path.join(out, shard["file"])
-        if not os.path.exists(path):
-            raise VerifyError(f"{shard['file']}: missing")
-        digest, _ = file_sha256(path)
-        if digest != shard["sha256"]:
-            raise VerifyError(f"{shard['file']}: sha256 {digest} does not match the manifest")
-        meta = pq.ParquetFile(path).metadata
-        if meta.num_rows != shard["rows"]:
-            raise VerifyError(f"{shard['file']}: {meta.num_rows} rows, manifest says {shard['rows']}")
-        table = pq.read_table(path, columns=list(BASE_COLUMN_NAMES))
-        idx = np.linspace(0, table.num_rows - 1, num=min(sample, table.num_rows)).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
-        rows = table.take(idx).to_pydict()
-        ids = np.array(rows["game_id"], dtype=np.uint64)
-        if ids.size and (ids.min() < shard["first_game"] or ids.max() >= shard["end_game"]):
-            raise VerifyError(f"{shard['file']}: game_id outside its range {shard['first_game']}..{shard['end_game'] - 1}")
-        moves = np.full((len(idx), engine.MAX_PLIES), engine.PAD_SQUARE, dtype=np.uint8)
-        for i, m in enumerate(rows["moves"]):
-            moves[i, : len(m)] = m
-        lengths = np.array(rows["length"], dtype=np.uint8)
-        if any(len(m) != n for m, n in zip(rows["moves"], lengths)):
-            raise VerifyError(f"{shard['file']}: a row's length does not match its moves")
-        for i, gid in enumerate(ids):  # the same game comes back from (seed, game_id)
-            again = engine.generate(1, seed, int(gid))
-            if not np.array_equal(again.moves[0], moves[i]):
-                raise VerifyError(f"{shard['file']}: game {int(gid)} does not regenerate from seed {seed}")
-        try:
-            rep = engine.replay(moves, lengths, labels=False)
-        except ValueError as exc:
-            raise VerifyError(f"{shard['file']}: {exc}") from None
-        if not rep.ended.all():
-            raise VerifyError(f"{shard['file']}: a game stops before the end")
-        for i, toks in enumerate(rows["tokens"]):
-            try:
-                decoded = vocab.decode(toks, rows["lang"][i])
-            except ValueError:
-                decoded = None
-            if decoded != rows["moves"][i]:
-                raise VerifyError(f"{shard['file']}: game {int(ids[i])}: tokens do not decode to its moves in language {rows['lang'][i]}")
-        checked += len(idx)
-        log(f"ok {shard['file']} ({shard['rows']:,} rows, {len(idx)} checked)")
+    for shard in shards:
+        problem, n = _shard_problem(out, shard, vocab, seed, sample)
+        if problem:
+            bad.append(f"{shard['file']}: {problem}")
+            report(bad[-1])
+        else:
+            checked += n
+            log(f"ok {shard['file']} ({shard['rows']:,} rows, {n} checked)")
+    if bad:
+        raise VerifyError(f"{len(bad)} problem(s) in {out} ({len(shards)} shards in the manifest); "
+                          "shards are deterministic: rerun mothello-gen with manifest.json's argv into a new folder to get them back")
     return checked
 
 
@@ -95,7 +138,8 @@ def main(argv=None) -> int:
         "shard that the game regenerates from (seed, game_id), replays legally to its end and that\n"
         "its tokens decode to its moves.",
         epilog="examples:\n  mothello-gen verify data/\n  mothello-gen verify /shared/big --sample 100 --quiet\n\n"
-        "Exit status 0 when everything matches, 1 at the first mismatch (named on stderr).",
+        "Exit status 0 when everything matches, 1 otherwise: one line per bad shard on stderr\n"
+        "(missing, truncated, changed, unreadable, extra), then a summary.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dir", help="dataset folder written by mothello-gen")
@@ -105,7 +149,8 @@ def main(argv=None) -> int:
     if args.sample < 0:
         p.error(f"--sample must be >= 0 (rows checked per shard; 0 checks hashes and row counts only), got {args.sample}")
     try:
-        n = verify(args.dir, args.sample, log=(lambda *_: None) if args.quiet else print)
+        n = verify(args.dir, args.sample, log=(lambda *_: None) if args.quiet else print,
+                   report=lambda line: print(f"mothello-gen verify: {line}", file=sys.stderr))
     except (VerifyError, OSError, ValueError, KeyError) as exc:
         print(f"mothello-gen verify: error: {exc}", file=sys.stderr)
         return 1

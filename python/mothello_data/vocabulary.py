@@ -132,8 +132,24 @@ class Vocabulary:
     def __len__(self) -> int:
         return self.size
 
+    def check_languages(self, langs: Union[int, np.ndarray], n: int) -> np.ndarray:
+        """``langs`` (one language, or one per game) as ``n`` int64 values; raises ``ValueError``
+        naming the valid languages if any is outside ``0..n_languages - 1``."""
+        arr = np.asarray(langs)
+        if arr.size and not np.issubdtype(arr.dtype, np.integer):
+            raise ValueError(f"languages must be integers, got dtype {arr.dtype}")
+        L = self.spec.n_languages
+        bad = (arr < 0) | (arr >= L)
+        if bad.any():
+            raise ValueError(f"language {int(arr[bad].flat[0])} is not one of this vocabulary's languages 0..{L - 1}")
+        try:
+            return np.ascontiguousarray(np.broadcast_to(arr.astype(np.int64), (n,)))
+        except ValueError:
+            raise ValueError(f"langs must be one language or {n}, one per game, got shape {arr.shape}") from None
+
     def language_tokens(self, lang: int) -> set[int]:
         """Every token id language ``lang`` can emit (tag included)."""
+        lang = int(self.check_languages(lang, 1)[0])
         ids = {int(t) for sq in PLAYABLE_SQUARES for t in self.seq[lang, sq, : self.seq_len[lang, sq]]}
         if self.tag_ids[lang] >= 0:
             ids.add(int(self.tag_ids[lang]))
@@ -141,11 +157,18 @@ class Vocabulary:
 
     def sequence(self, square: int, lang: int) -> list[int]:
         """Token ids of one move."""
+        lang = int(self.check_languages(lang, 1)[0])
+        if not 0 <= int(square) < 64:
+            raise ValueError(f"square {int(square)} is out of range 0..63")
         return self.seq[lang, square, : self.seq_len[lang, square]].tolist()
 
     def token_names(self, ids: Iterable[int]) -> list[str]:
         """Readable names of token ids, e.g. ``['L0:d3', 'ANCHOR:c4']``."""
-        return [self.names[int(i)] for i in ids]
+        ids = [int(i) for i in ids]
+        bad = [i for i in ids if not 0 <= i < self.size]
+        if bad:
+            raise ValueError(f"token id {bad[0]} is outside this vocabulary's ids 0..{self.size - 1}")
+        return [self.names[i] for i in ids]
 
     # ---- encode ----------------------------------------------------------------------------
 
@@ -166,7 +189,7 @@ class Vocabulary:
         rows = np.ascontiguousarray(moves, dtype=np.uint8) if moves.dtype != np.uint8 else np.ascontiguousarray(moves)
         if moves.dtype != np.uint8 and moves.size and (moves.min() < 0 or moves.max() > 255):
             raise ValueError("squares must be in 0..63")
-        langs = np.ascontiguousarray(np.broadcast_to(np.asarray(langs, dtype=np.int64), (n,)))
+        langs = self.check_languages(langs, n)
         lens = np.ascontiguousarray(np.asarray(lengths), dtype=np.uint8)
         raw = _core.encode(rows, lens, langs, self._seq16, self._seq_len8, self._tags32)
         return FlatTokens(raw["tokens"], raw["offsets"], raw["token_ply"], raw["moves"])
@@ -221,7 +244,7 @@ class Vocabulary:
         tokens = np.asarray(tokens, dtype=np.int64)
         lengths = np.asarray(lengths, dtype=np.int64)
         n = tokens.shape[0]
-        langs = np.broadcast_to(np.asarray(langs, dtype=np.int64), (n,))
+        langs = self.check_languages(langs, n)
         V = self.size
         padded = np.concatenate([tokens, np.zeros((n, 2), dtype=np.int64)], axis=1)
         bad = (padded < 0) | (padded >= V)
@@ -290,8 +313,11 @@ class Vocabulary:
     def load(cls, path) -> "Vocabulary":
         """Rebuild from ``vocab.json`` and check the ids match what is stored there."""
         with open(path) as f:
-            doc = json.load(f)
-        if doc.get("format") != VOCAB_FORMAT:
+            try:
+                doc = json.load(f)
+            except ValueError as exc:  # a torn or foreign file: one line naming it
+                raise SpecError(f"{path}: not valid JSON ({exc})") from None
+        if not isinstance(doc, dict) or doc.get("format") != VOCAB_FORMAT or "spec" not in doc or "tokens" not in doc:
             raise SpecError(f"{path}: not a {VOCAB_FORMAT} file")
         vocab = cls(LanguageSpec.from_dict(doc["spec"]))
         if vocab.names != doc["tokens"]:
