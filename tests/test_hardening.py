@@ -281,8 +281,8 @@ def test_a_full_disk_names_the_file_and_folder_and_says_resume_finishes(tmp_path
 
 
 def test_a_full_disk_while_writing_a_record_is_named_too(tmp_path, monkeypatch):
-    from mothello_data.card import write_atomic
-    from mothello_data.shards import DiskFullError
+    from mothello_data.files import write_atomic
+    from mothello_data.files import DiskFullError
 
     def no_space(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -167,6 +167,10 @@ def test_finalize_refuses_what_is_no_unfinished_run(whole, tmp_path):
     assert res.returncode == 2 and "already finalized" in res.stderr
     res = gen("finalize", tmp_path)
     assert res.returncode == 2 and "holds no unfinished run" in res.stderr and len(res.stderr.splitlines()) == 1
+    (tmp_path / "a-file").write_text("x")
+    for target, message in ((tmp_path / "a-file", "is not a folder"), (tmp_path / "nope", "no such folder")):
+        res = gen("finalize", target)
+        assert res.returncode == 2 and message in res.stderr and len(res.stderr.splitlines()) == 1, res.stderr
 
 
 def _package_imports():

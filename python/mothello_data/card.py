@@ -9,24 +9,11 @@ from . import __version__
 from .rng import RNG_ID
 from .plan import Plan
 from .schema import LABEL_COLUMNS, canonical_labels, feature_columns, language_names
-from .shards import ShardRecord, check_disk_full
+from .files import write_atomic
+from .shards import ShardRecord
 from .squares import square_name
 
 MANIFEST_FORMAT = "mothello-manifest-v1"
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary name and a rename: readers see all or nothing."""
-    tmp = f"{path}.tmp-{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        check_disk_full(exc, path, os.path.dirname(os.path.abspath(path)))
-        raise
 
 
 def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
@@ -156,6 +143,6 @@ loader = make_loader(<this folder>, split="train", batch_size=256, labels=["boar
 
 def write_sidecars(out_dir: str, plan: Plan, argv: list[str], records: list[ShardRecord]) -> None:
     """Write ``vocab.json``, the card and ``manifest.json`` (last: its presence marks a finished dataset)."""
-    write_atomic(os.path.join(out_dir, "vocab.json"), json.dumps(plan.vocab.to_json(), indent=1) + "\n")
+    plan.vocab.save(os.path.join(out_dir, "vocab.json"))
     write_atomic(os.path.join(out_dir, "README.md"), dataset_card(plan, records))
     write_atomic(os.path.join(out_dir, "manifest.json"), json.dumps(manifest(plan, argv, records), indent=1) + "\n")

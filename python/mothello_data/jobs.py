@@ -108,7 +108,9 @@ def finalize(out: str, check_hash: bool = False) -> tuple[Plan, list[ShardRecord
     jobs already hash when they decide a shard is finished; ``mothello-gen verify`` checks
     everything afterwards). Holds the folder lock exclusively (refused while a job runs) and
     removes the lock files when done."""
-    took = os.path.isdir(out) and not holds_exclusive(out)
+    if not os.path.isdir(out):
+        raise RunError(f"{out} is not a folder" if os.path.exists(out) else f"{out}: no such folder")
+    took = not holds_exclusive(out)
     if took:
         hold_folder(out, exclusive=True, what="mothello-gen finalize")
     try:

@@ -21,11 +21,11 @@ import shutil
 from typing import Optional
 
 from .arguments import manifest_argv
-from .card import write_atomic
+from .files import file_sha256, remove_stale_temporaries, write_atomic
 from .rng import RNG_ID
 from .spec import LanguageSpec
 from .plan import Plan, Shard
-from .shards import ShardRecord, file_sha256, remove_stale_temporaries
+from .shards import ShardRecord
 
 PLAN_FILE = ".mothello-plan.json"
 PARTS_DIR = ".mothello-parts"

@@ -6,8 +6,6 @@ chunk, written to a temporary name and renamed when complete, so a reader never 
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import json
 import os
 import threading
@@ -19,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import engine, schema
+from .files import check_disk_full, file_sha256
 from .plan import Plan, Shard
 from .rng import chain, draw
 
@@ -94,21 +93,6 @@ class HeldOutIndex:
 
 def _list_array(offsets: np.ndarray, values: np.ndarray) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values))
-
-
-class DiskFullError(OSError):
-    """The disk filled up while writing: the message names the file and the folder and says that
-    running again with ``--resume`` (a job: the same job again) finishes the run."""
-
-
-def check_disk_full(exc: BaseException, path: str, out_dir: str) -> None:
-    """Raise :class:`DiskFullError` for ``path`` if ``exc`` is "no space left on device" (an
-    ``OSError`` with errno ENOSPC, or pyarrow's ``[errno 28]`` text); else return."""
-    if isinstance(exc, OSError) and (exc.errno == errno.ENOSPC or "[errno 28]" in str(exc).lower()
-                                     or "no space left on device" in str(exc).lower()):
-        raise DiskFullError(errno.ENOSPC, f"no space left on device writing {os.path.relpath(path, out_dir)} in {out_dir}; "
-                            "finished shards are kept: free some space, then run again with --resume "
-                            "(a job: run the same job again) to finish the run") from None
 
 
 # ---- one shard -------------------------------------------------------------------------------
@@ -213,20 +197,3 @@ def generate_shard(
         check_disk_full(exc, final, out_dir)
         raise
     return ShardRecord(shard.filename, shard.split, shard.first_game, shard.first_game + shard.n_games, rows, dropped, digest, size)
-
-
-def remove_stale_temporaries(data_dir: str) -> None:
-    """Delete the temporary files a killed writer left (only call when no writer is running)."""
-    for name in os.listdir(data_dir) if os.path.isdir(data_dir) else []:
-        if name.startswith(".") and ".tmp-" in name:
-            os.remove(os.path.join(data_dir, name))
-
-
-def file_sha256(path: str) -> tuple[str, int]:
-    """(sha256 hex digest, size in bytes) of a file, read in 1 MiB blocks."""
-    h, size = hashlib.sha256(), 0
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-            size += len(block)
-    return h.hexdigest(), size

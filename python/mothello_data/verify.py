@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from . import engine
 from .schema import BASE_COLUMN_NAMES
 from .vocabulary import Vocabulary
-from .shards import file_sha256
+from .files import file_sha256
 
 
 class VerifyError(Exception):

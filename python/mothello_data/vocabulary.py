@@ -15,12 +15,14 @@ playable squares as tokens 1..60 in increasing square order.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Iterable, Sequence, Union
 
 import numpy as np
 
 from . import _core, targets
+from .files import write_atomic
 from .spec import MAX_TOKENS_PER_MOVE, LanguageSpec, SpecError
 from .squares import NUM_MOVES, PLAYABLE_SQUARES, square_name
 
@@ -305,9 +307,8 @@ class Vocabulary:
         }
 
     def save(self, path) -> None:
-        """Write :meth:`to_json` to ``path`` (``vocab.json``)."""
-        with open(path, "w") as f:
-            json.dump(self.to_json(), f, indent=1)
+        """Write :meth:`to_json` to ``path`` (``vocab.json``), atomically."""
+        write_atomic(os.fspath(path), json.dumps(self.to_json(), indent=1) + "\n")
 
     @classmethod
     def load(cls, path) -> "Vocabulary":
