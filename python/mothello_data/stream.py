@@ -130,10 +130,15 @@ class GameStream:
         B = self.block_games
         return self.first_game + ((ordinal // B) * n_consumers + consumer) * B + ordinal % B
 
+    def consumer_of(self, game_id: int, n_consumers: int) -> int:
+        """The consumer of ``n_consumers`` that plays ``game_id`` (-1 before ``first_game``)."""
+        rel = int(game_id) - self.first_game
+        return -1 if rel < 0 else rel // self.block_games % n_consumers
+
     def ordinal_of(self, game_id: int, consumer: int, n_consumers: int) -> int:
         """Inverse of :meth:`game_of`; refuses a game that is not this consumer's."""
         B, rel = self.block_games, int(game_id) - self.first_game
-        if rel < 0 or (rel // B) % n_consumers != consumer:
+        if self.consumer_of(game_id, n_consumers) != consumer:
             raise LoaderError(f"game {game_id} is not played by consumer {consumer} of {n_consumers}")
         return (rel // B) // n_consumers * B + rel % B
 

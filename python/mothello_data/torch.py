@@ -49,6 +49,7 @@ except ImportError:  # torch is an optional extra
 from . import loader as _loader
 from .loader import LoaderError, PieceReader, RowBlock, ShardIndex, check_options
 from .rng import Permutations
+from .engine import default_threads
 from .stream import GameStream
 
 _SHUFFLE_STREAM = 0xB0FF  # the shuffle buffer's permutations: (seed, epoch, consumer, this key, fill)
@@ -202,15 +203,18 @@ class StreamDataset(IterableDataset):
     its own blocks of game ids.
 
     ``kwargs`` go to :class:`mothello_data.stream.GameStream` (``vocabulary``, ``seed``,
-    ``batch_size``, ``targets``, ``labels``, ``held_out``, ``first_game``, ``games``, ...).
+    ``batch_size``, ``targets``, ``labels``, ``held_out``, ``first_game``, ``games``, ...);
+    ``threads`` (engine threads) defaults to every core in a lone process and 1 per worker process.
     :meth:`state_dict` is the next game id of each of this rank's consumers, taken from the batches
     that came out (through :class:`GameLoader` with workers, or by iterating in-process);
     :meth:`load_state_dict` resumes each consumer exactly there (with the same ``num_workers``).
     """
 
-    def __init__(self, rank: Optional[int] = None, world_size: Optional[int] = None, **kwargs) -> None:
+    def __init__(self, rank: Optional[int] = None, world_size: Optional[int] = None, threads: Optional[int] = None,
+                 **kwargs) -> None:
         super().__init__()
-        self.stream = GameStream(**kwargs)
+        self.stream = GameStream(threads=threads or 1, **kwargs)
+        self.threads = threads  # None: every core in a lone process (as pyarrow decodes shards), 1 per worker
         self.rank, self.world_size = distributed_world(rank, world_size)
         self.num_workers = 0  # set by GameLoader
         self.pack_in_workers = False
@@ -223,7 +227,7 @@ class StreamDataset(IterableDataset):
         """Advance the position of the consumer that made ``batch`` past its last game."""
         if len(batch["game_id"]):
             last, n = int(batch["game_id"][-1]), self._n_consumers()
-            consumer = (last - self.stream.first_game) // self.stream.block_games % n
+            consumer = self.stream.consumer_of(last, n)
             self.positions[consumer] = self.stream.next_game(last, consumer, n)
 
     def state_dict(self) -> dict:
@@ -251,6 +255,8 @@ class StreamDataset(IterableDataset):
         in_process = get_worker_info() is None
         if in_process:
             self.check_world()
+        if self.threads is None:  # results do not depend on the thread count
+            self.stream.threads = default_threads() if in_process else 1
         pack = self.pack_in_workers and not in_process
         for batch in self.stream.batches(consumer, n_consumers, self.positions.get(consumer)):
             if in_process:
