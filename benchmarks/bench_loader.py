@@ -8,7 +8,9 @@ Measures, median of several full passes over the train split, batch 512, one pro
 ``GameDataset`` with unified targets; with on-the-fly ``board_state`` + ``legal_moves`` labels (C++
 replay per batch); with all four labels; through ``GameLoader`` with 2 worker processes (with and
 without labels) and through a plain ``DataLoader`` with 2 workers; and the baseline
-``datasets.load_dataset("parquet").with_format("torch")`` + ``DataLoader(collate_fn=GameCollator())``.
+``datasets.load_dataset("parquet").with_format("torch")`` + ``DataLoader(collate_fn=GameCollator())``;
+and ``StreamDataset`` (fresh games from the engine, as many per pass as the train split has rows), with
+and without ``board_state`` + ``legal_moves``, in 1 process and through ``GameLoader`` with 2 workers.
 Targets from issue 5: at least 200,000 games/s without labels, 50,000 with labels, one process.
 """
 
@@ -63,7 +65,7 @@ def main() -> None:
     build = require_release_build()
     from torch.utils.data import DataLoader
 
-    from mothello_data.torch import GameCollator, GameDataset, GameLoader
+    from mothello_data.torch import GameCollator, GameDataset, GameLoader, StreamDataset
 
     data = args.data or make_dataset(args.games, args.lang_types)
     try:
@@ -92,6 +94,20 @@ def main() -> None:
         plain.pack_in_workers = False  # what a plain DataLoader gets: one shared-memory segment per tensor
         measure("games_per_s_2_workers_plain_dataloader", "plain DataLoader(batch_size=None) with 2 worker processes",
                 lambda: iter(DataLoader(plain, batch_size=None, num_workers=2)))
+
+        # The stream (issue 17): as many fresh games per pass as the train split has rows, played by
+        # the engine after the dataset's last game id, its held-out games excluded.
+        def stream_pass(ds, workers):
+            def make_iter():
+                ds.positions = {}  # each pass from the start (a pass moves the positions to the end)
+                return iter(GameLoader(ds, num_workers=workers))
+            return make_iter
+
+        for key, label, labels in (("", "", ()), ("_labels", " + board_state + legal_moves", ("board_state", "legal_moves"))):
+            stream = StreamDataset(held_out=data, batch_size=bs, games=results["train_rows"], labels=labels)
+            measure(f"stream_games_per_s{key}", f"StreamDataset (fresh games){label}, 1 process", stream_pass(stream, 0))
+            measure(f"stream_games_per_s_2_workers{key}", f"StreamDataset (fresh games){label}, GameLoader with 2 workers",
+                    stream_pass(stream, 2))
 
         if not args.no_baseline:
             try:

@@ -5,6 +5,7 @@ The whole path on a CPU in a few minutes::
     pip install torch==2.13.0 ".[torch]"
     mothello-gen --games 100000 --langs 2 --lang-types atomic,split --anchors 0.1 --out tiny/
     python examples/train_tiny_gpt.py tiny/        # about 3 minutes on 2 cores
+    python examples/train_tiny_gpt.py tiny/ --stream   # fresh games from the engine instead of train
 
 A prediction is "legal" when the predicted next move (unified output space: one of 60 moves) is a
 legal move in the position the model has seen; with ``--targets next_token`` a predicted token counts
@@ -25,7 +26,7 @@ import torch.nn.functional as F
 from mothello_data.languages import IGNORE_INDEX, Vocabulary
 from mothello_data.loader import find_shard_files, find_vocabulary
 from mothello_data.squares import NUM_MOVES, PLAYABLE_SQUARES
-from mothello_data.torch import GameDataset, GameLoader
+from mothello_data.torch import GameDataset, GameLoader, StreamDataset
 
 
 class Block(nn.Module):
@@ -119,6 +120,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--log-every", type=int, default=100)
     p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--stream", action="store_true",
+                   help="train on fresh games played on the fly (validation still from the dataset)")
     return p.parse_args(argv)
 
 
@@ -137,13 +140,17 @@ def main(argv=None) -> dict:
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps)))
     starts = move_starts(vocab)
-    train = GameDataset(args.data, split="train", batch_size=args.batch_size, targets=args.targets, seed=args.seed)
+    if args.stream:  # fresh games after the dataset's last one, never one of its validation/test games
+        train = StreamDataset(held_out=args.data, batch_size=args.batch_size, targets=args.targets)
+    else:
+        train = GameDataset(args.data, split="train", batch_size=args.batch_size, targets=args.targets, seed=args.seed)
     loader = GameLoader(train, num_workers=args.workers)
     print(f"model: {sum(p.numel() for p in model.parameters()):,} parameters; {L} languages {vocab.spec.types}; "
           f"targets={args.targets}")
     losses, step, epoch, t0 = [], 0, 0, time.time()
     while step < args.steps:
-        train.set_epoch(epoch)
+        if not args.stream:  # the stream never ends: one pass reaches args.steps
+            train.set_epoch(epoch)
         for batch in loader:
             logits = model(batch["input_ids"])
             loss = F.cross_entropy(logits.flatten(0, 1), batch["targets"].flatten(), ignore_index=IGNORE_INDEX)

@@ -19,8 +19,8 @@ def load_example():
     return module
 
 
-@pytest.mark.parametrize("targets", ["unified", "next_token"])
-def test_training_example_loss_falls(tmp_path, targets):
+@pytest.mark.parametrize("targets,stream", [("unified", False), ("next_token", False), ("unified", True)])
+def test_training_example_loss_falls(tmp_path, targets, stream):
     out = tmp_path / "ds"
     res = subprocess.run([sys.executable, "-m", "mothello_data", "--games", "1500", "--langs", "2", "--lang-types",
                           "atomic,split", "--anchors", "0.1", "--splits", "train=0.9,validation=0.1",
@@ -28,7 +28,7 @@ def test_training_example_loss_falls(tmp_path, targets):
     assert res.returncode == 0, res.stderr
     result = load_example().main([str(out), "--steps", "60", "--batch-size", "32", "--d-model", "32",
                                   "--layers", "1", "--heads", "2", "--lr", "3e-3", "--eval-batches", "2",
-                                  "--log-every", "20", "--targets", targets])
+                                  "--log-every", "20", "--targets", targets] + (["--stream"] if stream else []))
     losses = result["losses"]
     assert len(losses) == 60
     assert sum(losses[-5:]) / 5 < sum(losses[:5]) / 5 - 0.1

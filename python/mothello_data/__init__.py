@@ -6,7 +6,8 @@ in :mod:`mothello_data.rng`; languages in :mod:`mothello_data.languages` (the sp
 :mod:`~mothello_data.spec`, token ids in :mod:`~mothello_data.vocabulary`, training targets in
 :mod:`~mothello_data.targets`); the shard columns in :mod:`mothello_data.schema`; one shard in
 :mod:`mothello_data.shards`; reading shards into batches in :mod:`mothello_data.loader` and
-:mod:`mothello_data.probing`; the optional PyTorch bridge in :mod:`mothello_data.torch`.
+:mod:`mothello_data.probing`; fresh games straight from the engine in :mod:`mothello_data.stream`;
+the optional PyTorch bridge in :mod:`mothello_data.torch`.
 """
 
 from importlib.metadata import PackageNotFoundError, version

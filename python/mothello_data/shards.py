@@ -45,8 +45,9 @@ def game_hashes(moves: np.ndarray) -> np.ndarray:
 
 
 class HeldOutIndex:
-    """Hashes (sorted, with game ids) of every split after a given one, to drop exact repeats of a
-    later split's games from earlier splits. Built once per (plan, split) and cached."""
+    """Hashes (sorted, with game ids) of held-out games: every split after a given one, to drop exact
+    repeats of a later split's games from earlier splits (built once per (plan, split) and cached),
+    or given id ranges (:meth:`from_ranges`, used by :mod:`mothello_data.stream`)."""
 
     _cache: dict = {}
     _lock = threading.Lock()
@@ -68,18 +69,23 @@ class HeldOutIndex:
     def _build(cls, plan: Plan, split: str) -> "HeldOutIndex":
         names = list(plan.splits)
         first = sum(plan.splits[n] for n in names[: names.index(split) + 1])
-        last = sum(plan.splits.values())
+        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))])
+
+    @classmethod
+    def from_ranges(cls, seed: int, ranges) -> "HeldOutIndex":
+        """The index of the games in the id ranges ``[(first, end), ...]`` of the run with ``seed``."""
         hashes, ids = [], []
-        for lo in range(first, last, 1_000_000):
-            n = min(1_000_000, last - lo)
-            hashes.append(game_hashes(engine.generate(n, plan.seed, lo).moves))
-            ids.append(np.arange(lo, lo + n, dtype=_U64))
+        for first, last in ranges:
+            for lo in range(first, last, 1_000_000):
+                n = min(1_000_000, last - lo)
+                hashes.append(game_hashes(engine.generate(n, seed, lo).moves))
+                ids.append(np.arange(lo, lo + n, dtype=_U64))
         if not hashes:
             return cls(np.zeros(0, _U64), np.zeros(0, _U64))
         return cls(np.concatenate(hashes), np.concatenate(ids))
 
     def repeats(self, moves: np.ndarray, seed: int) -> np.ndarray:
-        """Boolean mask of rows whose exact move sequence is a game of a later split."""
+        """Boolean mask of rows whose exact move sequence is one of the indexed games."""
         if not len(self.hashes):
             return np.zeros(len(moves), dtype=bool)
         h = game_hashes(moves)

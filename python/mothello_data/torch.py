@@ -16,6 +16,13 @@ Two ways in:
           for batch in loader:
               logits = model(batch["input_ids"], attention_mask=batch["attention_mask"])
 
+* :class:`StreamDataset` plays fresh games on the fly instead (no dataset, no epochs), keeping
+  clear of a written dataset's held-out games; also through :class:`GameLoader`::
+
+      stream = StreamDataset(held_out="data/", batch_size=256, labels=["board_state"])
+      for batch in GameLoader(stream, num_workers=2):
+          ...
+
 * :class:`GameCollator`, a ``collate_fn`` for map-style datasets, e.g. Hugging Face ``datasets``::
 
       ds = datasets.load_dataset("parquet", data_dir="data/data", split="train")
@@ -42,10 +49,12 @@ except ImportError:  # torch is an optional extra
 from . import loader as _loader
 from .loader import LoaderError, PieceReader, RowBlock, ShardIndex, check_options
 from .rng import Permutations
+from .engine import default_threads
+from .stream import GameStream
 
 _SHUFFLE_STREAM = 0xB0FF  # the shuffle buffer's permutations: (seed, epoch, consumer, this key, fill)
 
-__all__ = ["GameDataset", "GameLoader", "GameCollator", "make_loader", "to_tensors", "distributed_world"]
+__all__ = ["GameDataset", "StreamDataset", "GameLoader", "GameCollator", "make_loader", "to_tensors", "distributed_world"]
 
 
 def to_tensors(batch: dict) -> dict:
@@ -97,6 +106,13 @@ def distributed_world(rank: Optional[int] = None, world_size: Optional[int] = No
     if world_size < 1 or not 0 <= rank < world_size:
         raise LoaderError(f"rank {rank} is outside a world of {world_size}")
     return int(rank), int(world_size)
+
+
+def _consumer(rank: int, world_size: int) -> tuple[int, int]:
+    """(this consumer, consumers): rank x DataLoader worker, rank-major."""
+    info = get_worker_info()
+    worker, workers = (info.id, info.num_workers) if info is not None else (0, 1)
+    return rank * workers + worker, world_size * workers
 
 
 def _check_options(batch_size: int, targets: str, labels: Sequence[str], balance: str) -> None:
@@ -158,11 +174,6 @@ class GameDataset(IterableDataset):
         """Select the epoch's shuffle (call on every rank before iterating)."""
         self.epoch = int(epoch)
 
-    def _consumer(self) -> tuple[int, int]:
-        info = get_worker_info()
-        worker, workers = (info.id, info.num_workers) if info is not None else (0, 1)
-        return self.rank * workers + worker, self.world_size * workers
-
     def batches_per_epoch(self, num_workers: int = 0) -> int:
         """Batches this rank yields per epoch with ``num_workers`` DataLoader workers (for LR
         schedules and progress bars; equal on every rank unless ``balance="none"``)."""
@@ -174,7 +185,7 @@ class GameDataset(IterableDataset):
         return total
 
     def __iter__(self) -> Iterator[dict]:
-        consumer, n_consumers = self._consumer()
+        consumer, n_consumers = _consumer(self.rank, self.world_size)
         pieces = self.index.pieces(self.epoch, self.seed, self.shuffle, consumer, n_consumers, self.balance)
         # pyarrow's decode threads help a lone process; worker processes already fill the cores.
         reader = PieceReader(self.index, use_stored_labels=self.label_source == "stored",
@@ -186,23 +197,97 @@ class GameDataset(IterableDataset):
             yield _pack(batch) if pack else to_tensors(batch)
 
 
+class StreamDataset(IterableDataset):
+    """Batches of fresh games played by the engine on the fly (see :mod:`mothello_data.stream`),
+    for :class:`GameLoader`; infinite unless ``games`` is set. Each rank and DataLoader worker plays
+    its own blocks of game ids.
+
+    ``kwargs`` go to :class:`mothello_data.stream.GameStream` (``vocabulary``, ``seed``,
+    ``batch_size``, ``targets``, ``labels``, ``held_out``, ``first_game``, ``games``, ...);
+    ``threads`` (engine threads) defaults to every core in a lone process and 1 per worker process.
+    :meth:`state_dict` is the next game id of each of this rank's consumers, taken from the batches
+    that came out (through :class:`GameLoader` with workers, or by iterating in-process);
+    :meth:`load_state_dict` resumes each consumer exactly there (with the same ``num_workers``).
+    """
+
+    def __init__(self, rank: Optional[int] = None, world_size: Optional[int] = None, threads: Optional[int] = None,
+                 **kwargs) -> None:
+        super().__init__()
+        self.stream = GameStream(threads=threads or 1, **kwargs)
+        self.threads = threads  # None: every core in a lone process (as pyarrow decodes shards), 1 per worker
+        self.rank, self.world_size = distributed_world(rank, world_size)
+        self.num_workers = 0  # set by GameLoader
+        self.pack_in_workers = False
+        self.positions: dict = {}  # consumer -> next game id
+
+    def _n_consumers(self) -> int:
+        return self.world_size * max(1, self.num_workers)
+
+    def observe(self, batch: dict) -> None:
+        """Advance the position of the consumer that made ``batch`` past its last game."""
+        if len(batch["game_id"]):
+            last, n = int(batch["game_id"][-1]), self._n_consumers()
+            consumer = self.stream.consumer_of(last, n)
+            self.positions[consumer] = self.stream.next_game(last, consumer, n)
+
+    def state_dict(self) -> dict:
+        """The stream's identity and this rank's consumer positions (plain ints, JSON-ready)."""
+        return {**self.stream.identity(self._n_consumers()), "next_game": {str(c): g for c, g in sorted(self.positions.items())}}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Resume from :meth:`state_dict` (refused for another seed, start or block size, and, when
+        iteration starts, for another number of consumers)."""
+        mine = self.stream.identity(int(state.get("consumers", 0)))
+        theirs = {k: state.get(k) for k in mine}
+        if theirs != mine:
+            raise LoaderError(f"the checkpoint is for another stream: {theirs}, this one is {mine}")
+        self.positions = {int(c): int(g) for c, g in state["next_game"].items()}
+        self._resume_consumers = mine["consumers"]
+
+    def check_world(self) -> None:
+        """Refuse to resume positions saved with another number of ranks x workers."""
+        saved = getattr(self, "_resume_consumers", None)
+        if saved is not None and saved != self._n_consumers():
+            raise LoaderError(f"the checkpoint is for {saved} consumers (ranks x workers), this run has {self._n_consumers()}")
+
+    def __iter__(self) -> Iterator[dict]:
+        consumer, n_consumers = _consumer(self.rank, self.world_size)
+        in_process = get_worker_info() is None
+        if in_process:
+            self.check_world()
+        if self.threads is None:  # results do not depend on the thread count
+            self.stream.threads = default_threads() if in_process else 1
+        pack = self.pack_in_workers and not in_process
+        for batch in self.stream.batches(consumer, n_consumers, self.positions.get(consumer)):
+            if in_process:
+                self.observe(batch)
+            yield _pack(batch) if pack else to_tensors(batch)
+
+
 class GameLoader(DataLoader):
-    """``DataLoader`` for a :class:`GameDataset`: batches come ready from the dataset, and from
+    """``DataLoader`` for a :class:`GameDataset` or :class:`StreamDataset`: batches come ready from the dataset, and from
     worker processes as one shared buffer each (several times faster than a tensor per key)."""
 
-    def __init__(self, dataset: GameDataset, num_workers: int = 0, pin_memory: bool = False, **kwargs) -> None:
+    def __init__(self, dataset: IterableDataset, num_workers: int = 0, pin_memory: bool = False, **kwargs) -> None:
         if kwargs.get("persistent_workers"):
             # Persistent workers keep their copy of the dataset: set_epoch() would never reach them
             # and every epoch would repeat the first one's order.
             raise LoaderError("persistent_workers=True would repeat the first epoch's shuffle; leave it off")
         if kwargs.get("batch_size") is not None or kwargs.get("collate_fn") is not None:
-            raise LoaderError("GameDataset batches by itself: set batch_size on the dataset, not on the loader")
+            raise LoaderError("the dataset batches by itself: set batch_size on the dataset, not on the loader")
         dataset.pack_in_workers = num_workers > 0
+        dataset.num_workers = num_workers
         super().__init__(dataset, batch_size=None, num_workers=num_workers, pin_memory=pin_memory, **kwargs)
 
     def __iter__(self):
+        observe = getattr(self.dataset, "observe", None)  # a StreamDataset tracks its position
+        if hasattr(self.dataset, "check_world"):
+            self.dataset.check_world()
         for batch in super().__iter__():
-            yield _unpack(batch) if _PACKED in batch else batch
+            batch = _unpack(batch) if _PACKED in batch else batch
+            if observe is not None:
+                observe(batch)
+            yield batch
 
     def __len__(self) -> int:
         """Batches per epoch on this rank."""

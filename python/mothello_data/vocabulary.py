@@ -202,12 +202,11 @@ class Vocabulary:
         lengths_out = np.diff(flat.offsets)
         n = len(lengths_out)
         T = int(lengths_out.max()) if n else 0
-        rows = np.repeat(np.arange(n), lengths_out)
-        cols = np.arange(len(flat.values)) - np.repeat(flat.offsets[:-1], lengths_out)
+        filled = np.arange(T)[None, :] < lengths_out[:, None]  # row-major order = the flat order
         tokens = np.zeros((n, T), dtype=np.uint16)
         token_ply = np.full((n, T), -1, dtype=np.int8)
-        tokens[rows, cols] = flat.values
-        token_ply[rows, cols] = flat.ply
+        tokens[filled] = flat.values
+        token_ply[filled] = flat.ply
         return EncodedBatch(tokens, lengths_out, token_ply, targets.completes(token_ply, lengths_out))
 
     # ---- decode ----------------------------------------------------------------------------

@@ -1,0 +1,189 @@
+"""Training without a dataset: batches of fresh games played by the engine on the fly (numpy only;
+:class:`mothello_data.torch.StreamDataset` is the PyTorch wrapper).
+
+Game ``g`` of a stream is game ``g`` of the run with the stream's seed (the engine's pure function
+of ``(seed, g)``), tokenised in language ``shards.language_of_games`` -- the writer's
+single-language rule -- so a stream row equals a written dataset's row for the same seed, spec and
+game id. (A per-epoch language draw for the shard loader does not exist yet; when it lands the
+stream should draw the same way.) Parallel corpora (one row per language) are not streamed.
+
+Which consumer plays which games: game ids from ``first_game`` on are cut into blocks of
+``block_games``; consumer ``c`` of ``C`` (rank x worker, as in ``GameDataset``) takes blocks
+``c, c + C, c + 2C, ...``. So consumers never share a game, and with ``games`` set (ids
+``first_game .. first_game + games``) the union over consumers is the same set for any ``C``.
+A consumer's position is the id of the next game it would play; resuming from it yields exactly
+the batches that would have come next.
+
+Held-out hygiene: given a written dataset (folder or ``manifest.json``), the stream skips the id
+ranges of its splits other than ``train`` and drops any game whose move sequence is one of theirs
+(``shards.HeldOutIndex``, the rule ``mothello-gen`` applies between splits); ``first_game``
+defaults to the dataset's end, so the stream never repeats the dataset's training games either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Iterator, Optional, Sequence, Union
+
+import numpy as np
+
+from . import engine, loader
+from .config import load_experiment
+from .shard_index import LoaderError
+from .shards import HeldOutIndex, language_of_games
+from .spec import LanguageSpec
+from .vocabulary import Vocabulary
+
+__all__ = ["GameStream", "HeldOut", "load_vocabulary"]
+
+STREAM_FORMAT = "mothello-stream-v1"  # the checkpoint's format tag
+
+
+def load_vocabulary(source: Union[str, os.PathLike, Vocabulary, LanguageSpec]) -> Vocabulary:
+    """A :class:`Vocabulary` from itself, a spec, a dataset folder or ``vocab.json``, or an experiment file."""
+    if isinstance(source, Vocabulary):
+        return source
+    if isinstance(source, LanguageSpec):
+        return Vocabulary(source)
+    path = os.fspath(source)
+    if os.path.isdir(path):
+        path = os.path.join(path, "vocab.json")
+        if not os.path.isfile(path):
+            raise LoaderError(f"{os.fspath(source)}: no vocab.json (give a dataset folder, vocab.json or an experiment file)")
+    if os.path.basename(path) == "vocab.json":
+        return Vocabulary.load(path)
+    return Vocabulary(load_experiment(path)[0])
+
+
+class HeldOut:
+    """A written dataset's held-out games: the id ranges of its splits other than ``train``, the
+    run's seed and total game count, and the move-sequence index of those games."""
+
+    def __init__(self, source: Union[str, os.PathLike]) -> None:
+        path = os.fspath(source)
+        manifest = os.path.join(path, "manifest.json") if os.path.isdir(path) else path
+        try:
+            with open(manifest) as f:
+                doc = json.load(f)
+            self.seed = int(doc["seed"])
+            self.end_game = int(sum(doc["config"]["splits"].values()))
+            self.ranges = sorted((int(s["first_game"]), int(s["end_game"])) for s in doc["shards"] if s["split"] != "train")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise LoaderError(f"{manifest}: not a readable mothello-data manifest ({type(exc).__name__}: {exc})") from None
+        self.index = HeldOutIndex.from_ranges(self.seed, self.ranges)
+
+    def excluded(self, game_ids: np.ndarray, moves: np.ndarray) -> np.ndarray:
+        """Mask of games inside a held-out id range or repeating a held-out game's moves."""
+        ids = np.asarray(game_ids, dtype=np.uint64)
+        inside = np.zeros(len(ids), dtype=bool)
+        for lo, hi in self.ranges:
+            inside |= (ids >= lo) & (ids < hi)
+        return inside | self.index.repeats(moves, self.seed)
+
+
+class GameStream:
+    """Batches (the keys of :func:`mothello_data.loader.build_batch`) of games played on the fly.
+
+    Args:
+        vocabulary: a :class:`Vocabulary`, a spec, a dataset folder or its ``vocab.json``, or an
+            experiment file (default: the ``held_out`` dataset's vocabulary).
+        seed: the run's seed (game ``g`` is game ``g`` of this run; default: the ``held_out``
+            dataset's seed, so the stream continues its run, else 0).
+        batch_size, targets, labels: as for ``GameDataset`` (labels by C++ replay per batch).
+        held_out: a written dataset (folder or manifest) whose held-out games the stream never yields.
+        first_game: first game id (default: the held-out dataset's end, else 0).
+        games: stream only ids ``first_game .. first_game + games`` (default: unbounded).
+        block_games: consecutive ids a consumer plays before the next consumer's turn.
+        threads: engine threads per consumer.
+    """
+
+    def __init__(self, vocabulary=None, seed: Optional[int] = None, batch_size: int = 256, targets: str = "unified",
+                 labels: Sequence[str] = (), held_out=None, first_game: Optional[int] = None,
+                 games: Optional[int] = None, block_games: int = 4096, threads: int = 1) -> None:
+        for name, value, low in (("batch_size", batch_size, 1), ("block_games", block_games, 1), ("threads", threads, 1),
+                                 ("seed", seed, 0), ("first_game", first_game, 0), ("games", games, 0)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
+                raise LoaderError(f"{name} must be an integer >= {low}, got {value!r}")
+        self.labels = tuple(labels)
+        loader.check_options(targets, self.labels)
+        self.held_out = None if held_out is None else HeldOut(held_out)
+        if vocabulary is None:
+            if held_out is None:
+                raise LoaderError("give a vocabulary (spec, vocab.json, experiment file) or a held_out dataset")
+            vocabulary = held_out
+        self.vocab = load_vocabulary(vocabulary)
+        if first_game is None:
+            first_game = self.held_out.end_game if self.held_out is not None else 0
+        if seed is None:
+            seed = self.held_out.seed if self.held_out is not None else 0
+        self.seed, self.batch_size, self.targets, self.threads = seed, batch_size, targets, threads
+        self.first_game, self.block_games = first_game, block_games
+        self.end_game = None if games is None else first_game + games
+        if (self.end_game or first_game) > 2**64:
+            raise LoaderError("first_game + games exceeds the 64-bit game counter")
+
+    # ---- which consumer plays which games ----------------------------------------------------
+
+    def game_of(self, ordinal: int, consumer: int, n_consumers: int) -> int:
+        """Game id of the ``ordinal``-th game (0-based) of ``consumer`` of ``n_consumers``."""
+        B = self.block_games
+        return self.first_game + ((ordinal // B) * n_consumers + consumer) * B + ordinal % B
+
+    def consumer_of(self, game_id: int, n_consumers: int) -> int:
+        """The consumer of ``n_consumers`` that plays ``game_id`` (-1 before ``first_game``)."""
+        rel = int(game_id) - self.first_game
+        return -1 if rel < 0 else rel // self.block_games % n_consumers
+
+    def ordinal_of(self, game_id: int, consumer: int, n_consumers: int) -> int:
+        """Inverse of :meth:`game_of`; refuses a game that is not this consumer's."""
+        B, rel = self.block_games, int(game_id) - self.first_game
+        if self.consumer_of(game_id, n_consumers) != consumer:
+            raise LoaderError(f"game {game_id} is not played by consumer {consumer} of {n_consumers}")
+        return (rel // B) // n_consumers * B + rel % B
+
+    def next_game(self, last_game: int, consumer: int, n_consumers: int) -> int:
+        """The position after ``last_game``: the consumer's next game id."""
+        return self.game_of(self.ordinal_of(last_game, consumer, n_consumers) + 1, consumer, n_consumers)
+
+    # ---- rows and batches ------------------------------------------------------------------
+
+    def rows(self, lo: int, hi: int) -> loader.RowBlock:
+        """Padded rows of games ``lo .. hi`` of the run, held-out games left out."""
+        games = engine.generate(hi - lo, self.seed, lo, threads=self.threads)
+        ids = np.arange(lo, hi, dtype=np.uint64)
+        if self.held_out is not None:
+            keep = ~self.held_out.excluded(ids, games.moves)
+            ids, moves, lengths = ids[keep], games.moves[keep], games.lengths[keep]
+        else:
+            moves, lengths = games.moves, games.lengths
+        langs = language_of_games(ids, self.vocab.spec.n_languages, self.seed)
+        enc = self.vocab.encode_batch(moves, lengths, langs)
+        return loader.RowBlock(enc.tokens, enc.token_ply, enc.lengths, moves, lengths, langs, ids)
+
+    def _blocks(self, consumer: int, n_consumers: int, ordinal: int) -> Iterator[loader.RowBlock]:
+        B = self.block_games
+        while True:
+            lo = self.game_of(ordinal, consumer, n_consumers)
+            hi = lo - ordinal % B + B
+            if self.end_game is not None:
+                if lo >= self.end_game:
+                    return
+                hi = min(hi, self.end_game)
+            if hi > 2**64:
+                return
+            yield self.rows(lo, hi)
+            ordinal += B - ordinal % B
+
+    def batches(self, consumer: int = 0, n_consumers: int = 1, next_game: Optional[int] = None) -> Iterator[dict]:
+        """Batches of ``consumer`` of ``n_consumers`` from position ``next_game`` (default: its first game)."""
+        if not 0 <= consumer < n_consumers:
+            raise LoaderError(f"consumer {consumer} is outside {n_consumers} consumers")
+        start = 0 if next_game is None else self.ordinal_of(next_game, consumer, n_consumers)
+        for rows in loader.shuffled_batches(self._blocks(consumer, n_consumers, start), self.batch_size, 0, None):
+            yield loader.build_batch(rows, self.targets, self.labels, "replay", self.threads)
+
+    def identity(self, n_consumers: int) -> dict:
+        """What a checkpoint's positions mean: they resume only a stream with the same identity."""
+        return {"format": STREAM_FORMAT, "seed": self.seed, "first_game": self.first_game,
+                "block_games": self.block_games, "consumers": n_consumers}
