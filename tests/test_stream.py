@@ -154,3 +154,10 @@ def test_refuses_a_foreign_position():
     stream = GameStream(SPEC, block_games=10)
     with pytest.raises(LoaderError, match="not played by consumer 1 of 2"):
         next(stream.batches(1, 2, next_game=5))
+
+
+def test_a_stream_loader_has_no_length_and_says_so():
+    loader = GameLoader(StreamDataset(vocabulary=SPEC, batch_size=8, games=16))
+    with pytest.raises(TypeError, match="a StreamDataset has no length"):
+        len(loader)
+    assert sum(len(b["game_id"]) for b in loader) == 16

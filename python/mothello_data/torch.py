@@ -290,7 +290,10 @@ class GameLoader(DataLoader):
             yield batch
 
     def __len__(self) -> int:
-        """Batches per epoch on this rank."""
+        """Batches per epoch on this rank (a stream has no epochs: ``TypeError``, as for any
+        iterator without a length)."""
+        if not hasattr(self.dataset, "batches_per_epoch"):
+            raise TypeError("a StreamDataset has no length: it yields batches until `games` runs out, or forever")
         return self.dataset.batches_per_epoch(self.num_workers)
 
 
