@@ -14,7 +14,7 @@ from . import __version__, engine
 from .backends import BACKENDS
 from .config import load_experiment
 from .schema import LABEL_KINDS, parse_labels
-from .spec import LANGUAGE_TYPES, LanguageSpec, SpecError, resolve_types
+from .spec import LANGUAGE_TYPES, LanguageSpec, SpecError, require_bool, require_int, resolve_types
 from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, Plan, parse_splits
 
 PROG = "mothello-gen"
@@ -177,9 +177,9 @@ def _setting(args: argparse.Namespace, settings: dict, name: str, config: Option
 
 
 def _integer(value, where: str, lo: int, hi: int, hi_text: str) -> None:
-    """Refuse (:class:`SpecError` naming ``where``) a given ``value`` that is not an integer in ``lo..hi``."""
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi):
-        raise SpecError(f"{where} must be an integer in {lo}..{hi_text}, got {value!r}")
+    """:func:`~mothello_data.spec.require_int` for a setting that was given (``None``: not given)."""
+    if value is not None:
+        require_int(value, where, lo, hi, hi_text)
 
 
 def _comma_list(text: str, flag: str) -> list[str]:
@@ -238,8 +238,7 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     if args.labels is not None:
         labels = parse_labels(args.labels)
     parallel = settings.get("parallel", False)
-    if not isinstance(parallel, bool):
-        raise SpecError(f"{args.config}: parallel must be true or false, got {parallel!r}")
+    require_bool(parallel, f"{args.config}: parallel")
     return Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
                 parallel=args.parallel or parallel)
 

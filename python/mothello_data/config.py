@@ -33,7 +33,7 @@ import json
 import os
 from typing import Any
 
-from .spec import SPEC_KEYS, LanguageSpec, SpecError
+from .spec import SPEC_KEYS, LanguageSpec, SpecError, require_bool, require_int
 
 # In a config file ``seed`` is the seed of the games, so the spec's seed is spelled ``language_seed``.
 LANGUAGE_KEYS = set(SPEC_KEYS) - {"seed"}
@@ -95,11 +95,9 @@ def _from_mothello(data: dict) -> LanguageSpec:
     if not isinstance(groups, dict):
         raise SpecError("overlap_toks must map a square to a list of language groups")
     seed = data.get("train_seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
-        raise SpecError(f"train_seed must be an integer in 0..2**64-1, got {seed!r}")
+    require_int(seed, "train_seed", 0, 2**64 - 1, "2**64-1")  # checked here to name the paper's field
     unified = data.get("unified_output", True)
-    if not isinstance(unified, bool):
-        raise SpecError(f"unified_output must be True or False, got {unified!r}")
+    require_bool(unified, "unified_output")
     return LanguageSpec(
         types=list(types),
         groups={int(k) if str(k).isdigit() else k: v for k, v in groups.items()},

@@ -37,6 +37,19 @@ class SpecError(ValueError):
     """An invalid language specification; the message says which field and why."""
 
 
+def require_int(value, where: str, lo: int, hi: int, hi_text: str) -> None:
+    """Refuse (:class:`SpecError` naming ``where``) a ``value`` that is not an integer in ``lo..hi``
+    (``hi_text`` spells ``hi`` in the message); a bool is not an integer here."""
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise SpecError(f"{where} must be an integer in {lo}..{hi_text}, got {value!r}")
+
+
+def require_bool(value, where: str) -> None:
+    """Refuse (:class:`SpecError` naming ``where``) a ``value`` that is not ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise SpecError(f"{where} must be true or false, got {value!r}")
+
+
 
 def _square(value: Union[int, str], where: str) -> int:
     if isinstance(value, str):
@@ -94,11 +107,9 @@ class LanguageSpec:
         for i, t in enumerate(self.types):
             if t not in LANGUAGE_TYPES:
                 raise SpecError(f"language {i}: unknown type {t!r} (choose from {', '.join(LANGUAGE_TYPES)})")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**64:
-            raise SpecError(f"seed must be an integer in 0..2**64-1, got {self.seed!r}")
+        require_int(self.seed, "seed", 0, 2**64 - 1, "2**64-1")
         for name in ("lang_tags", "unified_output"):
-            if not isinstance(getattr(self, name), bool):
-                raise SpecError(f"{name} must be true or false, got {getattr(self, name)!r}")
+            require_bool(getattr(self, name), name)
         self._overlap = self._resolve_overlap()
 
     @property
