@@ -93,7 +93,8 @@ def test_repeated_move_sequences_are_dropped(tmp_path):
     a, b = engine.generate(1, 0, 46372), engine.generate(1, 0, 95833)
     assert np.array_equal(a.moves, b.moves)
     manifest = {"seed": 0, "config": {"splits": {"train": 95833, "test": 1}},
-                "shards": [{"split": "test", "first_game": 95833, "end_game": 95834}]}
+                "shards": [{"file": "data/test-00000-of-00001.parquet", "split": "test", "first_game": 95833,
+                            "end_game": 95834, "bytes": 0}]}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     kwargs = dict(vocabulary=SPEC, seed=0, first_game=46300, games=100, batch_size=30)
     assert 46372 in ids_of(GameStream(**kwargs).batches())
@@ -142,7 +143,7 @@ def test_checkpoint_resumes_the_loader(workers):
     (dict(vocabulary=SPEC, first_game=-1), "first_game must be"),
     (dict(vocabulary=SPEC, first_game=2**64, games=1), "exceeds the 64-bit"),
     (dict(), "give a vocabulary"),
-    (dict(held_out="/nonexistent/ds"), "not a readable mothello-data manifest"),
+    (dict(held_out="/nonexistent/ds"), "not a mothello-gen manifest"),
 ])
 def test_refuses_bad_options_in_one_line(kwargs, message):
     with pytest.raises(LoaderError, match=message) as info:

@@ -16,6 +16,27 @@ from .squares import square_name
 MANIFEST_FORMAT = "mothello-manifest-v1"
 
 
+class ManifestError(ValueError):
+    """A ``manifest.json`` that cannot be read or lacks what readers use; the message is one line."""
+
+
+def read_manifest(path: str) -> dict:
+    """The :func:`manifest` document of a dataset folder (or of a ``manifest.json`` path), checked
+    for the fields readers use: ``seed``, ``config.splits`` and per shard ``file``, ``split``,
+    ``first_game``, ``end_game``, ``bytes``. Raises :class:`ManifestError` naming the file."""
+    file = os.path.join(path, "manifest.json") if os.path.isdir(path) else path
+    try:
+        with open(file, encoding="utf-8") as f:
+            doc = json.load(f)
+        int(doc["seed"]), dict(doc["config"]["splits"])
+        for shard in doc["shards"]:
+            shard["file"], shard["split"], int(shard["first_game"]), int(shard["end_game"]), int(shard["bytes"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ManifestError(f"{file}: not a mothello-gen manifest ({reason})") from None
+    return doc
+
+
 def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
     """The ``manifest.json`` document: version, argv, the plan's identity and every shard's record."""
     return {

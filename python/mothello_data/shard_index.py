@@ -13,7 +13,6 @@ Only Parquet footers are read (plus the ``lang`` column when filtering by langua
 from __future__ import annotations
 
 import glob
-import json
 import math
 import os
 import re
@@ -25,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schema
+from .card import ManifestError, read_manifest
 from .rng import permutation
 from .vocabulary import Vocabulary
 
@@ -89,10 +89,9 @@ def _check_against_manifest(root: str, split: Optional[str]) -> None:
     if not os.path.isfile(path):
         return
     try:
-        with open(path) as f:
-            listed = [(s["file"], s["split"], s["bytes"]) for s in json.load(f)["shards"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise LoaderError(f"{path}: not a readable mothello-gen manifest ({_reason(exc)})") from None
+        listed = [(s["file"], s["split"], s["bytes"]) for s in read_manifest(path)["shards"]]
+    except ManifestError as exc:
+        raise LoaderError(str(exc)) from None
     for name, shard_split, size in listed:
         file = os.path.join(root, name)
         if split is not None and shard_split != split:

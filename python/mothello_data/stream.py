@@ -22,13 +22,13 @@ defaults to the dataset's end, so the stream never repeats the dataset's trainin
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Iterator, Optional, Sequence, Union
 
 import numpy as np
 
 from . import engine, loader
+from .card import ManifestError, read_manifest
 from .config import load_experiment
 from .shard_index import LoaderError
 from .shards import HeldOutIndex, language_of_games
@@ -61,16 +61,13 @@ class HeldOut:
     run's seed and total game count, and the move-sequence index of those games."""
 
     def __init__(self, source: Union[str, os.PathLike]) -> None:
-        path = os.fspath(source)
-        manifest = os.path.join(path, "manifest.json") if os.path.isdir(path) else path
         try:
-            with open(manifest) as f:
-                doc = json.load(f)
-            self.seed = int(doc["seed"])
-            self.end_game = int(sum(doc["config"]["splits"].values()))
-            self.ranges = sorted((int(s["first_game"]), int(s["end_game"])) for s in doc["shards"] if s["split"] != "train")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise LoaderError(f"{manifest}: not a readable mothello-data manifest ({type(exc).__name__}: {exc})") from None
+            doc = read_manifest(os.fspath(source))
+        except ManifestError as exc:
+            raise LoaderError(str(exc)) from None
+        self.seed = int(doc["seed"])
+        self.end_game = int(sum(doc["config"]["splits"].values()))
+        self.ranges = sorted((int(s["first_game"]), int(s["end_game"])) for s in doc["shards"] if s["split"] != "train")
         self.index = HeldOutIndex.from_ranges(self.seed, self.ranges)
 
     def excluded(self, game_ids: np.ndarray, moves: np.ndarray) -> np.ndarray:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import os
 import sys
 
@@ -19,6 +18,7 @@ import pyarrow.parquet as pq
 from . import engine
 from .schema import BASE_COLUMN_NAMES
 from .vocabulary import Vocabulary
+from .card import ManifestError, read_manifest
 from .files import file_sha256
 
 
@@ -94,11 +94,10 @@ def verify(out: str, sample: int = 1000, log=print, report=None) -> int:
     if not os.path.exists(manifest_path):
         raise VerifyError(f"{out}: no manifest.json (not a finished mothello-gen dataset)")
     try:
-        with open(manifest_path) as f:
-            manifest = json.load(f)
-        seed, shards = int(manifest["seed"]), list(manifest["shards"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise VerifyError(f"{manifest_path}: not a mothello-gen manifest ({exc})") from None
+        manifest = read_manifest(manifest_path)
+    except ManifestError as exc:
+        raise VerifyError(str(exc)) from None
+    seed, shards = int(manifest["seed"]), list(manifest["shards"])
     vocab_path = os.path.join(out, "vocab.json")
     if not os.path.exists(vocab_path):
         raise VerifyError(f"{vocab_path}: missing (rewrite it with `mothello-gen --resume` or regenerate)")
