@@ -124,6 +124,8 @@ def test_unified_and_next_token_targets(games, lang_tags):
         # the per-token move index points every token at its own move
         plies = enc.token_ply[g, int(lang_tags) : n]
         assert plies.tolist() == sorted(plies.tolist()) and plies.max() == games.lengths[g] - 1
+        ply = enc.token_ply[g, :n].tolist()  # a token completes its move when the next is another move's
+        assert enc.completes[g, :n].tolist() == [p >= 0 and (t + 1 == n or ply[t + 1] != p) for t, p in enumerate(ply)]
 
 
 def test_othello_world_layout():

@@ -43,7 +43,11 @@ class EncodedBatch:
     tokens: np.ndarray
     lengths: np.ndarray
     token_ply: np.ndarray
-    completes: np.ndarray
+
+    @property
+    def completes(self) -> np.ndarray:
+        """Derived on demand: the loader and the stream get the flags with their targets, in one pass."""
+        return targets.completes(self.token_ply, self.lengths)
 
 
 @dataclass
@@ -207,7 +211,7 @@ class Vocabulary:
         token_ply = np.full((n, T), -1, dtype=np.int8)
         tokens[filled] = flat.values
         token_ply[filled] = flat.ply
-        return EncodedBatch(tokens, lengths_out, token_ply, targets.completes(token_ply, lengths_out))
+        return EncodedBatch(tokens, lengths_out, token_ply)
 
     # ---- decode ----------------------------------------------------------------------------
 
