@@ -12,6 +12,7 @@ from .schema import LABEL_COLUMNS, canonical_labels, feature_columns, language_n
 from .files import write_atomic
 from .shards import ShardRecord
 from .squares import square_name
+from .vocabulary import TOKEN_LAYOUT
 
 MANIFEST_FORMAT = "mothello-manifest-v1"
 
@@ -46,6 +47,7 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
         "argv": argv,
         "config": plan.identity(),
         "rng": RNG_ID,
+        "token_layout": TOKEN_LAYOUT,
         "seed": plan.seed,
         "rows": sum(r.rows for r in records),
         "shards": [r.to_json() for r in records],
@@ -78,6 +80,17 @@ def empty_splits(plan: Plan, records: list[ShardRecord]) -> dict[str, str]:
             for name, n in plan.splits.items() if not rows.get(name)}
 
 
+def input_text(spec) -> str:
+    """How games are assigned languages, in one sentence of the card."""
+    if spec.input_languages is None:
+        return "each game in one language, balanced over languages"
+    text = f"each game in one of languages {', '.join(map(str, spec.inputs))}, balanced over them"
+    if spec.unified_output and 0 not in spec.inputs:
+        text += (" (the mOthello unified-output regime: language 0 is the output space, never an input;"
+                 " the loader's unified targets are language-neutral move indices)")
+    return text
+
+
 def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     """The dataset card (``README.md``): Hugging Face YAML header, procedure, columns, token map."""
     by_split: dict[str, list[ShardRecord]] = {}
@@ -102,7 +115,7 @@ def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     )
     anchors = ", ".join(f"{square_name(sq)} {[list(g) for g in gs]}" for sq, gs in spec.overlap.items()) or "none"
     splits = "\n".join(f"| {s} | {sum(r.rows for r in rs):,} | {min(r.first_game for r in rs):,}..{max(r.end_game for r in rs) - 1:,} | {len(rs)} |" for s, rs in by_split.items())
-    mode = "every game in every language (parallel corpus)" if plan.parallel else "each game in one language, balanced over languages"
+    mode = "every game in every language (parallel corpus)" if plan.parallel else input_text(spec)
     body = f"""# mOthello synthetic Othello games
 
 Uniformly random legal Othello games written in {spec.n_languages} artificial language(s), made by
@@ -133,14 +146,15 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 {"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in LABEL_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}
 
 ## Token map
-Vocabulary of {vocab.size} ids (full table in `vocab.json`): 0 is pad{", then one tag per language" if spec.lang_tags else ""}.
+Vocabulary of {vocab.size} ids (full table in `vocab.json`), token layout {TOKEN_LAYOUT}: 0 is pad, then the
+mOthello paper's ids + 1 (its `CharDataset` ids), handed out language by language{", then one tag per language" if spec.lang_tags else ""}.
 
 | language | name | type | ids |
 | --- | --- | --- | --- |
 {lang_rows}
 
-Anchor block: ids {vocab.anchor_block_start}..{vocab.anchor_block_end - 1}. Anchored squares (square: groups of
-languages sharing its tokens, each group writing it as its lowest language does): {anchors}.
+Anchored squares (square: groups of languages sharing its tokens; every member writes it with the
+tokens, and ids, of the group's lowest language): {anchors}.
 Language seed: {spec.seed}. Default training target: {"unified output (next move index 0..59 at move-completing tokens)" if spec.unified_output else "next token"}.
 
 ## Loading

@@ -10,7 +10,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -26,13 +26,15 @@ _LANGUAGE_STREAM, _HASH_IV = 0x1A9E, 0x6A09E667F3BCC908
 _SCALAR_COLUMNS = [name for name, kind, _ in schema.BASE_COLUMNS if kind != "list"]
 
 
-def language_of_games(game_ids: np.ndarray, n_languages: int, seed: int) -> np.ndarray:
-    """Language of each game in single-language mode: within every block of ``n_languages``
-    consecutive game ids each language appears once, rotated by a seeded offset per block."""
+def language_of_games(game_ids: np.ndarray, languages: Sequence[int], seed: int) -> np.ndarray:
+    """Language of each game in single-language mode, one of ``languages`` (the spec's input
+    languages): within every block of ``len(languages)`` consecutive game ids each appears once,
+    rotated by a seeded offset per block. The writer passes the run's seed; the loader's per-epoch
+    draw passes a seed chained with the epoch."""
     ids = np.asarray(game_ids, dtype=_U64)
-    L = _U64(n_languages)
+    L = _U64(len(languages))
     offset = draw(seed, (ids // L) ^ _U64(_LANGUAGE_STREAM)) % L
-    return ((ids + offset) % L).astype(np.int64)
+    return np.asarray(languages, dtype=np.int64)[((ids + offset) % L).astype(np.int64)]
 
 
 def game_hashes(moves: np.ndarray) -> np.ndarray:
@@ -135,7 +137,7 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
         langs = np.tile(np.arange(L, dtype=np.int64), len(ids))
     else:
         row_game = np.arange(len(ids))
-        langs = language_of_games(ids, L, plan.seed)
+        langs = language_of_games(ids, plan.spec.inputs, plan.seed)
     moves_r, lengths_r = moves[row_game], lengths[row_game]
     flat = plan.vocab.encode_flat(moves_r, lengths_r, langs)
     move_offsets = np.zeros(len(row_game) + 1, dtype=np.int64)

@@ -154,7 +154,7 @@ class GameStream:
             ids, moves, lengths = ids[keep], games.moves[keep], games.lengths[keep]
         else:
             moves, lengths = games.moves, games.lengths
-        langs = language_of_games(ids, self.vocab.spec.n_languages, self.seed)
+        langs = language_of_games(ids, self.vocab.spec.inputs, self.seed)
         enc = self.vocab.encode_batch(moves, lengths, langs)
         return loader.RowBlock(enc.tokens, enc.token_ply, enc.lengths, moves, lengths, langs, ids)
 
