@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     o = p.add_argument_group("output")
     o.add_argument("--out", metavar="DIR", help="output folder (required); must be empty unless --overwrite or --resume")
     o.add_argument("--games-per-shard", type=int, help=f"games per Parquet file (default {DEFAULT_GAMES_PER_SHARD:,})")
+    o.add_argument("--moves-only", action="store_true",
+                   help="store moves without token columns (lang, tokens, token_ply): the loader encodes them per "
+                   "epoch (languages=\"sample\"), into this run's languages or any experiment's")
     o.add_argument("--labels", help=f"per-ply label columns: none, all or a comma list of {', '.join(LABEL_KINDS)} (default none)")
     o.add_argument("--overwrite", action="store_true", help="replace the dataset or unfinished run in --out")
     o.add_argument("--resume", action="store_true", help="finish an interrupted run in --out (same arguments; finished shards are kept)")
@@ -248,10 +251,11 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         raise SpecError(f"{args.config}: {exc}") from None
     if args.labels is not None:
         labels = parse_labels(args.labels)
-    parallel = settings.get("parallel", False)
+    parallel, moves_only = settings.get("parallel", False), settings.get("moves_only", False)
     require_bool(parallel, f"{args.config}: parallel")
+    require_bool(moves_only, f"{args.config}: moves_only")
     return Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
-                parallel=args.parallel or parallel)
+                parallel=args.parallel or parallel, moves_only=args.moves_only or moves_only)
 
 
 def parse_input_languages(text: str) -> Optional[list[int]]:
@@ -284,7 +288,8 @@ def describe(plan: Plan) -> str:
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
         f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
         f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",
-        f"labels: {', '.join(plan.labels) or 'none'}; {'parallel corpus' if plan.parallel else 'one language per game'}"
+        f"labels: {', '.join(plan.labels) or 'none'}; "
+        + ("moves only (no token columns)" if plan.moves_only else "parallel corpus" if plan.parallel else "one language per game")
         + ("" if plan.spec.input_languages is None else f" (input languages {', '.join(map(str, plan.spec.inputs))})"),
     ]
     return "\n".join(lines)

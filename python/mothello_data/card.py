@@ -56,7 +56,7 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
 
 def _yaml_features(plan: Plan) -> list[str]:
     lines = ["  features:"]
-    for name, kind, dtype in feature_columns(plan.labels):
+    for name, kind, dtype in feature_columns(plan.labels, plan.moves_only):
         lines.append(f"  - name: {name}")
         if kind == "class":
             lines += ["    dtype:", "      class_label:", "        names:"]
@@ -78,6 +78,15 @@ def empty_splits(plan: Plan, records: list[ShardRecord]) -> dict[str, str]:
         rows[r.split] = rows.get(r.split, 0) + r.rows
     return {name: ("0 games" if not n else f"all {n:,} games were repeats of later splits")
             for name, n in plan.splits.items() if not rows.get(name)}
+
+
+def _token_columns_text(plan: Plan) -> str:
+    if plan.moves_only:
+        return ("- Moves only (`--moves-only`): no `lang`, `tokens` or `token_ply` columns. `mothello_data.torch` encodes\n"
+                "  the moves per epoch (`languages=\"sample\"`) into the languages of `vocab.json` or of any experiment.")
+    return """- `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
+  (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
+  next token has another ply (the position that carries a unified-output target)."""
 
 
 def input_text(spec) -> str:
@@ -115,7 +124,8 @@ def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     )
     anchors = ", ".join(f"{square_name(sq)} {[list(g) for g in gs]}" for sq, gs in spec.overlap.items()) or "none"
     splits = "\n".join(f"| {s} | {sum(r.rows for r in rs):,} | {min(r.first_game for r in rs):,}..{max(r.end_game for r in rs) - 1:,} | {len(rs)} |" for s, rs in by_split.items())
-    mode = "every game in every language (parallel corpus)" if plan.parallel else input_text(spec)
+    mode = ("every game in every language (parallel corpus)" if plan.parallel else
+            "none stored (moves only); a loader draws each game's language per epoch" if plan.moves_only else input_text(spec))
     body = f"""# mOthello synthetic Othello games
 
 Uniformly random legal Othello games written in {spec.n_languages} artificial language(s), made by
@@ -140,9 +150,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 - `game_id` (uint64): the game's RNG counter. `lang` (ClassLabel): the language of `tokens`.
 - `length` (uint8): placements in the game; `moves` (list of uint8): squares 0..63, row-major
   (`8 * row + col`, a1 = 0, d3 = 19), the language-neutral form.
-- `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
-  (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
-  next token has another ply (the position that carries a unified-output target).
+{_token_columns_text(plan)}
 {"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in LABEL_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}
 
 ## Token map

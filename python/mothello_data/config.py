@@ -40,7 +40,7 @@ from .spec import MAX_LANGUAGE_SEED, SPEC_KEYS, LanguageSpec, SpecError, require
 
 # In a config file ``seed`` is the seed of the games, so the spec's seed is spelled ``language_seed``.
 LANGUAGE_KEYS = set(SPEC_KEYS) - {"seed"}
-GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "parallel"}
+GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "parallel", "moves_only"}
 MOTHELLO_KEYS = {"language_types", "overlap_toks", "train_seed", "unified_output"}
 _PAPER_KEYS_TEXT = "a mOthello experiment file has exactly the keys " + ", ".join(sorted(MOTHELLO_KEYS))
 

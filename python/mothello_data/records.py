@@ -42,7 +42,8 @@ def plan_from_identity(identity: dict) -> Plan:
         raise RunError(f"the run used RNG {identity.get('rng')!r}, this version has {RNG_ID!r}")
     return Plan(spec=LanguageSpec.from_dict(identity["languages"]), games=identity["games"], seed=identity["seed"],
                 splits=dict(identity["splits"]), games_per_shard=identity["games_per_shard"],
-                labels=list(identity["labels"]), parallel=identity["parallel"])
+                labels=list(identity["labels"]), parallel=identity["parallel"],
+                moves_only=identity.get("moves_only", False))
 
 
 def plan_path(out: str) -> str:

@@ -139,20 +139,23 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
         row_game = np.arange(len(ids))
         langs = language_of_games(ids, plan.spec.inputs, plan.seed)
     moves_r, lengths_r = moves[row_game], lengths[row_game]
-    flat = plan.vocab.encode_flat(moves_r, lengths_r, langs)
     move_offsets = np.zeros(len(row_game) + 1, dtype=np.int64)
     np.cumsum(lengths_r, out=move_offsets[1:])
-    columns = {
-        "game_id": pa.array(ids[row_game]),
-        "lang": pa.array(langs),
-        "length": pa.array(lengths_r),
-        "moves": _list_array(move_offsets, flat.moves),
-        "tokens": _list_array(flat.offsets, flat.values),
-        "token_ply": _list_array(flat.offsets, flat.ply),
-    }
+    valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
+    if plan.moves_only:
+        columns = {"game_id": pa.array(ids), "length": pa.array(lengths), "moves": _list_array(move_offsets, moves[valid])}
+    else:
+        flat = plan.vocab.encode_flat(moves_r, lengths_r, langs)
+        columns = {
+            "game_id": pa.array(ids[row_game]),
+            "lang": pa.array(langs),
+            "length": pa.array(lengths_r),
+            "moves": _list_array(move_offsets, flat.moves),
+            "tokens": _list_array(flat.offsets, flat.values),
+            "token_ply": _list_array(flat.offsets, flat.ply),
+        }
     if plan.labels:
         lab = games.labels
-        valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
         source = schema.ply_label_columns(lab)
         for label in schema.canonical_labels(plan.labels):
             for name, _ in schema.LABEL_COLUMNS[label]:
@@ -184,10 +187,10 @@ def generate_shard(
     rows, dropped = 0, []
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
-        arrow = schema.arrow_schema(plan.labels, plan.spec.types)
+        arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only)
         # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
         with pq.ParquetWriter(tmp, arrow, compression="zstd", use_dictionary=True,
-                              write_statistics=_SCALAR_COLUMNS, write_page_checksum=True) as writer:
+                              write_statistics=[c for c in _SCALAR_COLUMNS if c in arrow.names], write_page_checksum=True) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)

@@ -143,6 +143,11 @@ class LanguageSpec:
         return sorted(int(x) for x in langs)
 
     @property
+    def default_targets(self) -> str:
+        """The loaders' default target mode for this experiment: ``unified`` or ``next_token``."""
+        return "unified" if self.unified_output else "next_token"
+
+    @property
     def inputs(self) -> list[int]:
         """The languages games are written in: ``input_languages``, or every language."""
         return list(range(self.n_languages)) if self.input_languages is None else list(self.input_languages)

@@ -49,7 +49,8 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
         pf = pq.ParquetFile(path, page_checksum_verification=True)
         if pf.metadata.num_rows != shard["rows"]:
             return f"{pf.metadata.num_rows} rows, manifest says {shard['rows']}", 0
-        table = pf.read(columns=list(BASE_COLUMN_NAMES))
+        present = set(pf.schema_arrow.names)
+        table = pf.read(columns=[c for c in BASE_COLUMN_NAMES if c in present])  # moves-only: no token columns
     except (OSError, ValueError) as exc:  # ValueError: pyarrow's ArrowInvalid
         return f"unreadable ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})", 0
     idx = np.linspace(0, table.num_rows - 1, num=min(sample, table.num_rows)).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
@@ -73,7 +74,7 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
         return str(exc), 0
     if not rep.ended.all():
         return "a game stops before the end", 0
-    for i, toks in enumerate(rows["tokens"]):
+    for i, toks in enumerate(rows.get("tokens", ())):
         try:
             decoded = vocab.decode(toks, rows["lang"][i])
         except ValueError:
