@@ -12,6 +12,8 @@ from mothello_data.config import load_experiment
 from mothello_data.spec import LanguageSpec, SpecError
 from mothello_data.vocabulary import Vocabulary
 
+from helpers import gen
+
 from paper_reference import PLAYABLE, PaperLanguages
 
 HERE = os.path.dirname(__file__)
@@ -88,3 +90,16 @@ def test_a_layout_1_vocabulary_is_refused_in_one_line(tmp_path):
     with pytest.raises(SpecError, match=r"token layout 1 .*regenerate the dataset") as info:
         Vocabulary.load(tmp_path / "vocab.json")
     assert "\n" not in str(info.value)
+
+
+def test_verify_and_the_loader_refuse_a_layout_1_dataset_in_one_line(tmp_path):
+    out = tmp_path / "old"
+    assert gen("--langs", 2, "--games", 300, "--out", out, "--quiet").returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["token_layout"] == 2 and json.loads((out / "vocab.json").read_text())["token_layout"] == 2
+    doc = json.loads((out / "vocab.json").read_text())
+    doc["format"] = "mothello-vocab-v1"
+    (out / "vocab.json").write_text(json.dumps(doc))
+    res = gen("verify", out)
+    assert res.returncode == 1 and res.stderr.count("\n") == 1, res.stderr
+    assert "token layout 1" in res.stderr and "regenerate" in res.stderr and "Traceback" not in res.stderr

@@ -50,6 +50,8 @@ def test_unified_paper_files_write_languages_1_to_n_minus_1(datasets):
     ds = GameDataset(datasets["unified"], batch_size=100, shuffle=False)
     langs = _epoch(ds, 0)["lang"]
     assert sorted(set(langs.tolist())) == [1, 2, 3, 4]
+    card = open(os.path.join(datasets["unified"], "README.md")).read()
+    assert "each game in one of languages 1, 2, 3, 4" in card and "language 0 is the output space" in card
     assert ds.targets == "unified"
     assert GameDataset(datasets["next_token"], batch_size=100).targets == "next_token"  # from the recorded experiment
     assert GameDataset(datasets["two"], batch_size=100).targets == "unified"

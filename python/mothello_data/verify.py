@@ -105,7 +105,8 @@ def verify(out: str, sample: int = 1000, log=print, report=None) -> int:
     try:
         vocab = Vocabulary.load(vocab_path)
     except (ValueError, KeyError, TypeError) as exc:  # SpecError is a ValueError
-        raise VerifyError(f"{vocab_path}: unreadable ({exc})") from None
+        text = str(exc)
+        raise VerifyError(text if "token layout" in text else f"{vocab_path}: unreadable ({exc})") from None
     report = report or (lambda line: print(line, file=sys.stderr))
     listed = {s["file"] for s in shards}
     present = {os.path.relpath(p, out) for p in glob.glob(os.path.join(out, "data", "*.parquet"))}
