@@ -20,6 +20,7 @@ from . import engine, schema
 from .files import check_disk_full, file_sha256
 from .plan import Plan, Shard
 from .rng import chain, draw
+from .world_labels import world_ply_columns
 
 _U64 = np.uint64
 _LANGUAGE_STREAM, _HASH_IV = 0x1A9E, 0x6A09E667F3BCC908
@@ -152,8 +153,9 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
         lab = games.labels
         valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
         source = schema.ply_label_columns(lab)
+        source.update(world_ply_columns(games.moves, games.lengths, plan.labels, threads))
         for label in schema.canonical_labels(plan.labels):
-            for name, _ in schema.LABEL_COLUMNS[label]:
+            for name, _ in schema.KIND_COLUMNS[label]:
                 per_game = source[name][keep]
                 columns[name] = _list_array(move_offsets, per_game[row_game][valid[row_game]])
     return pa.Table.from_pydict(columns, schema=arrow), dropped
