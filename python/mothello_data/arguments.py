@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 from . import __version__, engine
 from .backends import BACKENDS
 from .config import load_experiment
-from .schema import LABEL_KINDS, parse_labels
+from .schema import LABEL_KINDS, WORLD_LABEL_KINDS, parse_labels
 from .spec import LANGUAGE_TYPES, LanguageSpec, SpecError, require_bool, require_int, resolve_types
 from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, Plan, parse_splits
 
@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     o = p.add_argument_group("output")
     o.add_argument("--out", metavar="DIR", help="output folder (required); must be empty unless --overwrite or --resume")
     o.add_argument("--games-per-shard", type=int, help=f"games per Parquet file (default {DEFAULT_GAMES_PER_SHARD:,})")
-    o.add_argument("--labels", help=f"per-ply label columns: none, all or a comma list of {', '.join(LABEL_KINDS)} (default none)")
+    o.add_argument("--labels", help=f"per-ply label columns: none, all (= {', '.join(LABEL_KINDS)}) or a comma list of kinds, "
+                   f"also the world-model kinds {', '.join(WORLD_LABEL_KINDS)} (default none)")
     o.add_argument("--overwrite", action="store_true", help="replace the dataset or unfinished run in --out")
     o.add_argument("--resume", action="store_true", help="finish an interrupted run in --out (same arguments; finished shards are kept)")
     r = p.add_argument_group("run")

@@ -8,7 +8,7 @@ import os
 from . import __version__
 from .rng import RNG_ID
 from .plan import Plan
-from .schema import LABEL_COLUMNS, canonical_labels, feature_columns, language_names
+from .schema import KIND_COLUMNS, WORLD_LABEL_KINDS, canonical_labels, feature_columns, language_names
 from .files import write_atomic
 from .shards import ShardRecord
 from .squares import square_name
@@ -50,6 +50,17 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
         "rows": sum(r.rows for r in records),
         "shards": [r.to_json() for r in records],
     }
+
+
+def world_label_note(labels) -> str:
+    """The card's sentence on stored world-model columns (issue #13), or "" when there are none."""
+    if not set(labels) & set(WORLD_LABEL_KINDS):
+        return ""
+    return (" World-model columns hold the position *after* the ply (pass rule resolved): `hash` and "
+            "`canonical_hash` are mothello-position-hash-v1 of (black, white, player to move), "
+            "`mix64(mix64(mix64(0x243F6A8885A308D3 ^ black) ^ white) ^ player)` with mix64 the SplitMix64 "
+            "finaliser, and its least value over the 8 board symmetries (colours kept); `count_*` are disc "
+            "counts and `mobility_*` legal-move counts of each colour.")
 
 
 def _yaml_features(plan: Plan) -> list[str]:
@@ -130,7 +141,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 - `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
   (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
   next token has another ply (the position that carries a unified-output target).
-{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in LABEL_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}
+{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in KIND_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}{world_label_note(plan.labels)}
 
 ## Token map
 Vocabulary of {vocab.size} ids (full table in `vocab.json`): 0 is pad{", then one tag per language" if spec.lang_tags else ""}.

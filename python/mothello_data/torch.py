@@ -132,7 +132,10 @@ class GameDataset(IterableDataset):
         targets: ``"unified"`` (next move index 0..59 at move-completing tokens) or ``"next_token"``.
         labels: any of ``board_state``, ``legal_moves``, ``flipped``, ``player`` (per position,
             see :mod:`mothello_data.probing`); computed by C++ replay per batch, or read from the
-            shards when they store them (``mothello-gen --labels all``).
+            shards when they store them (``mothello-gen --labels all``); also the world-model labels
+            of :mod:`mothello_data.world_labels` (``hash``, ``canonical_hash``, ``disc_count``,
+            ``mobility``, ``flip_count``, ``age``, ``last_move``, ``final_count``, ``winner``), always
+            by C++ replay.
         shuffle: shuffle row-group order per epoch and rows through a buffer of ``buffer_size``.
         seed: shuffle seed; the order depends only on (seed, epoch, rank, worker, world size).
         balance: ``"pad"`` (every rank and worker gets the same number of rows, repeating a few),
