@@ -48,8 +48,33 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
         "rng": RNG_ID,
         "seed": plan.seed,
         "rows": sum(r.rows for r in records),
+        **({"split_hygiene": split_hygiene(plan, records)} if plan.split_by or plan.dedupe != "exact" else {}),
         "shards": [r.to_json() for r in records],
     }
+
+
+def split_hygiene(plan: Plan, records: list[ShardRecord]) -> dict:
+    """What ``--split-by opening:K`` / ``--dedupe symmetric`` removed or prevented (issue #13): games
+    dropped as repeats of a later split (exact or up to the start's symmetries) and candidate games
+    turned away because their opening belongs to another split."""
+    return {"split_by": f"opening:{plan.split_by}" if plan.split_by else "id", "dedupe": plan.dedupe,
+            "dropped_repeats": sum(len(r.dropped_games) for r in records),
+            "opening_rejected": sum(r.opening_rejected or 0 for r in records)}
+
+
+def _hygiene_note(plan: Plan, records: list[ShardRecord]) -> str:
+    if not (plan.split_by or plan.dedupe != "exact"):
+        return ""
+    h = split_hygiene(plan, records)
+    text = chr(10) + "- Split hygiene (`split_hygiene` in `manifest.json`): "
+    if plan.split_by:
+        text += (f"a game's split is decided by its first {plan.split_by} moves up to the start position's symmetries "
+                 f"(identity, half turn, both diagonal reflections), so no opening occurs in two splits; "
+                 f"{h['opening_rejected']:,} candidate games were turned away because their opening belongs to another "
+                 "split and replaced by fresh games (`game_id` is the row's id; such a game is not (seed, id)'s game). ")
+    if plan.dedupe == "symmetric":
+        text += "Repeats of a later split's game up to those symmetries are dropped as well as exact ones. "
+    return text + f"Games dropped as repeats: {h['dropped_repeats']:,}."
 
 
 def world_label_note(labels) -> str:
@@ -127,7 +152,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
   neither side can move.
 - Game `i` is a pure function of (seed = {plan.seed}, i): RNG `{RNG_ID}`. `game_id` is that `i`.
 - Splits own disjoint game-id ranges, and a game whose exact move sequence also occurs in a later
-  split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).
+  split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).{_hygiene_note(plan, records)}
 - Languages: {mode}.
 
 | split | rows | game ids | shards |

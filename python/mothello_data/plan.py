@@ -53,6 +53,8 @@ class Plan:
     games_per_shard: int = DEFAULT_GAMES_PER_SHARD
     labels: list = field(default_factory=list)
     parallel: bool = False
+    split_by: int = 0  # 0: splits by game id; K: by canonical opening of K moves (mothello_data.splits)
+    dedupe: str = "exact"  # or "symmetric" (mothello_data.splits)
 
     def __post_init__(self) -> None:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
@@ -80,6 +82,8 @@ class Plan:
             "games_per_shard": self.games_per_shard,
             "labels": list(self.labels),
             "parallel": self.parallel,
+            **({"split_by": f"opening:{self.split_by}"} if self.split_by else {}),  # only when set: old
+            **({"dedupe": self.dedupe} if self.dedupe != "exact" else {}),  # identities stay as they were
         }
 
 
