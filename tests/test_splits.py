@@ -82,6 +82,8 @@ def test_split_sizes_are_exact_and_every_game_is_legal(by_opening):
             for sq in m:
                 board.play(sq)
             assert board.game_over()
+    res = gen("verify", by_opening)  # replay and decode checked; regeneration from (seed, id) skipped
+    assert res.returncode == 0, res.stderr
     card = open(by_opening / "README.md").read()
     assert f"decided by its first {K} moves" in card
 
