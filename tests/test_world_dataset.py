@@ -27,6 +27,7 @@ def world(tmp_path_factory):
 def test_all_still_means_the_four_kinds():
     assert parse_labels("all") == ["board_state", "legal_moves", "flipped", "player"]
     assert parse_labels(WORLD + ",board") == ["board_state", "hash", "canonical_hash", "disc_count", "mobility"]
+    assert parse_labels("all,mobility") == ["board_state", "legal_moves", "flipped", "player", "mobility"]
 
 
 def test_stored_columns_match_the_loader_and_the_reference(world):

@@ -68,8 +68,9 @@ class SchemaError(ValueError):
 
 
 def parse_labels(text: Union[None, str, Sequence[str]]) -> list[str]:
-    """``--labels`` text (``none``, ``all`` or a comma list of kinds), or a list of kinds (a config
-    file's ``labels = ["board", "legal"]``), as canonical kinds in :data:`LABEL_KINDS` order."""
+    """``--labels`` text (``none``, ``all`` or a comma list of kinds, where ``all`` stands for the four
+    :data:`LABEL_KINDS`), or a list of kinds (a config file's ``labels = ["board", "legal"]``), as
+    canonical kinds in :data:`KIND_COLUMNS` order."""
     if text is None or text == "none":
         return []
     if text == "all":
@@ -79,6 +80,8 @@ def parse_labels(text: Union[None, str, Sequence[str]]) -> list[str]:
         raise SpecError(f"--labels: expected none, all or a list of label kinds, got {text!r}")
     if not all(items):
         raise SpecError(f"--labels: empty item in {text!r} (choose from {', '.join(KIND_COLUMNS)}, all, none)")
+    if "all" in items:  # "all,hash": the four kinds plus world-model kinds
+        items = [x for x in items if x != "all"] + list(LABEL_KINDS)
     return canonical_labels(items)
 
 
