@@ -54,6 +54,8 @@ class Plan:
     labels: list = field(default_factory=list)
     parallel: bool = False
     moves_only: bool = False  # no token columns: loaders encode the moves (languages="sample")
+    split_by: int = 0  # 0: splits by game id; K: by canonical opening of K moves (mothello_data.splits)
+    dedupe: str = "exact"  # or "symmetric" (mothello_data.splits)
 
     def __post_init__(self) -> None:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
@@ -84,6 +86,8 @@ class Plan:
             "labels": list(self.labels),
             "parallel": self.parallel,
             **({"moves_only": True} if self.moves_only else {}),
+            **({"split_by": f"opening:{self.split_by}"} if self.split_by else {}),  # only when set: old
+            **({"dedupe": self.dedupe} if self.dedupe != "exact" else {}),  # identities stay as they were
         }
 
 
