@@ -129,11 +129,15 @@ def generate(
     first_game_index: int = 0,
     threads: Optional[int] = None,
     labels: bool = False,
+    policy=None,
+    white_policy=None,
 ) -> Games:
-    """Play ``n_games`` uniformly random games (each move uniform among the legal moves).
+    """Play ``n_games`` games, by default uniformly random (each move uniform among the legal moves).
 
     Game ``k`` of the batch is game ``first_game_index + k`` of the run with ``seed``.
-    ``threads=None`` uses every core; the output is identical for any thread count.
+    ``threads=None`` uses every core; the output is identical for any thread count. ``policy``, a
+    :class:`mothello_data.policies.Policy` (``None``: uniform), chooses the moves instead; with
+    ``white_policy`` too, a match: ``policy`` plays black and ``white_policy`` white.
     """
     n = _integer("n_games", n_games)  # n >= 0 is checked by the bindings
     seed = _uint64("seed", seed)
@@ -141,7 +145,12 @@ def generate(
     if n > 0 and first + n > 2**64:
         raise ValueError("first_game_index + n_games exceeds 2**64")
     _check_fits("generate", n, MAX_PLIES + 1 + (LABEL_BYTES_PER_GAME if labels else 0))
-    raw = _core.generate(n, seed, first, _threads(threads), bool(labels))
+    from .policies import UNIFORM
+
+    extra = {} if (policy is None or policy.is_uniform) and white_policy is None else (policy or UNIFORM).engine_args()
+    if white_policy is not None:
+        extra.update({"white_" + k: v for k, v in white_policy.engine_args().items()})
+    raw = _core.generate(n, seed, first, _threads(threads), bool(labels), **extra)
     return Games(raw["moves"], raw["lengths"], PlyLabels._from(raw))
 
 
