@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 from . import __version__, engine
 from .backends import BACKENDS
 from .config import load_experiment
+from .policies import MAX_DEPTH, parse_policy
 from .schema import LABEL_KINDS, parse_labels
 from .spec import LANGUAGE_TYPES, LanguageSpec, SpecError, require_bool, require_int, resolve_types
 from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, Plan, parse_splits
@@ -30,6 +31,10 @@ EXAMPLES = """examples:
   mothello-gen --config experiment.toml --out exp/      (JSON, TOML or a mOthello config file)
   mothello-gen --langs 4 --out data/ --resume
       finish a run that was interrupted (same arguments; finished shards are kept)
+  mothello-gen --policy search:3 --epsilon 0.05 --games 1000000 --out strong/
+      engine-played games: alpha-beta to depth 3, a random move at 5% of plies
+  mothello-gen import WTHOR_2023.wtb WTHOR_2024.wtb --langs 4 --out wthor/
+      real games (WTHOR or move-list files) in the same schema (mothello-gen import --help)
   mothello-gen verify data/
   mothello-gen --games 1000000000 --langs 4 --out /shared/big --job-index $I --num-jobs 64
       job I of a 64-job array (any order, any machine); then: mothello-gen finalize /shared/big
@@ -85,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--games", type=int, help=f"number of games (default {DEFAULT_GAMES:,}, or the sum of --splits counts)")
     g.add_argument("--seed", type=int, help="seed of the games; game i is a pure function of (seed, i) (default 0)")
     g.add_argument("--splits", help=f"split sizes as fractions or counts (default {DEFAULT_SPLITS})")
+    g.add_argument("--policy", metavar="NAME",
+                   help="how moves are chosen: uniform (random legal moves, the default), greedy (most discs flipped), "
+                   f"mobility (fewest opponent moves) or search:D (alpha-beta to depth D, 1..{MAX_DEPTH}); ties broken at random")
+    g.add_argument("--epsilon", type=float, metavar="E",
+                   help="with --policy: play a uniformly random legal move with probability E at each ply (default 0)")
     l = p.add_argument_group("languages")
     l.add_argument("--langs", type=int, help="number of languages (default 1)")
     l.add_argument("--lang-types", help=f"one type for all languages or a comma list ({', '.join(LANGUAGE_TYPES)}; default atomic)")
@@ -239,8 +249,9 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         labels = parse_labels(args.labels)
     parallel = settings.get("parallel", False)
     require_bool(parallel, f"{args.config}: parallel")
+    policy = parse_policy(getattr(args, "policy", None) or "uniform", getattr(args, "epsilon", None))
     return Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
-                parallel=args.parallel or parallel)
+                parallel=args.parallel or parallel, policy=policy)
 
 
 def plan_from_argv(argv: Sequence[str]) -> Plan:
@@ -254,6 +265,7 @@ def describe(plan: Plan) -> str:
     shards = plan.shards()
     lines = [
         f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
+        f"policy: {plan.policy.name}" + (f", epsilon {plan.policy.epsilon:g}" if plan.policy.epsilon else ""),
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
         f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
         f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .policies import UNIFORM, Policy
 from .rng import RNG_ID
 from .schema import canonical_labels
 from .spec import LanguageSpec, SpecError
@@ -53,6 +54,7 @@ class Plan:
     games_per_shard: int = DEFAULT_GAMES_PER_SHARD
     labels: list = field(default_factory=list)
     parallel: bool = False
+    policy: Policy = UNIFORM  # how moves are chosen (mothello_data.policies)
 
     def __post_init__(self) -> None:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
@@ -80,6 +82,8 @@ class Plan:
             "games_per_shard": self.games_per_shard,
             "labels": list(self.labels),
             "parallel": self.parallel,
+            # only when not uniform: identities (and resumes) of uniform runs stay those of earlier versions
+            **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {}),
         }
 
 

@@ -23,6 +23,7 @@ from typing import Optional
 from .arguments import manifest_argv
 from .files import file_sha256, remove_stale_temporaries, write_atomic
 from .rng import RNG_ID
+from .policies import Policy
 from .spec import LanguageSpec
 from .plan import Plan, Shard
 from .shards import ShardRecord
@@ -42,7 +43,8 @@ def plan_from_identity(identity: dict) -> Plan:
         raise RunError(f"the run used RNG {identity.get('rng')!r}, this version has {RNG_ID!r}")
     return Plan(spec=LanguageSpec.from_dict(identity["languages"]), games=identity["games"], seed=identity["seed"],
                 splits=dict(identity["splits"]), games_per_shard=identity["games_per_shard"],
-                labels=list(identity["labels"]), parallel=identity["parallel"])
+                labels=list(identity["labels"]), parallel=identity["parallel"],
+                policy=Policy.from_json(identity.get("policy")))
 
 
 def plan_path(out: str) -> str:

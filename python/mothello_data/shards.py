@@ -52,9 +52,10 @@ class HeldOutIndex:
     _cache: dict = {}
     _lock = threading.Lock()
 
-    def __init__(self, hashes: np.ndarray, ids: np.ndarray) -> None:
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray, policy=None) -> None:
         order = np.argsort(hashes, kind="stable")
         self.hashes, self.ids = hashes[order], ids[order]
+        self.policy = policy  # the move policy of the indexed games (None: uniform)
 
     @classmethod
     def for_split(cls, plan: Plan, split: str) -> "HeldOutIndex":
@@ -69,20 +70,21 @@ class HeldOutIndex:
     def _build(cls, plan: Plan, split: str) -> "HeldOutIndex":
         names = list(plan.splits)
         first = sum(plan.splits[n] for n in names[: names.index(split) + 1])
-        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))])
+        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))], plan.policy)
 
     @classmethod
-    def from_ranges(cls, seed: int, ranges) -> "HeldOutIndex":
-        """The index of the games in the id ranges ``[(first, end), ...]`` of the run with ``seed``."""
+    def from_ranges(cls, seed: int, ranges, policy=None) -> "HeldOutIndex":
+        """The index of the games in the id ranges ``[(first, end), ...]`` of the run with ``seed``
+        (and move ``policy``, None: uniform)."""
         hashes, ids = [], []
         for first, last in ranges:
             for lo in range(first, last, 1_000_000):
                 n = min(1_000_000, last - lo)
-                hashes.append(game_hashes(engine.generate(n, seed, lo).moves))
+                hashes.append(game_hashes(engine.generate(n, seed, lo, policy=policy).moves))
                 ids.append(np.arange(lo, lo + n, dtype=_U64))
         if not hashes:
-            return cls(np.zeros(0, _U64), np.zeros(0, _U64))
-        return cls(np.concatenate(hashes), np.concatenate(ids))
+            return cls(np.zeros(0, _U64), np.zeros(0, _U64), policy)
+        return cls(np.concatenate(hashes), np.concatenate(ids), policy)
 
     def repeats(self, moves: np.ndarray, seed: int) -> np.ndarray:
         """Boolean mask of rows whose exact move sequence is one of the indexed games."""
@@ -92,7 +94,7 @@ class HeldOutIndex:
         pos = np.clip(np.searchsorted(self.hashes, h), 0, len(self.hashes) - 1)
         mask = self.hashes[pos] == h
         for row in np.flatnonzero(mask):  # confirm hash hits exactly against the regenerated game
-            other = engine.generate(1, seed, int(self.ids[pos[row]])).moves[0]
+            other = engine.generate(1, seed, int(self.ids[pos[row]]), policy=self.policy).moves[0]
             mask[row] = bool(np.array_equal(other, moves[row]))
         return mask
 
@@ -124,7 +126,7 @@ class ShardRecord:
 
 def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list]:
     """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed."""
-    games = engine.generate(n, plan.seed, lo, threads=threads, labels=bool(plan.labels))
+    games = engine.generate(n, plan.seed, lo, threads=threads, labels=bool(plan.labels), policy=plan.policy)
     ids = np.arange(lo, lo + n, dtype=_U64)
     keep = ~held_out.repeats(games.moves, plan.seed)
     dropped = ids[~keep].tolist()

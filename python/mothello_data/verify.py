@@ -19,6 +19,7 @@ from . import engine
 from .schema import BASE_COLUMN_NAMES
 from .vocabulary import Vocabulary
 from .card import ManifestError, read_manifest
+from .policies import Policy
 from .files import file_sha256
 
 
@@ -27,7 +28,7 @@ class VerifyError(Exception):
     shards, a summary after each was reported)."""
 
 
-def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: int) -> tuple[str, int]:
+def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: int, policy=None) -> tuple[str, int]:
     """What is wrong with one listed shard (``""`` if nothing) and the rows checked in depth."""
     path = os.path.join(out, shard["file"])
     if not os.path.exists(path):
@@ -64,7 +65,7 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
     if any(len(m) != n for m, n in zip(rows["moves"], lengths)):
         return "a row's length does not match its moves", 0
     for i, gid in enumerate(ids):  # the same game comes back from (seed, game_id)
-        again = engine.generate(1, seed, int(gid))
+        again = engine.generate(1, seed, int(gid), policy=policy)
         if not np.array_equal(again.moves[0], moves[i]):
             return f"game {int(gid)} does not regenerate from seed {seed}", 0
     try:
@@ -98,6 +99,10 @@ def verify(out: str, sample: int = 1000, log=print, report=None) -> int:
     except ManifestError as exc:
         raise VerifyError(str(exc)) from None
     seed, shards = int(manifest["seed"]), list(manifest["shards"])
+    try:
+        policy = Policy.from_json(manifest["config"].get("policy"))
+    except (ValueError, KeyError, TypeError) as exc:  # SpecError is a ValueError
+        raise VerifyError(f"{manifest_path}: unreadable policy ({exc})") from None
     vocab_path = os.path.join(out, "vocab.json")
     if not os.path.exists(vocab_path):
         raise VerifyError(f"{vocab_path}: missing (rewrite it with `mothello-gen --resume` or regenerate)")
@@ -113,7 +118,7 @@ def verify(out: str, sample: int = 1000, log=print, report=None) -> int:
         report(line)
     checked = 0
     for shard in shards:
-        problem, n = _shard_problem(out, shard, vocab, seed, sample)
+        problem, n = _shard_problem(out, shard, vocab, seed, sample, policy)
         if problem:
             bad.append(f"{shard['file']}: {problem}")
             report(bad[-1])
