@@ -11,6 +11,7 @@ from .plan import Plan
 from .schema import LABEL_COLUMNS, canonical_labels, feature_columns, language_names
 from .files import write_atomic
 from .shards import ShardRecord
+from .sources import describe as describe_source, extra_fields
 from .squares import square_name
 
 MANIFEST_FORMAT = "mothello-manifest-v1"
@@ -54,7 +55,7 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
 
 def _yaml_features(plan: Plan) -> list[str]:
     lines = ["  features:"]
-    for name, kind, dtype in feature_columns(plan.labels):
+    for name, kind, dtype in feature_columns(plan.labels, extra_fields(plan)):
         lines.append(f"  - name: {name}")
         if kind == "class":
             lines += ["    dtype:", "      class_label:", "        names:"]
@@ -103,10 +104,7 @@ def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     anchors = ", ".join(f"{square_name(sq)} {[list(g) for g in gs]}" for sq, gs in spec.overlap.items()) or "none"
     splits = "\n".join(f"| {s} | {sum(r.rows for r in rs):,} | {min(r.first_game for r in rs):,}..{max(r.end_game for r in rs) - 1:,} | {len(rs)} |" for s, rs in by_split.items())
     mode = "every game in every language (parallel corpus)" if plan.parallel else "each game in one language, balanced over languages"
-    pol = plan.policy
-    kind = "Uniformly random legal" if pol.is_uniform else f"Engine-played (policy `{pol.name}`{f', epsilon {pol.epsilon:g}' if pol.epsilon else ''})"
-    rule = ("Each move is drawn uniformly among the\n  legal moves" if pol.is_uniform
-            else f"Move policy `{pol.name}`: {pol.describe()}\n  (mothello_data.policies)")
+    kind, rule, game_line = describe_source(plan)
     body = f"""# mOthello synthetic Othello games
 
 {kind} Othello games written in {spec.n_languages} artificial language(s), made by
@@ -117,7 +115,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 ## Procedure
 - Standard 8x8 Othello from the 4-disc start, black first. {rule}; a side without a move passes (passes are implicit, not tokens); a game ends when
   neither side can move.
-- Game `i` is a pure function of (seed = {plan.seed}, {"" if pol.is_uniform else f"policy = {pol.name}, epsilon = {pol.epsilon:g}, "}i): RNG `{RNG_ID}`. `game_id` is that `i`.
+- {game_line}
 - Splits own disjoint game-id ranges, and a game whose exact move sequence also occurs in a later
   split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).
 - Languages: {mode}.

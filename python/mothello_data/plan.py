@@ -55,6 +55,7 @@ class Plan:
     labels: list = field(default_factory=list)
     parallel: bool = False
     policy: Policy = UNIFORM  # how moves are chosen (mothello_data.policies)
+    imported: Optional[dict] = None  # an import's record (mothello_data.importer): games come from files
 
     def __post_init__(self) -> None:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
@@ -84,6 +85,7 @@ class Plan:
             "parallel": self.parallel,
             # only when not uniform: identities (and resumes) of uniform runs stay those of earlier versions
             **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {}),
+            **({"import": self.imported} if self.imported else {}),
         }
 
 

@@ -91,12 +91,13 @@ def ply_label_columns(ply_labels) -> dict[str, np.ndarray]:
     }
 
 
-def feature_columns(labels: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(name, kind, dtype) of every column of a shard with these label kinds."""
+def feature_columns(labels: Sequence[str], extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
+    """(name, kind, dtype) of every column of a shard with these label kinds, then the ``extra``
+    (name, dtype) value columns of an import (e.g. WTHOR's year and players)."""
     cols = list(BASE_COLUMNS)
     for label in canonical_labels(labels):
         cols += [(name, "list", dtype) for name, dtype in LABEL_COLUMNS[label]]
-    return cols
+    return cols + [(name, "value", dtype) for name, dtype in extra]
 
 
 def language_names(types: Sequence[str]) -> list[str]:
@@ -104,10 +105,10 @@ def language_names(types: Sequence[str]) -> list[str]:
     return [f"L{i}-{t}" for i, t in enumerate(types)]
 
 
-def hf_features(labels: Sequence[str], types: Sequence[str]) -> dict:
+def hf_features(labels: Sequence[str], types: Sequence[str], extra: Sequence[tuple[str, str]] = ()) -> dict:
     """The ``datasets`` Features as JSON (``Sequence`` form: read by old and new versions)."""
     out = {}
-    for name, kind, dtype in feature_columns(labels):
+    for name, kind, dtype in feature_columns(labels, extra):
         if kind == "class":
             out[name] = {"names": language_names(types), "_type": "ClassLabel"}
         elif kind == "list":
@@ -117,13 +118,14 @@ def hf_features(labels: Sequence[str], types: Sequence[str]) -> dict:
     return out
 
 
-def arrow_schema(labels: Sequence[str], types: Sequence[str]) -> pa.Schema:
-    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata."""
+def arrow_schema(labels: Sequence[str], types: Sequence[str], extra: Sequence[tuple[str, str]] = ()) -> pa.Schema:
+    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata (``extra``:
+    see :func:`feature_columns`)."""
     fields = []
-    for name, kind, dtype in feature_columns(labels):
+    for name, kind, dtype in feature_columns(labels, extra):
         t = pa.from_numpy_dtype(np.dtype(dtype))
         fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
-    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types)}})}
+    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, extra)}})}
     return pa.schema(fields, metadata=meta)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import engine, schema
+from . import engine, schema, sources
 from .files import check_disk_full, file_sha256
 from .plan import Plan, Shard
 from .rng import chain, draw
@@ -52,10 +52,10 @@ class HeldOutIndex:
     _cache: dict = {}
     _lock = threading.Lock()
 
-    def __init__(self, hashes: np.ndarray, ids: np.ndarray, policy=None) -> None:
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray, games=None) -> None:
         order = np.argsort(hashes, kind="stable")
         self.hashes, self.ids = hashes[order], ids[order]
-        self.policy = policy  # the move policy of the indexed games (None: uniform)
+        self.games = games  # games(lo, n) -> moves of the indexed run (None: uniform games of the seed)
 
     @classmethod
     def for_split(cls, plan: Plan, split: str) -> "HeldOutIndex":
@@ -70,21 +70,23 @@ class HeldOutIndex:
     def _build(cls, plan: Plan, split: str) -> "HeldOutIndex":
         names = list(plan.splits)
         first = sum(plan.splits[n] for n in names[: names.index(split) + 1])
-        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))], plan.policy)
+        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))],
+                               lambda lo, n: sources.games(plan, lo, n).moves)
 
     @classmethod
-    def from_ranges(cls, seed: int, ranges, policy=None) -> "HeldOutIndex":
+    def from_ranges(cls, seed: int, ranges, games=None) -> "HeldOutIndex":
         """The index of the games in the id ranges ``[(first, end), ...]`` of the run with ``seed``
-        (and move ``policy``, None: uniform)."""
+        (``games(lo, n)``: the run's moves, for a policy or an import; None: uniform games)."""
+        games = games or (lambda lo, n: engine.generate(n, seed, lo).moves)
         hashes, ids = [], []
         for first, last in ranges:
             for lo in range(first, last, 1_000_000):
                 n = min(1_000_000, last - lo)
-                hashes.append(game_hashes(engine.generate(n, seed, lo, policy=policy).moves))
+                hashes.append(game_hashes(games(lo, n)))
                 ids.append(np.arange(lo, lo + n, dtype=_U64))
         if not hashes:
-            return cls(np.zeros(0, _U64), np.zeros(0, _U64), policy)
-        return cls(np.concatenate(hashes), np.concatenate(ids), policy)
+            return cls(np.zeros(0, _U64), np.zeros(0, _U64), games)
+        return cls(np.concatenate(hashes), np.concatenate(ids), games)
 
     def repeats(self, moves: np.ndarray, seed: int) -> np.ndarray:
         """Boolean mask of rows whose exact move sequence is one of the indexed games."""
@@ -94,7 +96,8 @@ class HeldOutIndex:
         pos = np.clip(np.searchsorted(self.hashes, h), 0, len(self.hashes) - 1)
         mask = self.hashes[pos] == h
         for row in np.flatnonzero(mask):  # confirm hash hits exactly against the regenerated game
-            other = engine.generate(1, seed, int(self.ids[pos[row]]), policy=self.policy).moves[0]
+            lo = int(self.ids[pos[row]])
+            other = (self.games(lo, 1) if self.games else engine.generate(1, seed, lo).moves)[0]
             mask[row] = bool(np.array_equal(other, moves[row]))
         return mask
 
@@ -126,7 +129,7 @@ class ShardRecord:
 
 def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list]:
     """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed."""
-    games = engine.generate(n, plan.seed, lo, threads=threads, labels=bool(plan.labels), policy=plan.policy)
+    games = sources.games(plan, lo, n, threads=threads, labels=bool(plan.labels))
     ids = np.arange(lo, lo + n, dtype=_U64)
     keep = ~held_out.repeats(games.moves, plan.seed)
     dropped = ids[~keep].tolist()
@@ -149,6 +152,7 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
         "moves": _list_array(move_offsets, flat.moves),
         "tokens": _list_array(flat.offsets, flat.values),
         "token_ply": _list_array(flat.offsets, flat.ply),
+        **{name: pa.array(v) for name, v in sources.extra_columns(plan, ids[row_game]).items()},
     }
     if plan.labels:
         lab = games.labels
@@ -184,7 +188,7 @@ def generate_shard(
     rows, dropped = 0, []
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
-        arrow = schema.arrow_schema(plan.labels, plan.spec.types)
+        arrow = schema.arrow_schema(plan.labels, plan.spec.types, sources.extra_fields(plan))
         # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
         with pq.ParquetWriter(tmp, arrow, compression="zstd", use_dictionary=True,
                               write_statistics=_SCALAR_COLUMNS, write_page_checksum=True) as writer:
