@@ -97,7 +97,8 @@ void generate_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_inde
 }
 
 void generate_policy_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, const PolicyConfig cfg[2],
-                           int threads, const GameArrays& out) {
+                           int opening, int threads, const GameArrays& out) {
+    if (opening < 0 || opening > kMaxPlies) throw std::invalid_argument("opening_plies must be in 0..60, got " + std::to_string(opening));
     for (int s = 0; s < 2; ++s) {
         const PolicyConfig& c = cfg[s];
         if (c.kind < kUniform || c.kind > kSearch) throw std::invalid_argument("unknown policy kind " + std::to_string(c.kind));
@@ -108,9 +109,9 @@ void generate_policy_games(std::int64_t n, std::uint64_t seed, std::uint64_t fir
     const bool bmi2 = use_bmi2();
     parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
         if (bmi2)
-            kernel_bmi2::generate_policy_range(b, e, seed, first_index, cfg, out);
+            kernel_bmi2::generate_policy_range(b, e, seed, first_index, cfg, opening, out);
         else
-            kernel_generic::generate_policy_range(b, e, seed, first_index, cfg, out);
+            kernel_generic::generate_policy_range(b, e, seed, first_index, cfg, opening, out);
     });
 }
 

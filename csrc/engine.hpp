@@ -48,8 +48,9 @@ struct PolicyConfig;  // policies.hpp
 // Plays n games with move policies, cfg[0] for black and cfg[1] for white (see policies.hpp for the
 // rule of a ply): game k of the batch is game (first_index + k) of the run. Throws
 // std::invalid_argument for a bad config (kind, search depth 1..8, epsilon_threshold <= 2^32).
+// The first `opening` plies (0..60) are uniformly random moves (a random opening, for matches).
 void generate_policy_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, const PolicyConfig cfg[2],
-                           int threads, const GameArrays& out);
+                           int opening, int threads, const GameArrays& out);
 
 // Replays n games given as rows of `width` squares with their lengths; fills out.lengths (copied),
 // out.ended and the labels. Throws std::invalid_argument naming the first bad game and ply.

@@ -13,7 +13,7 @@ namespace mothello {
     void generate_range(std::int64_t begin, std::int64_t end, std::uint64_t seed,                 \
                         std::uint64_t first_index, const GameArrays& out);                        \
     void generate_policy_range(std::int64_t begin, std::int64_t end, std::uint64_t seed,          \
-                               std::uint64_t first_index, const PolicyConfig* cfg,                \
+                               std::uint64_t first_index, const PolicyConfig* cfg, int opening,   \
                                const GameArrays& out);                                            \
     ReplayError replay_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves,     \
                              int width, const std::uint8_t* lengths, const GameArrays& out);      \

@@ -8,6 +8,8 @@
 //      play select_square(best, rng.below(popcount(best))): ties are broken uniformly, and the
 //      draw is made even when one move is best.
 // epsilon_threshold = round(epsilon * 2^32) (2^32 for epsilon 1: always random).
+// A random opening (matches): plies before `opening` draw one uniform legal move instead, exactly
+// like RandomMoves, so two matches with the same seed and game index share their opening.
 //
 // Scores of a legal move sq of the side to move:
 //   uniform:  0 for every move (inside a match, where each side has its own policy: step 2 then
@@ -128,12 +130,15 @@ struct PolicyMoves {
     GameRng rng;
     std::uint8_t* out;
     PolicyConfig side[2];
+    int opening = 0;
 
     MOTHELLO_INLINE int after_end(int) const { return kStop; }
-    MOTHELLO_INLINE int next(int, u64 legal, const Position& pos) {
+    MOTHELLO_INLINE int next(int ply, u64 legal, const Position& pos) {
         const PolicyConfig& cfg = side[pos.player];
         int sq;
-        if (cfg.epsilon_threshold && (rng.next() >> 32) < cfg.epsilon_threshold) {
+        if (ply < opening) {
+            sq = select_square(legal, rng.below(static_cast<unsigned>(popcount64(legal))));
+        } else if (cfg.epsilon_threshold && (rng.next() >> 32) < cfg.epsilon_threshold) {
             sq = select_square(legal, rng.below(static_cast<unsigned>(popcount64(legal))));
         } else {
             const u64 best = best_moves(pos, legal, cfg);

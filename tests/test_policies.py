@@ -99,7 +99,7 @@ def expected_move(policy, board, draws):
     return best[draws.below(len(best))]
 
 
-def check_games(games, seed, black, white=None, first=0):
+def check_games(games, seed, black, white=None, first=0, opening=0):
     """Replay each game on the reference board, re-deriving every move; returns positions checked."""
     white = white or black
     checked = 0
@@ -109,7 +109,11 @@ def check_games(games, seed, black, white=None, first=0):
             if board.must_pass():
                 board.to_move = 1 - board.to_move
             policy = black if board.to_move == 0 else white
-            assert sq == expected_move(policy, board, draws), f"game {g}, ply {ply}"
+            if ply < opening:  # a random opening: one uniform draw among the legal moves
+                legal = board.legal_moves()
+                assert sq == legal[draws.below(len(legal))], f"game {g}, opening ply {ply}"
+            else:
+                assert sq == expected_move(policy, board, draws), f"game {g}, ply {ply}"
             board.play(sq)
             checked += 1
         assert board.game_over(), f"game {g} stops before the end"
@@ -129,6 +133,10 @@ def test_a_match_plays_each_colour_with_its_own_policy():
     black, white = parse_policy("greedy"), parse_policy("mobility", 0.2)
     games = engine.generate(40, seed=3, policy=black, white_policy=white)
     assert check_games(games, 3, black, white) > 2000
+    opened = engine.generate(40, seed=3, policy=black, white_policy=white, opening_plies=7)
+    assert check_games(opened, 3, black, white, opening=7) > 2000
+    swapped = engine.generate(40, seed=3, policy=white, white_policy=black, opening_plies=7)
+    assert (opened.moves[:, :7] == swapped.moves[:, :7]).all()  # paired games share their opening
 
 
 def test_uniform_through_the_policy_source_is_todays_uniform():

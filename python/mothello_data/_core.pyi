@@ -24,6 +24,7 @@ def generate(
     white_policy: int = -1,
     white_depth: int = 0,
     white_epsilon_threshold: int = 0,
+    opening_plies: int = 0,
 ) -> Dict[str, np.ndarray]: ...
 def replay(
     moves: npt.NDArray[np.uint8], lengths: npt.NDArray[np.uint8], threads: int = 1, labels: bool = True
