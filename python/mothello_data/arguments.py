@@ -265,7 +265,9 @@ def describe(plan: Plan) -> str:
     shards = plan.shards()
     lines = [
         f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
-        f"policy: {plan.policy.name}" + (f", epsilon {plan.policy.epsilon:g}" if plan.policy.epsilon else ""),
+        (f"source: import of {len(plan.imported['files'])} file(s): {plan.imported['n_rejected']:,} records rejected, "
+         f"{plan.imported['n_repeats']:,} repeats {'dropped' if plan.imported['repeats_dropped'] else 'kept'}") if plan.imported
+        else f"policy: {plan.policy.name}" + (f", epsilon {plan.policy.epsilon:g}" if plan.policy.epsilon else ""),
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
         f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
         f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",

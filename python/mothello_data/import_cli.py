@@ -38,6 +38,11 @@ def build_import_parser() -> argparse.ArgumentParser:
                      "manifest, card and verify as generated ones. --out must be empty, or hold an\n"
                      "interrupted run (--resume) or a dataset to replace (--overwrite).")
     p.epilog = EPILOG
+    for action in p._actions:  # the games come from the files: hide what does not apply (refused if given)
+        if action.dest in ("games", "policy", "epsilon"):
+            action.help = argparse.SUPPRESS
+        elif action.dest == "seed":
+            action.help = "seed of the language each game is written in (default 0)"
     g = p.add_argument_group("import")
     g.add_argument("files", nargs="+", metavar="FILE", help="WTHOR .wtb files or move-list files (one game per line)")
     g.add_argument("--format", choices=FORMATS, default="auto",
