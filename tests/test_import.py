@@ -163,7 +163,7 @@ def test_import_help_and_dry_run(tmp_path):
     res = gen("import", "--help")
     assert res.returncode == 0 and "examples:" in res.stdout and "--drop-repeats" in res.stdout and "--langs" in res.stdout
     assert "``" not in res.stdout and max(len(line) for line in res.stdout.splitlines()) <= 110
-    assert "--policy" not in res.stdout and "--games" not in res.stdout  # refused for imports
+    assert "--policy" not in res.stdout and "--games GAMES" not in res.stdout  # refused for imports
     (tmp_path / "g.txt").write_text("f5d6c3\nf5f5\n")
     res = gen("import", tmp_path / "g.txt", "--dry-run", "--quiet", "--out", tmp_path / "x")
     assert res.returncode == 0 and "games: 1 " in res.stdout and "1 records rejected" in res.stdout
