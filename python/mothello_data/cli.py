@@ -82,9 +82,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         return verify_main(argv[1:])
     command, action = (f"{PROG} finalize", finalize_main) if argv[:1] == ["finalize"] else (PROG, generate_main)
     if argv[:1] == ["import"]:
-        from .import_cli import import_main
+        from .import_cli import import_plan
 
-        command, action = f"{PROG} import", import_main
+        command, action = f"{PROG} import", lambda rest: execute(*import_plan(rest))
     try:
         return action(argv if action is generate_main else argv[1:])
     except REFUSALS as exc:

@@ -3,7 +3,8 @@
 The generator's own options (languages, anchors, ``--parallel``, ``--labels``, splits, shards,
 ``--resume``, split jobs, backends) apply unchanged; the games come from the files
 (:mod:`mothello_data.importer`) instead of the engine, so ``--games``, ``--policy`` and
-``--epsilon`` are refused. The run itself is :func:`mothello_data.cli.execute`, as for generation.
+``--epsilon`` are refused. :func:`import_plan` turns the arguments into a plan; ``mothello-gen``
+(:mod:`mothello_data.cli`) runs it like a generation plan.
 """
 
 from __future__ import annotations
@@ -51,10 +52,10 @@ def build_import_parser() -> argparse.ArgumentParser:
     return p
 
 
-def import_main(argv: list[str]) -> int:
-    """``mothello-gen import FILES [options]``; returns the exit status (errors raise, as in cli)."""
-    from .cli import execute
-
+def import_plan(argv: list[str]):
+    """``(args, plan, command)`` of ``mothello-gen import FILES [options]``: the parsed arguments,
+    the plan of the imported games and the command line for the manifest. Raises like the
+    generator's parsing (one-line errors)."""
     args = build_import_parser().parse_args(argv)
     for flag in ("games", "policy", "epsilon"):
         if getattr(args, flag) is not None:
@@ -72,7 +73,7 @@ def import_main(argv: list[str]) -> int:
         print(f"import: {rep['games']:,} games from {len(rep['files'])} file(s); {rep['n_rejected']:,} records rejected, "
               f"{rep['n_repeats']:,} repeats {'dropped' if rep['repeats_dropped'] else 'kept'}, {rep['unfinished']:,} "
               "unfinished (listed in manifest.json, config.import)", file=sys.stderr)
-    return execute(args, plan, [PROG, "import", *argv])
+    return args, plan, [PROG, "import", *argv]
 
 
 def _first_reason(rep: dict) -> str:

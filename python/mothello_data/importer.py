@@ -117,23 +117,32 @@ def read_games(paths: Sequence[str], fmt: str = "auto", drop_repeats: bool = Fal
     return ImportedGames(moves, lengths, extras, report)
 
 
-def _legal(candidates: list, paths: Sequence[str], rejected: list) -> list:
-    """The candidates that replay legally; the others go to ``rejected`` with the engine's reason."""
-    good, rest = [], list(candidates)
-    while rest:
-        try:
-            engine.replay([c[2] for c in rest], labels=False)
-            good += rest
-            break
-        except ValueError as exc:
-            m = _REPLAY_ERROR.match(str(exc))
-            if not m:
-                raise
-            g = int(m.group(1))
-            bad = rest[g]
-            rejected.append(((bad[0], bad[4]), {"file": paths[bad[0]], "at": bad[1], "reason": f"ply {m.group(2)}: {m.group(3)}"}))
-            good += rest[:g]
-            rest = rest[g + 1:]
+def _legal(candidates: list, paths: Sequence[str], rejected: list, chunk: int = 256) -> list:
+    """The candidates that replay legally; the others go to ``rejected`` with the engine's reason.
+    Replayed in chunks from one padded array, so a bad record costs at most one chunk's replay."""
+    rows = np.full((len(candidates), engine.MAX_PLIES), engine.PAD_SQUARE, dtype=np.uint8)
+    lengths = np.zeros(len(candidates), dtype=np.uint8)
+    for k, c in enumerate(candidates):
+        rows[k, : len(c[2])] = c[2]
+        lengths[k] = len(c[2])
+    good = []
+    for lo in range(0, len(candidates), chunk):
+        start, end = lo, min(lo + chunk, len(candidates))
+        while start < end:
+            try:
+                engine.replay(rows[start:end], lengths[start:end], threads=1, labels=False)
+                good += candidates[start:end]
+                break
+            except ValueError as exc:
+                m = _REPLAY_ERROR.match(str(exc))
+                if not m:
+                    raise
+                g = start + int(m.group(1))
+                bad = candidates[g]
+                rejected.append(((bad[0], bad[4]), {"file": paths[bad[0]], "at": bad[1],
+                                                    "reason": f"ply {m.group(2)}: {m.group(3)}"}))
+                good += candidates[start:g]
+                start = g + 1
     return good
 
 
