@@ -3,6 +3,7 @@ the policy in the manifest and card, verify regenerating policy games, resume re
 and the default (uniform) run unchanged by the new flags."""
 
 import json
+import os
 
 import pyarrow.parquet as pq
 
@@ -58,3 +59,33 @@ def test_uniform_flag_changes_nothing(tmp_path):
     assert shard_hashes(tmp_path / "u1") == shard_hashes(tmp_path / "u2")
     doc = json.loads((tmp_path / "u1" / "manifest.json").read_text())
     assert "policy" not in doc["config"]  # identities of uniform runs are those of earlier versions
+
+
+def _rows(out, split):
+    rows = []
+    for f in sorted(os.listdir(out / "data")):
+        if f.startswith(split + "-"):
+            rows += [tuple(m) for m in pq.read_table(out / "data" / f, columns=["moves"]).column("moves").to_pylist()]
+    return rows
+
+
+def test_repeats_of_a_later_split_are_found_among_policy_games(tmp_path):
+    # search:1 without epsilon repeats most games: the held-out index must hold the policy's games
+    out = tmp_path / "s"
+    gen("--policy", "search:1", "--games", 600, "--splits", "train=0.5,test=0.5", "--quiet", "--out", out, check=True)
+    train, test = _rows(out, "train"), _rows(out, "test")
+    assert train and test and not set(train) & set(test)
+    doc = json.loads((out / "manifest.json").read_text())
+    dropped = sum(len(s["dropped_games"]) for s in doc["shards"])
+    assert dropped == 300 - len(train) > 0
+
+
+def test_policy_with_parallel_anchors_and_resume(tmp_path):
+    args = ["--policy", "search:1", "--epsilon", "0.3", "--games", 400, "--games-per-shard", 100, "--langs", 3,
+            "--anchors", 0.1, "--parallel", "--labels", "all", "--quiet"]
+    gen(*args, "--out", tmp_path / "a", check=True)
+    gen(*args, "--job-index", 1, "--num-jobs", 3, "--out", tmp_path / "b", check=True)  # an interrupted run
+    gen(*args, "--resume", "--out", tmp_path / "b", check=True)
+    assert shard_hashes(tmp_path / "a") == shard_hashes(tmp_path / "b")
+    t = pq.read_table(tmp_path / "a" / "data" / "train-00000-of-00004.parquet").to_pydict()
+    assert t["lang"][:3] == [0, 1, 2] and len(set(t["game_id"][:3])) == 1
