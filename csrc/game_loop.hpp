@@ -1,6 +1,6 @@
 // The one game loop: a move source drives a game from the start position, a sink records it.
-// generate (random moves), replay (given moves) and the probing replay all run through play_game;
-// only the source and the sink differ, and both are inlined into the loop.
+// generate (random moves), policy games (policies.hpp), replay (given moves) and the probing replay
+// all run through play_game; only the source and the sink differ, and both are inlined into the loop.
 //
 // Header-only and `static inline` like board.hpp: kernel.inl includes it once per instruction set.
 #pragma once
