@@ -109,6 +109,14 @@ REFUSED = [
     ("json-nested-deeply", ["--config", "d.json"], {"d.json": "[" * 100_000}, r"d\.json: nested too deeply"),
     ("python-dict-int-key", ["--config", "k.py"], {"k.py": "{1: 2, 'a': 3}"}, r"k\.py: unknown setting\(s\): 1, a"),
     ("python-dict-duplicate-key", ["--config", "d.py"], {"d.py": "{'games': 5, 'games': 7}"}, r"d\.py: games given twice"),
+    # issue #14: policies
+    ("policy-unknown", ["--policy", "best"], {}, r"--policy: unknown policy 'best'"),
+    ("policy-search-depth-0", ["--policy", "search:0"], {}, r"--policy: search depth must be in 1\.\.8, got 0"),
+    ("policy-search-no-depth", ["--policy", "search"], {}, r"--policy: unknown policy 'search'"),
+    ("epsilon-above-1", ["--policy", "greedy", "--epsilon", 2], {}, r"--epsilon must be a number in 0\.\.1, got 2\.0"),
+    ("epsilon-nan", ["--policy", "greedy", "--epsilon", "nan"], {}, r"--epsilon must be a number in 0\.\.1"),
+    ("epsilon-text", ["--policy", "greedy", "--epsilon", "lots"], {}, r"--epsilon: invalid float value"),
+    ("epsilon-with-uniform", ["--epsilon", 0.1], {}, r"--epsilon needs a policy other than uniform"),
 ]
 
 

@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 from . import __version__, engine
 from .backends import BACKENDS
 from .config import load_experiment
+from .policies import MAX_DEPTH, parse_policy
 from .schema import LABEL_KINDS, WORLD_LABEL_KINDS, parse_labels
 from .shards import check_split_by
 from .splits import check_dedupe, parse_split_by
@@ -32,6 +33,10 @@ EXAMPLES = """examples:
   mothello-gen --config experiment.toml --out exp/      (JSON, TOML or a mOthello config file)
   mothello-gen --langs 4 --out data/ --resume
       finish a run that was interrupted (same arguments; finished shards are kept)
+  mothello-gen --policy search:3 --epsilon 0.05 --games 1000000 --out strong/
+      engine-played games: alpha-beta to depth 3, a random move at 5% of plies
+  mothello-gen import WTHOR_2023.wtb WTHOR_2024.wtb --langs 4 --out wthor/
+      real games (WTHOR or move-list files) in the same schema (mothello-gen import --help)
   mothello-gen verify data/
   mothello-gen --games 1000000000 --langs 4 --out /shared/big --job-index $I --num-jobs 64
       job I of a 64-job array (any order, any machine); then: mothello-gen finalize /shared/big
@@ -92,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "up to the start's symmetries, so no opening occurs in two splits")
     g.add_argument("--dedupe", metavar="exact|symmetric",
                    help="drop a game repeated in a later split: exact repeats (default), or also repeats up to the start's symmetries")
+    g.add_argument("--policy", metavar="NAME",
+                   help="how moves are chosen: uniform (random legal moves, the default), greedy (most discs flipped), "
+                   f"mobility (fewest opponent moves) or search:D (alpha-beta to depth D, 1..{MAX_DEPTH}); ties broken at random")
+    g.add_argument("--epsilon", type=float, metavar="E",
+                   help="with --policy: play a uniformly random legal move with probability E at each ply (default 0)")
     l = p.add_argument_group("languages")
     l.add_argument("--langs", type=int, help="number of languages (default 1)")
     l.add_argument("--lang-types", help=f"one type for all languages or a comma list ({', '.join(LANGUAGE_TYPES)}; default atomic)")
@@ -262,9 +272,10 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     parallel, moves_only = settings.get("parallel", False), settings.get("moves_only", False)
     require_bool(parallel, f"{args.config}: parallel")
     require_bool(moves_only, f"{args.config}: moves_only")
+    policy = parse_policy(getattr(args, "policy", None) or "uniform", getattr(args, "epsilon", None))
     plan = Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
                 parallel=args.parallel or parallel, moves_only=args.moves_only or moves_only,
-                split_by=parse_split_by(args.split_by), dedupe=check_dedupe(args.dedupe))
+                split_by=parse_split_by(args.split_by), dedupe=check_dedupe(args.dedupe), policy=policy)
     check_split_by(plan)
     return plan
 
@@ -296,6 +307,9 @@ def describe(plan: Plan) -> str:
     shards = plan.shards()
     lines = [
         f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
+        (f"source: import of {len(plan.imported['files'])} file(s): {plan.imported['n_rejected']:,} records rejected, "
+         f"{plan.imported['n_repeats']:,} repeats {'dropped' if plan.imported['repeats_dropped'] else 'kept'}") if plan.imported
+        else f"policy: {plan.policy.name}" + (f", epsilon {plan.policy.epsilon:g}" if plan.policy.epsilon else ""),
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
         f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
         f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",

@@ -11,6 +11,7 @@ from .plan import Plan
 from .schema import KIND_COLUMNS, WORLD_LABEL_KINDS, canonical_labels, feature_columns, language_names
 from .files import write_atomic
 from .shards import ShardRecord
+from .sources import describe as describe_source, extra_fields
 from .squares import square_name
 from .vocabulary import TOKEN_LAYOUT
 
@@ -92,7 +93,7 @@ def world_label_note(labels) -> str:
 
 def _yaml_features(plan: Plan) -> list[str]:
     lines = ["  features:"]
-    for name, kind, dtype in feature_columns(plan.labels, plan.moves_only):
+    for name, kind, dtype in feature_columns(plan.labels, plan.moves_only, extra_fields(plan)):
         lines.append(f"  - name: {name}")
         if kind == "class":
             lines += ["    dtype:", "      class_label:", "        names:"]
@@ -162,18 +163,18 @@ def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     splits = "\n".join(f"| {s} | {sum(r.rows for r in rs):,} | {min(r.first_game for r in rs):,}..{max(r.end_game for r in rs) - 1:,} | {len(rs)} |" for s, rs in by_split.items())
     mode = ("every game in every language (parallel corpus)" if plan.parallel else
             "none stored (moves only); a loader draws each game's language per epoch" if plan.moves_only else input_text(spec))
+    kind, rule, game_line = describe_source(plan)
     body = f"""# mOthello synthetic Othello games
 
-Uniformly random legal Othello games written in {spec.n_languages} artificial language(s), made by
+{kind} Othello games written in {spec.n_languages} artificial language(s), made by
 [mothello-data](https://pypi.org/project/mothello-data/) {__version__} for research on Othello-GPT
 world models and on cross-lingual alignment (mOthello). Every byte can be regenerated from
 `manifest.json`.
 
 ## Procedure
-- Standard 8x8 Othello from the 4-disc start, black first. Each move is drawn uniformly among the
-  legal moves; a side without a move passes (passes are implicit, not tokens); a game ends when
+- Standard 8x8 Othello from the 4-disc start, black first. {rule}; a side without a move passes (passes are implicit, not tokens); a game ends when
   neither side can move.
-- Game `i` is a pure function of (seed = {plan.seed}, i): RNG `{RNG_ID}`. `game_id` is that `i`.
+- {game_line}
 - Splits own disjoint game-id ranges, and a game whose exact move sequence also occurs in a later
   split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).{_hygiene_note(plan, records)}
 - Languages: {mode}.

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .policies import UNIFORM, Policy
 from .rng import RNG_ID
 from .schema import canonical_labels
 from .spec import LanguageSpec, SpecError
@@ -56,6 +57,8 @@ class Plan:
     moves_only: bool = False  # no token columns: loaders encode the moves (languages="sample")
     split_by: int = 0  # 0: splits by game id; K: by canonical opening of K moves (mothello_data.splits)
     dedupe: str = "exact"  # or "symmetric" (mothello_data.splits)
+    policy: Policy = UNIFORM  # how moves are chosen (mothello_data.policies)
+    imported: Optional[dict] = None  # an import's record (mothello_data.importer): games come from files
 
     def __post_init__(self) -> None:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
@@ -88,6 +91,9 @@ class Plan:
             **({"moves_only": True} if self.moves_only else {}),
             **({"split_by": f"opening:{self.split_by}"} if self.split_by else {}),  # only when set: old
             **({"dedupe": self.dedupe} if self.dedupe != "exact" else {}),  # identities stay as they were
+            # only when not uniform: identities (and resumes) of uniform runs stay those of earlier versions
+            **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {}),
+            **({"import": self.imported} if self.imported else {}),
         }
 
 

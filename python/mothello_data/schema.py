@@ -112,12 +112,14 @@ def ply_label_columns(ply_labels) -> dict[str, np.ndarray]:
     }
 
 
-def feature_columns(labels: Sequence[str], moves_only: bool = False) -> list[tuple[str, str, str]]:
-    """(name, kind, dtype) of every column of a shard with these label kinds."""
+def feature_columns(labels: Sequence[str], moves_only: bool = False, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
+    """(name, kind, dtype) of every column of a shard with these label kinds (``moves_only``: without
+    the :data:`TOKEN_COLUMNS`), then the ``extra`` (name, dtype) value columns of an import (e.g.
+    WTHOR's year and players)."""
     cols = [c for c in BASE_COLUMNS if not (moves_only and c[0] in TOKEN_COLUMNS)]
     for label in canonical_labels(labels):
         cols += [(name, "list", dtype) for name, dtype in KIND_COLUMNS[label]]
-    return cols
+    return cols + [(name, "value", dtype) for name, dtype in extra]
 
 
 def language_names(types: Sequence[str]) -> list[str]:
@@ -125,10 +127,11 @@ def language_names(types: Sequence[str]) -> list[str]:
     return [f"L{i}-{t}" for i, t in enumerate(types)]
 
 
-def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = False) -> dict:
+def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
+                extra: Sequence[tuple[str, str]] = ()) -> dict:
     """The ``datasets`` Features as JSON (``Sequence`` form: read by old and new versions)."""
     out = {}
-    for name, kind, dtype in feature_columns(labels, moves_only):
+    for name, kind, dtype in feature_columns(labels, moves_only, extra):
         if kind == "class":
             out[name] = {"names": language_names(types), "_type": "ClassLabel"}
         elif kind == "list":
@@ -138,13 +141,15 @@ def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = 
     return out
 
 
-def arrow_schema(labels: Sequence[str], types: Sequence[str], moves_only: bool = False) -> pa.Schema:
-    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata."""
+def arrow_schema(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
+                 extra: Sequence[tuple[str, str]] = ()) -> pa.Schema:
+    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata (``moves_only``,
+    ``extra``: see :func:`feature_columns`)."""
     fields = []
-    for name, kind, dtype in feature_columns(labels, moves_only):
+    for name, kind, dtype in feature_columns(labels, moves_only, extra):
         t = pa.from_numpy_dtype(np.dtype(dtype))
         fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
-    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, moves_only)}})}
+    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, moves_only, extra)}})}
     return pa.schema(fields, metadata=meta)
 
 
