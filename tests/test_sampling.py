@@ -2,6 +2,7 @@
 another experiment, the default target mode, and the drop-in for the paper's CharDataset."""
 
 import ast
+import json
 import os
 
 import numpy as np
@@ -156,3 +157,12 @@ def test_char_dataset_with_a_non_atomic_language_0(datasets, tmp_path):
         for lang in range(3):
             x, y = ds.examples.example(idx, lang)
             assert (x.tolist(), y.tolist()) == ref.example(ds.examples.games[idx], lang)
+
+
+def test_verify_and_stats_read_a_moves_only_dataset(datasets):
+    assert gen("verify", datasets["moves_only"]).returncode == 0
+    res = gen("stats", datasets["moves_only"], "--quiet")
+    assert res.returncode == 0, res.stderr
+    with open(os.path.join(datasets["moves_only"], "stats", "stats.json")) as f:
+        doc = json.load(f)
+    assert doc["tokens_per_language"] == {}

@@ -47,9 +47,10 @@ def count_rows(source) -> int:
 def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = True) -> Iterator[GameBatch]:
     """Every row group of ``source`` (a dataset folder, a folder of shards or files) as a
     :class:`GameBatch`, with the extra ``columns`` in its table; by default one row per game."""
-    wanted = list(dict.fromkeys(["game_id", "lang", "length", "moves", *columns]))
     for path in find_shard_files(source):
         pf = open_shard(path)
+        names = set(pf.schema_arrow.names)  # a moves-only shard has no lang (nor tokens): language -1
+        wanted = [c for c in dict.fromkeys(["game_id", "lang", "length", "moves", *columns]) if c in names]
         for rg in range(pf.num_row_groups):
             table = read_row_group(pf, path, rg, wanted)
             ids = table.column("game_id").to_numpy()
@@ -57,6 +58,7 @@ def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = Tru
             _, firsts = np.unique(ids, return_index=True)
             first = np.zeros(len(ids), bool)
             first[firsts] = True
-            batch = GameBatch(split_of(path), ids, table.column("lang").to_numpy(), table.column("length").to_numpy(),
+            lang = table.column("lang").to_numpy() if "lang" in names else np.full(len(ids), -1, np.int64)
+            batch = GameBatch(split_of(path), ids, lang, table.column("length").to_numpy(),
                               moves, first, table)
             yield batch.games() if one_row_per_game and not first.all() else batch
