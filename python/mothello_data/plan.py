@@ -54,12 +54,15 @@ class Plan:
     games_per_shard: int = DEFAULT_GAMES_PER_SHARD
     labels: list = field(default_factory=list)
     parallel: bool = False
+    moves_only: bool = False  # no token columns: loaders encode the moves (languages="sample")
     policy: Policy = UNIFORM  # how moves are chosen (mothello_data.policies)
     imported: Optional[dict] = None  # an import's record (mothello_data.importer): games come from files
 
     def __post_init__(self) -> None:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
         self.vocab = Vocabulary(self.spec)
+        if self.moves_only and self.parallel:
+            raise SpecError("--moves-only stores no languages, so it cannot be a --parallel corpus")
 
     def shards(self) -> "ShardList":
         """Every shard of the run, split by split in id order; sizes within a split differ by at most one.
@@ -83,6 +86,7 @@ class Plan:
             "games_per_shard": self.games_per_shard,
             "labels": list(self.labels),
             "parallel": self.parallel,
+            **({"moves_only": True} if self.moves_only else {}),
             # only when not uniform: identities (and resumes) of uniform runs stay those of earlier versions
             **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {}),
             **({"import": self.imported} if self.imported else {}),

@@ -44,7 +44,8 @@ def plan_from_identity(identity: dict) -> Plan:
     return Plan(spec=LanguageSpec.from_dict(identity["languages"]), games=identity["games"], seed=identity["seed"],
                 splits=dict(identity["splits"]), games_per_shard=identity["games_per_shard"],
                 labels=list(identity["labels"]), parallel=identity["parallel"],
-                policy=Policy.from_json(identity.get("policy")), imported=identity.get("import"))
+                moves_only=identity.get("moves_only", False), policy=Policy.from_json(identity.get("policy")),
+                imported=identity.get("import"))
 
 
 def plan_path(out: str) -> str:

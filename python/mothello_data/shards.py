@@ -10,7 +10,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -26,13 +26,15 @@ _LANGUAGE_STREAM, _HASH_IV = 0x1A9E, 0x6A09E667F3BCC908
 _SCALAR_COLUMNS = [name for name, kind, _ in schema.BASE_COLUMNS if kind != "list"]
 
 
-def language_of_games(game_ids: np.ndarray, n_languages: int, seed: int) -> np.ndarray:
-    """Language of each game in single-language mode: within every block of ``n_languages``
-    consecutive game ids each language appears once, rotated by a seeded offset per block."""
+def language_of_games(game_ids: np.ndarray, languages: Sequence[int], seed: int) -> np.ndarray:
+    """Language of each game in single-language mode, one of ``languages`` (the spec's input
+    languages): within every block of ``len(languages)`` consecutive game ids each appears once,
+    rotated by a seeded offset per block. The writer passes the run's seed; the loader's per-epoch
+    draw passes a seed chained with the epoch."""
     ids = np.asarray(game_ids, dtype=_U64)
-    L = _U64(n_languages)
+    L = _U64(len(languages))
     offset = draw(seed, (ids // L) ^ _U64(_LANGUAGE_STREAM)) % L
-    return ((ids + offset) % L).astype(np.int64)
+    return np.asarray(languages, dtype=np.int64)[((ids + offset) % L).astype(np.int64)]
 
 
 def game_hashes(moves: np.ndarray) -> np.ndarray:
@@ -140,23 +142,26 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
         langs = np.tile(np.arange(L, dtype=np.int64), len(ids))
     else:
         row_game = np.arange(len(ids))
-        langs = language_of_games(ids, L, plan.seed)
+        langs = language_of_games(ids, plan.spec.inputs, plan.seed)
     moves_r, lengths_r = moves[row_game], lengths[row_game]
-    flat = plan.vocab.encode_flat(moves_r, lengths_r, langs)
     move_offsets = np.zeros(len(row_game) + 1, dtype=np.int64)
     np.cumsum(lengths_r, out=move_offsets[1:])
-    columns = {
-        "game_id": pa.array(ids[row_game]),
-        "lang": pa.array(langs),
-        "length": pa.array(lengths_r),
-        "moves": _list_array(move_offsets, flat.moves),
-        "tokens": _list_array(flat.offsets, flat.values),
-        "token_ply": _list_array(flat.offsets, flat.ply),
-        **{name: pa.array(v) for name, v in sources.extra_columns(plan, ids[row_game]).items()},
-    }
+    valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
+    if plan.moves_only:
+        columns = {"game_id": pa.array(ids), "length": pa.array(lengths), "moves": _list_array(move_offsets, moves[valid])}
+    else:
+        flat = plan.vocab.encode_flat(moves_r, lengths_r, langs)
+        columns = {
+            "game_id": pa.array(ids[row_game]),
+            "lang": pa.array(langs),
+            "length": pa.array(lengths_r),
+            "moves": _list_array(move_offsets, flat.moves),
+            "tokens": _list_array(flat.offsets, flat.values),
+            "token_ply": _list_array(flat.offsets, flat.ply),
+        }
+    columns.update({name: pa.array(v) for name, v in sources.extra_columns(plan, ids[row_game]).items()})
     if plan.labels:
         lab = games.labels
-        valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
         source = schema.ply_label_columns(lab)
         for label in schema.canonical_labels(plan.labels):
             for name, _ in schema.LABEL_COLUMNS[label]:
@@ -188,10 +193,10 @@ def generate_shard(
     rows, dropped = 0, []
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
-        arrow = schema.arrow_schema(plan.labels, plan.spec.types, sources.extra_fields(plan))
+        arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan))
         # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
         with pq.ParquetWriter(tmp, arrow, compression="zstd", use_dictionary=True,
-                              write_statistics=_SCALAR_COLUMNS, write_page_checksum=True) as writer:
+                              write_statistics=[c for c in _SCALAR_COLUMNS if c in arrow.names], write_page_checksum=True) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)

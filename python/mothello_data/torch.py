@@ -1,7 +1,7 @@
 """PyTorch bridge: the only module of the package that imports torch (``pip install
 "mothello-data[torch]"``).
 
-Two ways in:
+Ways in:
 
 * :class:`GameDataset` (iterable, the fast path) reads shards by row group, splits the work across
   DataLoader workers and distributed ranks, shuffles per epoch and yields ready, padded batches;
@@ -17,18 +17,13 @@ Two ways in:
               logits = model(batch["input_ids"], attention_mask=batch["attention_mask"])
 
 * :class:`StreamDataset` plays fresh games on the fly instead (no dataset, no epochs), keeping
-  clear of a written dataset's held-out games; also through :class:`GameLoader`::
+  clear of a written dataset's held-out games: ``GameLoader(StreamDataset(held_out="data/"))``.
 
-      stream = StreamDataset(held_out="data/", batch_size=256, labels=["board_state"])
-      for batch in GameLoader(stream, num_workers=2):
-          ...
+* :class:`GameCollator`, a ``collate_fn`` for map-style datasets, e.g. Hugging Face ``datasets``
+  (``DataLoader(ds, batch_size=256, shuffle=True, collate_fn=GameCollator())``).
 
-* :class:`GameCollator`, a ``collate_fn`` for map-style datasets, e.g. Hugging Face ``datasets``::
-
-      ds = datasets.load_dataset("parquet", data_dir="data/data", split="train")
-      loader = DataLoader(ds, batch_size=256, shuffle=True, collate_fn=GameCollator())
-
-Both give the same batch: see :func:`mothello_data.loader.build_batch` for every key.
+All give the same batch: see :func:`mothello_data.loader.build_batch` for every key.
+:class:`CharDataset` is a drop-in for the mOthello paper's dataset (its ``(x, y)`` tensors).
 """
 
 from __future__ import annotations
@@ -41,20 +36,22 @@ import pyarrow as pa
 
 try:
     import torch
-    from torch.utils.data import DataLoader, IterableDataset, get_worker_info
+    from torch.utils.data import DataLoader, Dataset, IterableDataset, get_worker_info
 except ImportError:  # torch is an optional extra
     raise ImportError('mothello_data.torch needs PyTorch: pip install "mothello-data[torch]" '
                       "(or torch==2.13.0 for the CPU build)") from None
 
 from . import loader as _loader
 from .loader import LoaderError, PieceReader, RowBlock, ShardIndex, check_options
-from .rng import Permutations
 from .engine import default_threads
+from .paper import PaperExamples
+from .recode import choose_tokens
+from .rng import Permutations
 from .stream import GameStream
 
 _SHUFFLE_STREAM = 0xB0FF  # the shuffle buffer's permutations: (seed, epoch, consumer, this key, fill)
 
-__all__ = ["GameDataset", "StreamDataset", "GameLoader", "GameCollator", "make_loader", "to_tensors", "distributed_world"]
+__all__ = ["GameDataset", "StreamDataset", "GameLoader", "GameCollator", "CharDataset", "make_loader", "to_tensors", "distributed_world"]
 
 
 def to_tensors(batch: dict) -> dict:
@@ -127,9 +124,14 @@ class GameDataset(IterableDataset):
     Args:
         source: dataset directory (as written by ``mothello-gen``), directory of shards, or files.
         split: keep shards of this split (``None``: every shard given).
-        languages: keep rows in these language ids (``None``: all).
+        languages: keep rows in these language ids (``None``: all), or ``"sample"``: draw each game's
+            language afresh every epoch among the vocabulary's input languages and encode its moves
+            in it (the mOthello regime; see :mod:`mothello_data.recode`).
+        vocabulary: with ``"sample"``, the languages to encode in (a vocabulary, ``vocab.json``,
+            dataset folder or experiment file; default: the dataset's ``vocab.json``).
         batch_size: rows per batch; the last batch of a consumer may be smaller unless ``drop_last``.
-        targets: ``"unified"`` (next move index 0..59 at move-completing tokens) or ``"next_token"``.
+        targets: ``"unified"`` (next move index 0..59 at move-completing tokens) or ``"next_token"``;
+            default: the recorded experiment's (``unified_output``).
         labels: any of ``board_state``, ``legal_moves``, ``flipped``, ``player`` (per position,
             see :mod:`mothello_data.probing`); computed by C++ replay per batch, or read from the
             shards when they store them (``mothello-gen --labels all``).
@@ -147,16 +149,17 @@ class GameDataset(IterableDataset):
     """
 
     def __init__(self, source: Union[str, os.PathLike, Sequence], split: Optional[str] = "train",
-                 languages: Optional[Sequence[int]] = None, batch_size: int = 256, targets: str = "unified",
+                 languages: Union[None, str, Sequence[int]] = None, batch_size: int = 256, targets: Optional[str] = None,
                  labels: Sequence[str] = (), shuffle: bool = True, buffer_size: int = 16_384, seed: int = 0,
                  drop_last: bool = False, balance: str = "pad", rank: Optional[int] = None,
-                 world_size: Optional[int] = None, label_source: str = "auto", threads: int = 1) -> None:
+                 world_size: Optional[int] = None, label_source: str = "auto", threads: int = 1, vocabulary=None) -> None:
         super().__init__()
         labels = tuple(labels)
-        _check_options(batch_size, targets, labels, balance)
+        _check_options(batch_size, targets or "unified", labels, balance)
         if label_source not in ("auto", "replay", "stored"):
             raise LoaderError(f"label_source must be auto, replay or stored, got {label_source!r}")
-        self.index = ShardIndex.build(source, split, languages)
+        self.index = ShardIndex.build(source, split, None if isinstance(languages, str) else languages)
+        _, self.recoder, targets = choose_tokens(self.index.files, self.index.has_tokens, languages, vocabulary, seed, targets)
         if self.index.total_rows == 0:
             raise LoaderError(f"no rows in split {split!r}" + ("" if languages is None else f" with languages {list(languages)}"))
         if label_source == "stored" and not self.index.has_stored_labels:
@@ -192,7 +195,10 @@ class GameDataset(IterableDataset):
                              use_threads=get_worker_info() is None)
         rng = Permutations(self.seed, self.epoch, consumer, _SHUFFLE_STREAM) if self.shuffle else None
         pack = self.pack_in_workers and get_worker_info() is not None
-        for rows in _loader.shuffled_batches(reader.read(pieces), self.batch_size, self.buffer_size, rng, self.drop_last):
+        blocks = reader.read(pieces)
+        if self.recoder is not None:
+            blocks = (self.recoder(block, self.epoch) for block in blocks)
+        for rows in _loader.shuffled_batches(blocks, self.batch_size, self.buffer_size, rng, self.drop_last):
             batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads)
             yield _pack(batch) if pack else to_tensors(batch)
 
@@ -325,3 +331,20 @@ class GameCollator:
         })
         rows = RowBlock.from_table(table, stored_labels=False)
         return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads))
+
+
+class CharDataset(Dataset):
+    """Drop-in for the mOthello paper's ``CharDataset``: its ``(x, y)`` long tensors from our shards
+    (arguments and attributes, e.g. ``vocab_size``, ``block_size``: :class:`~mothello_data.paper.PaperExamples`)."""
+
+    def __init__(self, source, split: str = "train", experiment=None, retrieval_mode="uniform") -> None:
+        self.examples = PaperExamples(source, split, experiment, retrieval_mode)
+
+    def __len__(self) -> int:
+        return len(self.examples)
+
+    def __getitem__(self, idx: int):
+        return tuple(torch.from_numpy(a) for a in self.examples[idx])
+
+    def __getattr__(self, name: str):
+        return getattr(self.__dict__["examples"], name) if "examples" in self.__dict__ else object.__getattribute__(self, name)

@@ -50,7 +50,8 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
         pf = pq.ParquetFile(path, page_checksum_verification=True)
         if pf.metadata.num_rows != shard["rows"]:
             return f"{pf.metadata.num_rows} rows, manifest says {shard['rows']}", 0
-        table = pf.read(columns=list(BASE_COLUMN_NAMES))
+        present = set(pf.schema_arrow.names)
+        table = pf.read(columns=[c for c in BASE_COLUMN_NAMES if c in present])  # moves-only: no token columns
     except (OSError, ValueError) as exc:  # ValueError: pyarrow's ArrowInvalid
         return f"unreadable ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})", 0
     idx = np.linspace(0, table.num_rows - 1, num=min(sample, table.num_rows)).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
@@ -76,7 +77,7 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
         return str(exc), 0
     if not config.get("import") and not rep.ended.all():  # real games may end early (resignations)
         return "a game stops before the end", 0
-    for i, toks in enumerate(rows["tokens"]):
+    for i, toks in enumerate(rows.get("tokens", ())):
         try:
             decoded = vocab.decode(toks, rows["lang"][i])
         except ValueError:
@@ -108,7 +109,8 @@ def verify(out: str, sample: int = 1000, log=print, report=None) -> int:
     try:
         vocab = Vocabulary.load(vocab_path)
     except (ValueError, KeyError, TypeError) as exc:  # SpecError is a ValueError
-        raise VerifyError(f"{vocab_path}: unreadable ({exc})") from None
+        text = str(exc)
+        raise VerifyError(text if "token layout" in text else f"{vocab_path}: unreadable ({exc})") from None
     report = report or (lambda line: print(line, file=sys.stderr))
     listed = {s["file"] for s in shards}
     present = {os.path.relpath(p, out) for p in glob.glob(os.path.join(out, "data", "*.parquet"))}
