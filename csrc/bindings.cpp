@@ -6,4 +6,5 @@ PYBIND11_MODULE(_core, m) {
     mothello_py::bind_engine(m);
     mothello_py::bind_tokens(m);
     mothello_py::bind_probing(m);
+    mothello_py::bind_world(m);
 }

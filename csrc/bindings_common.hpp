@@ -37,5 +37,6 @@ inline void check_threads(int threads) {
 void bind_engine(py::module_& m);
 void bind_tokens(py::module_& m);
 void bind_probing(py::module_& m);
+void bind_world(py::module_& m);
 
 }  // namespace mothello_py

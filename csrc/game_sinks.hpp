@@ -1,11 +1,13 @@
-// Sinks of the game loop (see game_loop.hpp): per-ply labels for generate/replay, and per-state
-// arrays (states 0..60) for the probing labels.
+// Sinks of the game loop (see game_loop.hpp): per-ply labels for generate/replay, per-state
+// arrays (states 0..60) for the probing labels, and per-state world-model labels (WorldSink).
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "board.hpp"
 #include "engine.hpp"
+#include "position_hash.hpp"
 
 namespace mothello {
 
@@ -71,6 +73,76 @@ struct StateSink {
         last_flips = flips;
     }
     MOTHELLO_INLINE void final_state(int k, const Position& pos, u64 legal) { rows.set_final(k, pos, legal, last_flips); }
+};
+
+// ---- world-model labels (issue #13): hashes, counts, mobility, flip history, last move ---------
+
+// Per-state arrays of one game for the world-model labels; state k as in StateRows. Optional
+// arrays are null when not asked for (they cost the most: 128 bytes a state).
+struct WorldRows {
+    std::uint64_t* boards;     // [61][2] black, white
+    std::uint8_t* player;      // [61] player to move
+    std::uint8_t* mobility;    // [61][2] legal moves of black, of white
+    std::uint8_t* last_move;   // [61] square of the move that made the state (255 in state 0)
+    std::uint64_t* hash;       // [61] position_hash, or null
+    std::uint64_t* canonical;  // [61] canonical_hash, or null
+    std::uint8_t* flip_count;  // [61][64] times each square's disc has flipped, or null
+    std::int8_t* age;          // [61][64] move number (1-based) that last placed or flipped the disc; 0 an
+                               // unflipped start disc, -1 empty; or null
+
+    MOTHELLO_INLINE WorldRows game(std::int64_t r) const {
+        const std::int64_t s = kStates * r;
+        return {boards + 2 * s, player + s, mobility + 2 * s, last_move + s,
+                hash ? hash + s : nullptr, canonical ? canonical + s : nullptr,
+                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr};
+    }
+};
+
+// Records WorldRows through the game loop; the position hashes are those of position_hash.hpp.
+struct WorldSink {
+    WorldRows rows;
+    std::uint8_t counts[64] = {};
+    std::int8_t age[64];
+    std::uint8_t last = 255;
+
+    explicit WorldSink(const WorldRows& r) : rows(r) {
+        for (int i = 0; i < 64; ++i) age[i] = ((kStartBlack | kStartWhite) >> i & 1) ? 0 : -1;
+    }
+
+    MOTHELLO_INLINE void set(int k, const Position& p, u64 legal) const {
+        const u64 black = p.player ? p.opp : p.me, white = p.player ? p.me : p.opp;
+        rows.boards[2 * k] = black;
+        rows.boards[2 * k + 1] = white;
+        rows.player[k] = static_cast<std::uint8_t>(p.player);
+        const int mover = popcount64(legal), other = popcount64(legal_moves(p.opp, p.me));
+        rows.mobility[2 * k + p.player] = static_cast<std::uint8_t>(mover);
+        rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(other);
+        rows.last_move[k] = last;
+        if (rows.hash) rows.hash[k] = position_hash(black, white, p.player);
+        if (rows.canonical) rows.canonical[k] = canonical_hash(black, white, p.player);
+        if (rows.flip_count) std::memcpy(rows.flip_count + 64 * k, counts, 64);
+        if (rows.age) std::memcpy(rows.age + 64 * k, age, 64);
+    }
+
+    MOTHELLO_INLINE void ply(int k, const Position& before, u64 legal, bool, int sq, u64 flips, const Position&) {
+        set(k, before, legal);
+        for (u64 f = flips; f; f &= f - 1) {
+            const int i = lowest_square(f);
+            ++counts[i];
+            age[i] = static_cast<std::int8_t>(k + 1);
+        }
+        age[sq] = static_cast<std::int8_t>(k + 1);
+        last = static_cast<std::uint8_t>(sq);
+    }
+
+    // The final state k, and copies of it (no legal moves) for the later states.
+    MOTHELLO_INLINE void final_state(int k, const Position& pos, u64 legal) {
+        set(k, pos, legal);
+        for (int j = k + 1; j < kStates; ++j) {
+            set(j, pos, 0);
+            rows.mobility[2 * j] = rows.mobility[2 * j + 1] = 0;
+        }
+    }
 };
 
 }  // namespace mothello

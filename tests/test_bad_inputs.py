@@ -57,6 +57,13 @@ REFUSED = [
     ("anchors-one-language", ["--anchors", 0.1, "--langs", 1], {}, r"anchors need at least 2 languages"),
     ("anchor-moves-empty", ["--anchor-moves", ",", "--langs", 2], {}, r"--anchor-moves: empty item in ','"),
     ("labels-empty-item", ["--labels", ","], {}, r"--labels: empty item in ','"),
+    # issue #13: world-model labels and split hygiene
+    ("labels-unknown-world", ["--labels", "hash,age"], {}, r"--labels: unknown label 'age' \(choose from .*canonical_hash"),
+    ("split-by-unknown", ["--split-by", "moves"], {}, r"--split-by: expected id or opening:K with K in 1\.\.60, got 'moves'"),
+    ("split-by-k-0", ["--split-by", "opening:0"], {}, r"--split-by: expected id or opening:K"),
+    ("split-by-k-61", ["--split-by", "opening:61"], {}, r"--split-by: expected id or opening:K"),
+    ("split-by-one-move", ["--split-by", "opening:1"], {}, r"--split-by opening:1: no opening of 1 moves falls to split 'validation'"),
+    ("dedupe-unknown", ["--dedupe", "fuzzy"], {}, r"--dedupe: expected exact or symmetric, got 'fuzzy'"),
     ("threads-100000", ["--threads", 100000], {}, r"--threads must be in 1\.\.1024, got 100000"),
     ("empty-toml", ["--config", "e.toml"], {"e.toml": ""}, r"e\.toml: the file holds no settings"),
     ("unknown-extension-garbage", ["--config", "x.conf"], {"x.conf": "games = 100\nnot toml {"},

@@ -3,7 +3,7 @@
 Every function takes and returns numpy arrays; the dicts hold the arrays named in each docstring.
 """
 
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import numpy as np
 import numpy.typing as npt
@@ -75,5 +75,26 @@ def stored_position_labels(
     legal_moves: bool = True,
     flipped: bool = True,
     player: bool = True,
+    threads: int = 1,
+) -> Dict[str, np.ndarray]: ...
+def position_hash(
+    black: npt.ArrayLike, white: npt.ArrayLike, player: npt.ArrayLike, canonical: bool = False
+) -> npt.NDArray[np.uint64]: ...
+def board_symmetry(boards: npt.ArrayLike, symmetry: int) -> npt.NDArray[np.uint64]: ...
+def world_ply_labels(
+    moves: npt.ArrayLike,
+    lengths: npt.ArrayLike,
+    hash: bool = True,
+    canonical_hash: bool = True,
+    count: bool = True,
+    mobility: bool = True,
+    threads: int = 1,
+) -> Dict[str, np.ndarray]: ...
+def world_position_labels(
+    moves: npt.ArrayLike,
+    lengths: npt.ArrayLike,
+    state_index: npt.ArrayLike,
+    n_tokens: npt.ArrayLike,
+    which: List[str],
     threads: int = 1,
 ) -> Dict[str, np.ndarray]: ...

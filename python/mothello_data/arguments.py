@@ -14,7 +14,9 @@ from . import __version__, engine
 from .backends import BACKENDS
 from .config import load_experiment
 from .policies import MAX_DEPTH, parse_policy
-from .schema import LABEL_KINDS, parse_labels
+from .schema import LABEL_KINDS, WORLD_LABEL_KINDS, parse_labels
+from .shards import check_split_by
+from .splits import check_dedupe, parse_split_by
 from .spec import LANGUAGE_TYPES, MAX_LANGUAGE_SEED, LanguageSpec, SpecError, require_bool, require_int, resolve_types
 from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, Plan, parse_splits
 
@@ -90,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--games", type=int, help=f"number of games (default {DEFAULT_GAMES:,}, or the sum of --splits counts)")
     g.add_argument("--seed", type=int, help="seed of the games; game i is a pure function of (seed, i) (default 0)")
     g.add_argument("--splits", help=f"split sizes as fractions or counts (default {DEFAULT_SPLITS})")
+    g.add_argument("--split-by", metavar="id|opening:K",
+                   help="id (default): splits own game-id ranges; opening:K: a game's split is decided by its first K moves "
+                        "up to the start's symmetries, so no opening occurs in two splits")
+    g.add_argument("--dedupe", metavar="exact|symmetric",
+                   help="drop a game repeated in a later split: exact repeats (default), or also repeats up to the start's symmetries")
     g.add_argument("--policy", metavar="NAME",
                    help="how moves are chosen: uniform (random legal moves, the default), greedy (most discs flipped), "
                    f"mobility (fewest opponent moves) or search:D (alpha-beta to depth D, 1..{MAX_DEPTH}); ties broken at random")
@@ -114,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--moves-only", action="store_true",
                    help="store moves without token columns (lang, tokens, token_ply): the loader encodes them per "
                    "epoch (languages=\"sample\"), into this run's languages or any experiment's")
-    o.add_argument("--labels", help=f"per-ply label columns: none, all or a comma list of {', '.join(LABEL_KINDS)} (default none)")
+    o.add_argument("--labels", help=f"per-ply label columns: none, all (= {', '.join(LABEL_KINDS)}) or a comma list of kinds, "
+                   f"also the world-model kinds {', '.join(WORLD_LABEL_KINDS)} (default none)")
     o.add_argument("--overwrite", action="store_true", help="replace the dataset or unfinished run in --out")
     o.add_argument("--resume", action="store_true", help="finish an interrupted run in --out (same arguments; finished shards are kept)")
     r = p.add_argument_group("run")
@@ -265,8 +273,11 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     require_bool(parallel, f"{args.config}: parallel")
     require_bool(moves_only, f"{args.config}: moves_only")
     policy = parse_policy(getattr(args, "policy", None) or "uniform", getattr(args, "epsilon", None))
-    return Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
-                parallel=args.parallel or parallel, moves_only=args.moves_only or moves_only, policy=policy)
+    plan = Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
+                parallel=args.parallel or parallel, moves_only=args.moves_only or moves_only,
+                split_by=parse_split_by(args.split_by), dedupe=check_dedupe(args.dedupe), policy=policy)
+    check_split_by(plan)
+    return plan
 
 
 def parse_input_languages(text: str) -> Optional[list[int]]:

@@ -8,7 +8,7 @@ import os
 from . import __version__
 from .rng import RNG_ID
 from .plan import Plan
-from .schema import LABEL_COLUMNS, canonical_labels, feature_columns, language_names
+from .schema import KIND_COLUMNS, WORLD_LABEL_KINDS, canonical_labels, feature_columns, language_names
 from .files import write_atomic
 from .shards import ShardRecord
 from .sources import describe as describe_source, extra_fields
@@ -51,8 +51,44 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
         "token_layout": TOKEN_LAYOUT,
         "seed": plan.seed,
         "rows": sum(r.rows for r in records),
+        **({"split_hygiene": split_hygiene(plan, records)} if plan.split_by or plan.dedupe != "exact" else {}),
         "shards": [r.to_json() for r in records],
     }
+
+
+def split_hygiene(plan: Plan, records: list[ShardRecord]) -> dict:
+    """What ``--split-by opening:K`` / ``--dedupe symmetric`` removed or prevented (issue #13): games
+    dropped as repeats of a later split (exact or up to the start's symmetries) and candidate games
+    turned away because their opening belongs to another split."""
+    return {"split_by": f"opening:{plan.split_by}" if plan.split_by else "id", "dedupe": plan.dedupe,
+            "dropped_repeats": sum(len(r.dropped_games) for r in records),
+            "opening_rejected": sum(r.opening_rejected or 0 for r in records)}
+
+
+def _hygiene_note(plan: Plan, records: list[ShardRecord]) -> str:
+    if not (plan.split_by or plan.dedupe != "exact"):
+        return ""
+    h = split_hygiene(plan, records)
+    text = chr(10) + "- Split hygiene (`split_hygiene` in `manifest.json`): "
+    if plan.split_by:
+        text += (f"a game's split is decided by its first {plan.split_by} moves up to the start position's symmetries "
+                 f"(identity, half turn, both diagonal reflections), so no opening occurs in two splits; "
+                 f"{h['opening_rejected']:,} candidate games were turned away because their opening belongs to another "
+                 "split and replaced by fresh games (`game_id` is the row's id; such a game is not (seed, id)'s game). ")
+    if plan.dedupe == "symmetric":
+        text += "Repeats of a later split's game up to those symmetries are dropped as well as exact ones. "
+    return text + f"Games dropped as repeats: {h['dropped_repeats']:,}."
+
+
+def world_label_note(labels) -> str:
+    """The card's sentence on stored world-model columns (issue #13), or "" when there are none."""
+    if not set(labels) & set(WORLD_LABEL_KINDS):
+        return ""
+    return (" World-model columns hold the position *after* the ply (pass rule resolved): `hash` and "
+            "`canonical_hash` are mothello-position-hash-v1 of (black, white, player to move), "
+            "`mix64(mix64(mix64(0x243F6A8885A308D3 ^ black) ^ white) ^ player)` with mix64 the SplitMix64 "
+            "finaliser, and its least value over the 8 board symmetries (colours kept); `count_*` are disc "
+            "counts and `mobility_*` legal-move counts of each colour.")
 
 
 def _yaml_features(plan: Plan) -> list[str]:
@@ -140,7 +176,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
   neither side can move.
 - {game_line}
 - Splits own disjoint game-id ranges, and a game whose exact move sequence also occurs in a later
-  split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).
+  split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).{_hygiene_note(plan, records)}
 - Languages: {mode}.
 
 | split | rows | game ids | shards |
@@ -152,7 +188,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 - `length` (uint8): placements in the game; `moves` (list of uint8): squares 0..63, row-major
   (`8 * row + col`, a1 = 0, d3 = 19), the language-neutral form.
 {_token_columns_text(plan)}
-{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in LABEL_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}
+{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in KIND_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}{world_label_note(plan.labels)}
 
 ## Token map
 Vocabulary of {vocab.size} ids (full table in `vocab.json`), token layout {TOKEN_LAYOUT}: 0 is pad, then the

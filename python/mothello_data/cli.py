@@ -1,7 +1,7 @@
 """``mothello-gen`` (also ``python -m mothello_data``): parse, dispatch, report.
 
 Dispatches to generation (:mod:`mothello_data.jobs`), ``verify`` (:mod:`mothello_data.verify`),
-``finalize`` and ``import`` (:mod:`mothello_data.import_cli`), and turns their errors into one line on stderr and an exit status: 2 for bad
+``stats`` (:mod:`mothello_data.stats`), ``finalize`` and ``import`` (:mod:`mothello_data.import_cli`), and turns their errors into one line on stderr and an exit status: 2 for bad
 arguments or a refused run, 1 for a failing file system, 130 when interrupted.
 """
 
@@ -80,6 +80,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         from .verify import main as verify_main  # verify is self-contained: no need to load it for a run
 
         return verify_main(argv[1:])
+    if argv[:1] == ["stats"]:
+        from .stats import main as stats_main  # the dataset report (issue #13)
+
+        return stats_main(argv[1:])
     command, action = (f"{PROG} finalize", finalize_main) if argv[:1] == ["finalize"] else (PROG, generate_main)
     if argv[:1] == ["import"]:
         from .import_cli import import_plan

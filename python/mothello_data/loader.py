@@ -18,11 +18,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import engine, schema
-from .probing import replay_position_labels, stored_position_labels
+from .probing import ALL_LABEL_NAMES, WORLD_LABEL_NAMES, replay_position_labels, stored_position_labels
 from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
                           find_vocabulary, open_shard, read_row_group, split_of)
 from .targets import TARGET_MODES, token_targets
+from .world_labels import world_position_labels
 
 __all__ = ["LoaderError", "check_options", "ShardIndex", "Unit", "find_shard_files", "find_vocabulary", "split_of",
            "RowBlock", "PieceReader", "shuffled_batches", "build_batch", "BALANCE_MODES", "TARGET_MODES"]
@@ -32,9 +33,9 @@ def check_options(targets: str = "unified", labels: Sequence[str] = (), balance:
     """Raise :class:`LoaderError` naming the choices for an unknown target mode, label or balance."""
     if targets not in TARGET_MODES:
         raise LoaderError(f"targets must be one of {', '.join(TARGET_MODES)}, got {targets!r}")
-    unknown = [x for x in labels if x not in schema.LABEL_KINDS]
+    unknown = [x for x in labels if x not in ALL_LABEL_NAMES]
     if unknown:
-        raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(schema.LABEL_KINDS)})")
+        raise LoaderError(f"unknown label {unknown[0]!r} (choose from {', '.join(ALL_LABEL_NAMES)})")
     check_balance(balance)
 
 
@@ -221,9 +222,13 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
         "game_id": rows.game_id.astype(np.int64),
         "length": rows.length.astype(np.int64),
     }
+    world = [x for x in labels if x in WORLD_LABEL_NAMES]
+    labels = [x for x in labels if x not in WORLD_LABEL_NAMES]
     if labels:
         if label_source == "stored":
             out.update(stored_position_labels(rows.plies, rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
         else:
             out.update(replay_position_labels(rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
+    if world:  # always by replay (mothello_data.world_labels)
+        out.update(world_position_labels(rows.moves, rows.length, ply, completes, n_tokens, world, threads))
     return out

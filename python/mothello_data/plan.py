@@ -55,6 +55,8 @@ class Plan:
     labels: list = field(default_factory=list)
     parallel: bool = False
     moves_only: bool = False  # no token columns: loaders encode the moves (languages="sample")
+    split_by: int = 0  # 0: splits by game id; K: by canonical opening of K moves (mothello_data.splits)
+    dedupe: str = "exact"  # or "symmetric" (mothello_data.splits)
     policy: Policy = UNIFORM  # how moves are chosen (mothello_data.policies)
     imported: Optional[dict] = None  # an import's record (mothello_data.importer): games come from files
 
@@ -87,6 +89,8 @@ class Plan:
             "labels": list(self.labels),
             "parallel": self.parallel,
             **({"moves_only": True} if self.moves_only else {}),
+            **({"split_by": f"opening:{self.split_by}"} if self.split_by else {}),  # only when set: old
+            **({"dedupe": self.dedupe} if self.dedupe != "exact" else {}),  # identities stay as they were
             # only when not uniform: identities (and resumes) of uniform runs stay those of earlier versions
             **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {}),
             **({"import": self.imported} if self.imported else {}),

@@ -31,9 +31,14 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from . import _core
-from .schema import ALL_LABEL_COLUMNS, LABEL_KINDS
+from .schema import ALL_LABEL_COLUMNS, LABEL_KINDS, WORLD_LABEL_KINDS
 
 LABEL_NAMES = LABEL_KINDS  # the label kinds computed here (names owned by mothello_data.schema)
+#: The world-model labels the loader computes per position (:mod:`mothello_data.world_labels`):
+#: the stored world kinds of mothello_data.schema plus those only computed on the fly.
+WORLD_LABEL_NAMES: tuple[str, ...] = WORLD_LABEL_KINDS + ("flip_count", "age", "last_move", "final_count", "winner")
+#: Every label name the loader accepts.
+ALL_LABEL_NAMES: tuple[str, ...] = LABEL_NAMES + WORLD_LABEL_NAMES
 
 
 def token_states(token_ply: np.ndarray, completes: np.ndarray) -> np.ndarray:

@@ -27,6 +27,7 @@ from .policies import Policy
 from .spec import LanguageSpec
 from .plan import Plan, Shard
 from .shards import ShardRecord
+from .splits import check_dedupe, parse_split_by
 
 PLAN_FILE = ".mothello-plan.json"
 PARTS_DIR = ".mothello-parts"
@@ -44,8 +45,9 @@ def plan_from_identity(identity: dict) -> Plan:
     return Plan(spec=LanguageSpec.from_dict(identity["languages"]), games=identity["games"], seed=identity["seed"],
                 splits=dict(identity["splits"]), games_per_shard=identity["games_per_shard"],
                 labels=list(identity["labels"]), parallel=identity["parallel"],
-                moves_only=identity.get("moves_only", False), policy=Policy.from_json(identity.get("policy")),
-                imported=identity.get("import"))
+                moves_only=identity.get("moves_only", False),
+                split_by=parse_split_by(identity.get("split_by")), dedupe=check_dedupe(identity.get("dedupe")),
+                policy=Policy.from_json(identity.get("policy")), imported=identity.get("import"))
 
 
 def plan_path(out: str) -> str:

@@ -52,14 +52,29 @@ LABEL_KINDS: tuple[str, ...] = tuple(LABEL_COLUMNS)
 ALL_LABEL_COLUMNS: tuple[str, ...] = tuple(name for cols in LABEL_COLUMNS.values() for name, _ in cols)
 _ALIASES = {"board": "board_state", "legal": "legal_moves"}  # spellings of earlier versions
 
+#: World-model label kinds (issue #13) -> their per-ply columns; each ply holds the position *after*
+#: it (pass rule resolved). Asked for by name only: ``--labels all`` keeps meaning the four above.
+#: ``hash``/``canonical_hash``: :mod:`mothello_data.symmetry`'s position hashes; ``disc_count``:
+#: discs of each colour; ``mobility``: legal moves of each colour.
+WORLD_LABEL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "hash": (("hash", "uint64"),),
+    "canonical_hash": (("canonical_hash", "uint64"),),
+    "disc_count": (("count_black", "uint8"), ("count_white", "uint8")),
+    "mobility": (("mobility_black", "uint8"), ("mobility_white", "uint8")),
+}
+WORLD_LABEL_KINDS: tuple[str, ...] = tuple(WORLD_LABEL_COLUMNS)
+#: Every storable label kind -> its columns, in schema order (the four, then the world-model kinds).
+KIND_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {**LABEL_COLUMNS, **WORLD_LABEL_COLUMNS}
+
 
 class SchemaError(ValueError):
     """A file that is not a mothello-data shard; the message is one line."""
 
 
 def parse_labels(text: Union[None, str, Sequence[str]]) -> list[str]:
-    """``--labels`` text (``none``, ``all`` or a comma list of kinds), or a list of kinds (a config
-    file's ``labels = ["board", "legal"]``), as canonical kinds in :data:`LABEL_KINDS` order."""
+    """``--labels`` text (``none``, ``all`` or a comma list of kinds, where ``all`` stands for the four
+    :data:`LABEL_KINDS`), or a list of kinds (a config file's ``labels = ["board", "legal"]``), as
+    canonical kinds in :data:`KIND_COLUMNS` order."""
     if text is None or text == "none":
         return []
     if text == "all":
@@ -68,7 +83,9 @@ def parse_labels(text: Union[None, str, Sequence[str]]) -> list[str]:
     if not isinstance(items, (list, tuple)) or not all(isinstance(x, str) for x in items):
         raise SpecError(f"--labels: expected none, all or a list of label kinds, got {text!r}")
     if not all(items):
-        raise SpecError(f"--labels: empty item in {text!r} (choose from {', '.join(LABEL_KINDS)}, all, none)")
+        raise SpecError(f"--labels: empty item in {text!r} (choose from {', '.join(KIND_COLUMNS)}, all, none)")
+    if "all" in items:  # "all,hash": the four kinds plus world-model kinds
+        items = [x for x in items if x != "all"] + list(LABEL_KINDS)
     return canonical_labels(items)
 
 
@@ -77,10 +94,10 @@ def canonical_labels(labels: Iterable[str]) -> list[str]:
     chosen = set()
     for x in labels:
         name = _ALIASES.get(x, x)
-        if name not in LABEL_KINDS:
-            raise SpecError(f"--labels: unknown label {x!r} (choose from {', '.join(LABEL_KINDS)}, all, none)")
+        if name not in KIND_COLUMNS:
+            raise SpecError(f"--labels: unknown label {x!r} (choose from {', '.join(KIND_COLUMNS)}, all, none)")
         chosen.add(name)
-    return [x for x in LABEL_KINDS if x in chosen]
+    return [x for x in KIND_COLUMNS if x in chosen]
 
 
 def ply_label_columns(ply_labels) -> dict[str, np.ndarray]:
@@ -95,13 +112,13 @@ def ply_label_columns(ply_labels) -> dict[str, np.ndarray]:
     }
 
 
-def feature_columns(labels: Sequence[str], moves_only: bool = False,
-                    extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
-    """(name, kind, dtype) of every column of a shard with these label kinds, then the ``extra``
-    (name, dtype) value columns of an import (e.g. WTHOR's year and players)."""
+def feature_columns(labels: Sequence[str], moves_only: bool = False, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
+    """(name, kind, dtype) of every column of a shard with these label kinds (``moves_only``: without
+    the :data:`TOKEN_COLUMNS`), then the ``extra`` (name, dtype) value columns of an import (e.g.
+    WTHOR's year and players)."""
     cols = [c for c in BASE_COLUMNS if not (moves_only and c[0] in TOKEN_COLUMNS)]
     for label in canonical_labels(labels):
-        cols += [(name, "list", dtype) for name, dtype in LABEL_COLUMNS[label]]
+        cols += [(name, "list", dtype) for name, dtype in KIND_COLUMNS[label]]
     return cols + [(name, "value", dtype) for name, dtype in extra]
 
 
@@ -126,8 +143,8 @@ def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = 
 
 def arrow_schema(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
                  extra: Sequence[tuple[str, str]] = ()) -> pa.Schema:
-    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata (``extra``:
-    see :func:`feature_columns`)."""
+    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata (``moves_only``,
+    ``extra``: see :func:`feature_columns`)."""
     fields = []
     for name, kind, dtype in feature_columns(labels, moves_only, extra):
         t = pa.from_numpy_dtype(np.dtype(dtype))

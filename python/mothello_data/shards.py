@@ -20,6 +20,10 @@ from . import engine, schema, sources
 from .files import check_disk_full, file_sha256
 from .plan import Plan, Shard
 from .rng import chain, draw
+from .spec import SpecError
+from .splits import assign_splits, attempt_seed, canonical_openings
+from .symmetry import canonical_rows
+from .world_labels import world_ply_columns
 
 _U64 = np.uint64
 _LANGUAGE_STREAM, _HASH_IV = 0x1A9E, 0x6A09E667F3BCC908
@@ -54,10 +58,15 @@ class HeldOutIndex:
     _cache: dict = {}
     _lock = threading.Lock()
 
-    def __init__(self, hashes: np.ndarray, ids: np.ndarray, games=None) -> None:
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray, symmetric: bool = False, games=None) -> None:
         order = np.argsort(hashes, kind="stable")
         self.hashes, self.ids = hashes[order], ids[order]
+        self.symmetric = symmetric  # hashes of canonical rows: repeats up to the start's symmetries
         self.games = games  # games(lo, n) -> moves of the indexed run (None: uniform games of the seed)
+
+    @staticmethod
+    def _rows(moves: np.ndarray, symmetric: bool) -> np.ndarray:
+        return canonical_rows(moves) if symmetric else moves
 
     @classmethod
     def for_split(cls, plan: Plan, split: str) -> "HeldOutIndex":
@@ -72,35 +81,39 @@ class HeldOutIndex:
     def _build(cls, plan: Plan, split: str) -> "HeldOutIndex":
         names = list(plan.splits)
         first = sum(plan.splits[n] for n in names[: names.index(split) + 1])
-        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))],
+        if plan.split_by:  # splits by opening share no game, not even up to symmetry
+            return cls.from_ranges(plan.seed, [])
+        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))], plan.dedupe == "symmetric",
                                lambda lo, n: sources.games(plan, lo, n).moves)
 
     @classmethod
-    def from_ranges(cls, seed: int, ranges, games=None) -> "HeldOutIndex":
+    def from_ranges(cls, seed: int, ranges, symmetric: bool = False, games=None) -> "HeldOutIndex":
         """The index of the games in the id ranges ``[(first, end), ...]`` of the run with ``seed``
-        (``games(lo, n)``: the run's moves, for a policy or an import; None: uniform games)."""
+        (``symmetric``: to catch repeats up to the start position's symmetries as well;
+        ``games(lo, n)``: the run's moves, for a policy or an import; None: uniform games)."""
         games = games or (lambda lo, n: engine.generate(n, seed, lo).moves)
         hashes, ids = [], []
         for first, last in ranges:
             for lo in range(first, last, 1_000_000):
                 n = min(1_000_000, last - lo)
-                hashes.append(game_hashes(games(lo, n)))
+                hashes.append(game_hashes(cls._rows(games(lo, n), symmetric)))
                 ids.append(np.arange(lo, lo + n, dtype=_U64))
         if not hashes:
-            return cls(np.zeros(0, _U64), np.zeros(0, _U64), games)
-        return cls(np.concatenate(hashes), np.concatenate(ids), games)
+            return cls(np.zeros(0, _U64), np.zeros(0, _U64), symmetric, games)
+        return cls(np.concatenate(hashes), np.concatenate(ids), symmetric, games)
 
     def repeats(self, moves: np.ndarray, seed: int) -> np.ndarray:
         """Boolean mask of rows whose exact move sequence is one of the indexed games."""
         if not len(self.hashes):
             return np.zeros(len(moves), dtype=bool)
-        h = game_hashes(moves)
+        rows = self._rows(moves, self.symmetric)
+        h = game_hashes(rows)
         pos = np.clip(np.searchsorted(self.hashes, h), 0, len(self.hashes) - 1)
         mask = self.hashes[pos] == h
         for row in np.flatnonzero(mask):  # confirm hash hits exactly against the regenerated game
             lo = int(self.ids[pos[row]])
-            other = (self.games(lo, 1) if self.games else engine.generate(1, seed, lo).moves)[0]
-            mask[row] = bool(np.array_equal(other, moves[row]))
+            other = self._rows(self.games(lo, 1) if self.games else engine.generate(1, seed, lo).moves, self.symmetric)[0]
+            mask[row] = bool(np.array_equal(other, rows[row]))
         return mask
 
 
@@ -123,15 +136,63 @@ class ShardRecord:
     dropped_games: list
     sha256: str
     bytes: int
+    opening_rejected: Optional[int] = None  # --split-by opening:K only: candidates of other splits' openings
 
     def to_json(self) -> dict:
         """The record as plain JSON values (manifest entries and per-shard record files)."""
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if v is not None or k != "opening_rejected"}
 
 
-def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list]:
-    """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed."""
-    games = sources.games(plan, lo, n, threads=threads, labels=bool(plan.labels))
+def check_split_by(plan: Plan, sample: int = 100_000) -> None:
+    """Refuse (one line, before anything is written) a ``--split-by opening:K`` under which a
+    non-empty split gets no opening among the openings of ``sample`` games of the run (K too small:
+    every game opens the same way up to symmetry when K = 1)."""
+    if not plan.split_by:
+        return
+    if plan.imported or not plan.policy.is_uniform:
+        raise SpecError("--split-by opening:K draws fresh uniform candidates for each split: it cannot be combined "
+                        "with --policy or an import yet (use the default id splits)")
+    games = engine.generate(sample, plan.seed, 0)
+    opening = game_hashes(canonical_openings(games.moves, games.lengths, plan.split_by))
+    got = np.bincount(assign_splits(opening, plan.seed, list(plan.splits.values())), minlength=len(plan.splits))
+    for (name, size), hits in zip(plan.splits.items(), got):
+        if size and not hits:
+            raise SpecError(f"--split-by opening:{plan.split_by}: no opening of {plan.split_by} moves falls to split {name!r} "
+                            f"(in {sample:,} sample games); use a larger K or a larger split")
+
+
+def opening_games(plan: Plan, split: str, lo: int, n: int, threads: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Moves, lengths and the rejected-candidate count of ids ``lo .. lo + n`` of ``split`` under
+    ``--split-by opening:K`` (the rule is :mod:`mothello_data.splits`'): each row takes the first
+    candidate, round by round, whose canonical opening is assigned to ``split``."""
+    target, sizes = list(plan.splits).index(split), list(plan.splits.values())
+    moves = np.full((n, engine.MAX_PLIES), engine.PAD_SQUARE, dtype=np.uint8)
+    lengths = np.zeros(n, dtype=np.uint8)
+    missing, rejected, attempt = np.arange(n), 0, 0
+    while len(missing):
+        cand = engine.generate(len(missing), attempt_seed(plan.seed, attempt), lo, threads=threads)
+        opening = game_hashes(canonical_openings(cand.moves, cand.lengths, plan.split_by))
+        ok = assign_splits(opening, plan.seed, sizes) == target
+        moves[missing[ok]], lengths[missing[ok]] = cand.moves[ok], cand.lengths[ok]
+        rejected += int((~ok).sum())
+        missing, attempt = missing[~ok], attempt + 1
+        if len(missing) == n and rejected >= 200_000:
+            raise SpecError(f"--split-by opening:{plan.split_by}: no opening of {plan.split_by} moves falls to split "
+                            f"{split!r} in {rejected:,} games; use a larger K or a larger split")
+    return moves, lengths, rejected
+
+
+def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list, Optional[int]]:
+    """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed; also the
+    dropped ids and (``--split-by opening:K`` only) the count of candidates turned away."""
+    rejected = None
+    if plan.split_by:
+        split = next(name for name, first, end in _split_ranges(plan) if first <= lo < end)
+        g_moves, g_lengths, rejected = opening_games(plan, split, lo, n, threads)
+        rep = engine.replay(g_moves, g_lengths, threads=threads, labels=bool(plan.labels))
+        games = engine.Games(g_moves, g_lengths, rep.labels)
+    else:
+        games = sources.games(plan, lo, n, threads=threads, labels=bool(plan.labels))
     ids = np.arange(lo, lo + n, dtype=_U64)
     keep = ~held_out.repeats(games.moves, plan.seed)
     dropped = ids[~keep].tolist()
@@ -163,11 +224,21 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
     if plan.labels:
         lab = games.labels
         source = schema.ply_label_columns(lab)
+        source.update(world_ply_columns(games.moves, games.lengths, plan.labels, threads))
         for label in schema.canonical_labels(plan.labels):
-            for name, _ in schema.LABEL_COLUMNS[label]:
+            for name, _ in schema.KIND_COLUMNS[label]:
                 per_game = source[name][keep]
                 columns[name] = _list_array(move_offsets, per_game[row_game][valid[row_game]])
-    return pa.Table.from_pydict(columns, schema=arrow), dropped
+    return pa.Table.from_pydict(columns, schema=arrow), dropped, rejected
+
+
+def _split_ranges(plan: Plan) -> list:
+    """(name, first id, end id) of each split, in id order."""
+    out, first = [], 0
+    for name, size in plan.splits.items():
+        out.append((name, first, first + size))
+        first += size
+    return out
 
 
 def chunk_games(plan: Plan) -> int:
@@ -190,7 +261,7 @@ def generate_shard(
     os.makedirs(os.path.dirname(final), exist_ok=True)
     tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.tmp-{os.getpid()}-{threading.get_ident()}")
     held_out = HeldOutIndex.for_split(plan, shard.split)
-    rows, dropped = 0, []
+    rows, dropped, rejected = 0, [], None
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
         arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan))
@@ -200,10 +271,12 @@ def generate_shard(
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)
-                table, gone = chunk_table(plan, arrow, lo, n, threads, held_out)
+                table, gone, turned_away = chunk_table(plan, arrow, lo, n, threads, held_out)
                 writer.write_table(table, row_group_size=max(1, table.num_rows))
                 rows += table.num_rows
                 dropped += gone
+                if turned_away is not None:
+                    rejected = (rejected or 0) + turned_away
                 if progress:
                     progress(n)
         digest, size = file_sha256(tmp)
@@ -213,4 +286,5 @@ def generate_shard(
             os.remove(tmp)
         check_disk_full(exc, final, out_dir)
         raise
-    return ShardRecord(shard.filename, shard.split, shard.first_game, shard.first_game + shard.n_games, rows, dropped, digest, size)
+    return ShardRecord(shard.filename, shard.split, shard.first_game, shard.first_game + shard.n_games, rows, dropped,
+                       digest, size, rejected)

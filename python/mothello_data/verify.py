@@ -66,7 +66,7 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
     if any(len(m) != n for m, n in zip(rows["moves"], lengths)):
         return "a row's length does not match its moves", 0
     config = config or {}
-    again = expected_moves(config, seed, ids)  # from (seed, policy, game_id), or an import's files
+    again = expected_moves(config, seed, ids) if seed is not None else None  # (seed, policy, game_id), or an import's files
     for i, gid in enumerate(ids if again is not None else []):
         if not np.array_equal(again[i], moves[i]):
             what = "is not the imported game" if config.get("import") else "does not regenerate from seed"
@@ -119,7 +119,9 @@ def verify(out: str, sample: int = 1000, log=print, report=None) -> int:
         report(line)
     checked = 0
     for shard in shards:
-        problem, n = _shard_problem(out, shard, vocab, seed, sample, config)
+        # --split-by opening:K replaces games by fresh candidates: those do not regenerate from (seed, id)
+        regen = None if manifest.get("config", {}).get("split_by") else seed
+        problem, n = _shard_problem(out, shard, vocab, regen, sample, config)
         if problem:
             bad.append(f"{shard['file']}: {problem}")
             report(bad[-1])

@@ -1,93 +1,23 @@
-"""PyTorch bridge: the only module of the package that imports torch (``pip install
-"mothello-data[torch]"``).
-
-Ways in:
-
-* :class:`GameDataset` (iterable, the fast path) reads shards by row group, splits the work across
-  DataLoader workers and distributed ranks, shuffles per epoch and yields ready, padded batches;
-  :func:`make_loader` wraps it in a :class:`GameLoader` (a ``DataLoader`` that moves worker batches
-  as one buffer)::
-
-      from mothello_data.torch import make_loader
-      loader = make_loader("data/", split="train", batch_size=256, targets="unified",
-                           labels=["board_state", "legal_moves"], num_workers=2)
-      for epoch in range(3):
-          loader.dataset.set_epoch(epoch)
-          for batch in loader:
-              logits = model(batch["input_ids"], attention_mask=batch["attention_mask"])
-
-* :class:`StreamDataset` plays fresh games on the fly instead (no dataset, no epochs), keeping
-  clear of a written dataset's held-out games: ``GameLoader(StreamDataset(held_out="data/"))``.
-
-* :class:`GameCollator`, a ``collate_fn`` for map-style datasets, e.g. Hugging Face ``datasets``
-  (``DataLoader(ds, batch_size=256, shuffle=True, collate_fn=GameCollator())``).
-
-All give the same batch: see :func:`mothello_data.loader.build_batch` for every key.
-:class:`CharDataset` is a drop-in for the mOthello paper's dataset (its ``(x, y)`` tensors).
-"""
+"""Iterable datasets over shards (:class:`GameDataset`) and fresh games (:class:`StreamDataset`), the
+loader that moves their worker batches (:class:`GameLoader`), and the distributed world they split by."""
 
 from __future__ import annotations
 
 import os
 from typing import Iterator, Optional, Sequence, Union
 
-import numpy as np
-import pyarrow as pa
+import torch
+from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
-try:
-    import torch
-    from torch.utils.data import DataLoader, Dataset, IterableDataset, get_worker_info
-except ImportError:  # torch is an optional extra
-    raise ImportError('mothello_data.torch needs PyTorch: pip install "mothello-data[torch]" '
-                      "(or torch==2.13.0 for the CPU build)") from None
-
-from . import loader as _loader
-from .loader import LoaderError, PieceReader, RowBlock, ShardIndex, check_options
-from .engine import default_threads
-from .paper import PaperExamples
-from .recode import choose_tokens
-from .rng import Permutations
-from .stream import GameStream
+from .. import loader as _loader
+from ..engine import default_threads
+from ..loader import LoaderError, PieceReader, ShardIndex, check_options
+from ..recode import choose_tokens
+from ..rng import Permutations
+from ..stream import GameStream
+from .transfer import _PACKED, _pack, _unpack, to_tensors
 
 _SHUFFLE_STREAM = 0xB0FF  # the shuffle buffer's permutations: (seed, epoch, consumer, this key, fill)
-
-__all__ = ["GameDataset", "StreamDataset", "GameLoader", "GameCollator", "CharDataset", "make_loader", "to_tensors", "distributed_world"]
-
-
-def to_tensors(batch: dict) -> dict:
-    """numpy batch -> tensors without copies (int64, bool and int8 arrays as they are)."""
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in batch.items()}
-
-
-# A worker process hands each tensor to the main process through its own shared-memory segment, at
-# about a millisecond apiece (measured: 7 tensors of a 512-game batch cap 2 workers at ~70k games/s).
-# So worker batches travel as one byte buffer plus a layout and are unpacked into views.
-_PACKED, _LAYOUT = "_mothello_packed", "_mothello_layout"
-
-
-def _pack(batch: dict) -> dict:
-    layout, offset = [], 0
-    for name, array in batch.items():
-        layout.append((name, array.dtype.str, tuple(array.shape), offset))
-        offset += -(-array.nbytes // 8) * 8  # 8-byte alignment, so every view is aligned
-    buffer = np.empty(offset, dtype=np.uint8)
-    for (name, _, _, start), array in zip(layout, batch.values()):
-        buffer[start: start + array.nbytes] = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
-    return {_PACKED: torch.from_numpy(buffer), _LAYOUT: layout}
-
-
-def _unpack(packed: dict) -> dict:
-    buffer, out = packed[_PACKED], {}
-    for name, dtype, shape, start in packed[_LAYOUT]:
-        dt = np.dtype(dtype)
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dt.itemsize
-        out[name] = buffer[start: start + nbytes].view(_TORCH_DTYPES[dt]).view(shape)
-    return out
-
-
-_TORCH_DTYPES = {np.dtype(k): v for k, v in {
-    "bool": torch.bool, "int8": torch.int8, "uint8": torch.uint8, "int16": torch.int16,
-    "int32": torch.int32, "int64": torch.int64, "float32": torch.float32}.items()}
 
 
 def distributed_world(rank: Optional[int] = None, world_size: Optional[int] = None) -> tuple[int, int]:
@@ -134,7 +64,10 @@ class GameDataset(IterableDataset):
             default: the recorded experiment's (``unified_output``).
         labels: any of ``board_state``, ``legal_moves``, ``flipped``, ``player`` (per position,
             see :mod:`mothello_data.probing`); computed by C++ replay per batch, or read from the
-            shards when they store them (``mothello-gen --labels all``).
+            shards when they store them (``mothello-gen --labels all``); also the world-model labels
+            of :mod:`mothello_data.world_labels` (``hash``, ``canonical_hash``, ``disc_count``,
+            ``mobility``, ``flip_count``, ``age``, ``last_move``, ``final_count``, ``winner``), always
+            by C++ replay.
         shuffle: shuffle row-group order per epoch and rows through a buffer of ``buffer_size``.
         seed: shuffle seed; the order depends only on (seed, epoch, rank, worker, world size).
         balance: ``"pad"`` (every rank and worker gets the same number of rows, repeating a few),
@@ -308,43 +241,3 @@ def make_loader(source, split: Optional[str] = "train", batch_size: int = 256, n
     """A :class:`GameLoader` over a :class:`GameDataset` (``kwargs`` go to the dataset)."""
     return GameLoader(GameDataset(source, split=split, batch_size=batch_size, **kwargs),
                       num_workers=num_workers, pin_memory=pin_memory)
-
-
-class GameCollator:
-    """``collate_fn`` for map-style datasets whose items are shard rows (dicts with ``tokens``,
-    ``token_ply``, ``moves``, ``length``, ``lang``, ``game_id``), e.g. from ``datasets``.
-    Produces the same keys as :class:`GameDataset`; labels are always computed by replay."""
-
-    def __init__(self, targets: str = "unified", labels: Sequence[str] = (), threads: int = 1) -> None:
-        _check_options(1, targets, tuple(labels), "pad")
-        self.targets, self.labels, self.threads = targets, tuple(labels), threads
-
-    def __call__(self, examples: Sequence[dict]) -> dict:
-        def as_list(key):
-            return pa.array([np.asarray(e[key]) for e in examples], type=pa.list_(pa.int64()))
-
-        table = pa.table({
-            "tokens": as_list("tokens"), "token_ply": as_list("token_ply"), "moves": as_list("moves"),
-            "length": pa.array([int(e["length"]) for e in examples], type=pa.int64()),
-            "lang": pa.array([int(e["lang"]) for e in examples], type=pa.int64()),
-            "game_id": pa.array([int(e["game_id"]) for e in examples], type=pa.uint64()),
-        })
-        rows = RowBlock.from_table(table, stored_labels=False)
-        return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads))
-
-
-class CharDataset(Dataset):
-    """Drop-in for the mOthello paper's ``CharDataset``: its ``(x, y)`` long tensors from our shards
-    (arguments and attributes, e.g. ``vocab_size``, ``block_size``: :class:`~mothello_data.paper.PaperExamples`)."""
-
-    def __init__(self, source, split: str = "train", experiment=None, retrieval_mode="uniform") -> None:
-        self.examples = PaperExamples(source, split, experiment, retrieval_mode)
-
-    def __len__(self) -> int:
-        return len(self.examples)
-
-    def __getitem__(self, idx: int):
-        return tuple(torch.from_numpy(a) for a in self.examples[idx])
-
-    def __getattr__(self, name: str):
-        return getattr(self.__dict__["examples"], name) if "examples" in self.__dict__ else object.__getattribute__(self, name)

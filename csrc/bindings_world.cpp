@@ -1,0 +1,131 @@
+// Bindings of the world-model labels (issue #13): position hashes, the board symmetries, and the
+// labels of world_labels.hpp per ply and per token position.
+#include <string>
+
+#include "bindings_common.hpp"
+#include "engine.hpp"
+#include "position_hash.hpp"
+#include "world_labels.hpp"
+
+namespace mothello_py {
+namespace {
+
+using namespace mothello;
+
+void check_games(const char* fn, const carray<std::uint8_t>& moves, const carray<std::uint8_t>& lengths) {
+    const std::string name(fn);
+    if (moves.ndim() != 2 || moves.shape(1) != kMaxPlies || lengths.ndim() != 1 || lengths.shape(0) != moves.shape(0))
+        throw py::value_error(name + ": moves must be (n, 60) and lengths (n,)");
+    for (py::ssize_t g = 0; g < lengths.shape(0); ++g)
+        if (lengths.data()[g] > kMaxPlies) throw py::value_error("game " + std::to_string(g) + ": length exceeds 60");
+}
+
+py::array_t<std::uint64_t> hashes(carray<std::uint64_t> black, carray<std::uint64_t> white, carray<std::uint8_t> player,
+                                  bool canonical) {
+    const py::ssize_t n = black.size();
+    if (white.size() != n || player.size() != n)
+        throw py::value_error("position_hash: black, white and player must have the same size");
+    for (py::ssize_t i = 0; i < n; ++i)
+        if (player.data()[i] > 1) throw py::value_error("position_hash: player must be 0 (black) or 1 (white)");
+    py::array_t<std::uint64_t> out(std::vector<py::ssize_t>(black.shape(), black.shape() + black.ndim()));
+    std::uint64_t* dst = out.mutable_data();
+    const std::uint64_t *b = black.data(), *w = white.data();
+    const std::uint8_t* p = player.data();
+    {
+        py::gil_scoped_release release;
+        for (py::ssize_t i = 0; i < n; ++i) dst[i] = canonical ? canonical_hash(b[i], w[i], p[i]) : position_hash(b[i], w[i], p[i]);
+    }
+    return out;
+}
+
+py::array_t<std::uint64_t> symmetry_py(carray<std::uint64_t> boards, int s) {
+    if (s < 0 || s >= kSymmetries) throw py::value_error("symmetry must be in 0..7, got " + std::to_string(s));
+    py::array_t<std::uint64_t> out(std::vector<py::ssize_t>(boards.shape(), boards.shape() + boards.ndim()));
+    for (py::ssize_t i = 0; i < boards.size(); ++i) out.mutable_data()[i] = symmetry(s, boards.data()[i]);
+    return out;
+}
+
+py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bool hash, bool canonical, bool count,
+                    bool mobility, int threads) {
+    check_threads(threads);
+    check_games("world_ply_labels", moves, lengths);
+    const py::ssize_t n = moves.shape(0);
+    py::dict result;
+    WorldPlyOutputs out;
+    if (hash) out.hash = new_output<std::uint64_t>(result, "hash", {n, kMaxPlies});
+    if (canonical) out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, kMaxPlies});
+    if (count) out.count = new_output<std::uint8_t>(result, "count", {n, kMaxPlies, 2});
+    if (mobility) out.mobility = new_output<std::uint8_t>(result, "mobility", {n, kMaxPlies, 2});
+    {
+        py::gil_scoped_release release;
+        world_ply_labels(moves.data(), lengths.data(), n, threads, out);
+    }
+    return result;
+}
+
+py::dict position_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, carray<std::int16_t> state_index,
+                         carray<std::int64_t> n_tokens, py::list which, int threads) {
+    check_threads(threads);
+    check_games("world_position_labels", moves, lengths);
+    if (state_index.ndim() != 2 || state_index.shape(0) != moves.shape(0) || n_tokens.ndim() != 1 ||
+        n_tokens.shape(0) != moves.shape(0))
+        throw py::value_error("world_position_labels: state_index (n, T) and n_tokens (n,) must agree with moves");
+    const py::ssize_t n = state_index.shape(0), T = state_index.shape(1);
+    py::dict result;
+    WorldPositionOutputs out;
+    for (auto item : which) {
+        const std::string name = py::str(item);
+        if (name == "hash") out.hash = new_output<std::uint64_t>(result, "hash", {n, T});
+        else if (name == "canonical_hash") out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, T});
+        else if (name == "disc_count") out.disc_count = new_output<std::int8_t>(result, "disc_count", {n, T, 2});
+        else if (name == "mobility") out.mobility = new_output<std::int8_t>(result, "mobility", {n, T, 2});
+        else if (name == "flip_count") out.flip_count = new_output<std::int8_t>(result, "flip_count", {n, T, 64});
+        else if (name == "age") out.age = new_output<std::int8_t>(result, "age", {n, T, 64});
+        else if (name == "last_move") out.last_move = new_output<std::int8_t>(result, "last_move", {n, T});
+        else if (name == "final_count") out.final_count = new_output<std::int8_t>(result, "final_count", {n, 2});
+        else if (name == "winner") out.winner = new_output<std::int8_t>(result, "winner", {n});
+        else throw py::value_error("world_position_labels: unknown label '" + name + "'");
+    }
+    const PositionIndex index{state_index.data(), n_tokens.data(), n, T};
+    {
+        py::gil_scoped_release release;
+        world_position_labels(moves.data(), lengths.data(), index, threads, out);
+    }
+    return result;
+}
+
+}  // namespace
+
+void bind_world(py::module_& m) {
+    m.def("position_hash", &hashes, py::arg("black"), py::arg("white"), py::arg("player"), py::arg("canonical") = false,
+          R"doc(Position hash (mothello-position-hash-v1) of (black, white, player to move), elementwise.
+
+hash = mix64(mix64(mix64(0x243F6A8885A308D3 ^ black) ^ white) ^ player); with canonical=True the
+least hash over the 8 board symmetries (colours kept). Args: black, white uint64 arrays, player
+uint8 (0/1) of the same size. Returns uint64 of black's shape. Raises ValueError on sizes that
+differ or a player other than 0/1.)doc");
+    m.def("board_symmetry", &symmetry_py, py::arg("boards"), py::arg("symmetry"),
+          R"doc(Symmetry s (0..7) applied to uint64 bitboards, elementwise: files mirrored when s & 1,
+ranks flipped when s & 2, then transposed (a1-h8 diagonal) when s & 4. Returns a new array.
+Raises ValueError for s outside 0..7.)doc");
+    m.def("world_ply_labels", &ply_labels, py::arg("moves"), py::arg("lengths"), py::arg("hash") = true,
+          py::arg("canonical_hash") = true, py::arg("count") = true, py::arg("mobility") = true,
+          py::arg("threads") = 1,
+          R"doc(World-model labels per ply, replaying the games in the engine's game loop.
+
+Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, the four flags, threads (>= 1).
+Returns a dict of the asked arrays, ply k holding the position after the ply (pass rule resolved):
+hash, canonical_hash (n, 60) uint64; count, mobility (n, 60, 2) uint8 (black, white). Plies past a
+game's end are 0. Raises ValueError on bad shapes or a bad move (as replay()).)doc");
+    m.def("world_position_labels", &position_labels, py::arg("moves"), py::arg("lengths"), py::arg("state_index"),
+          py::arg("n_tokens"), py::arg("which"), py::arg("threads") = 1,
+          R"doc(World-model labels per token position (state s = state_index[g, t]), replaying the games.
+
+Args: moves (n, 60) uint8, lengths (n,) uint8, state_index (n, T) int16, n_tokens (n,) int64, which
+(list of names), threads. Returns a dict: hash, canonical_hash (n, T) uint64; disc_count, mobility
+(n, T, 2) int8 (mine, theirs for the player to move); flip_count, age (n, T, 64) int8; last_move
+(n, T) int8 (-1 in state 0); final_count (n, 2) int8 (black, white); winner (n,) int8 (0 black,
+1 white, 2 draw). Pads are 0. Raises ValueError on bad shapes, an unknown name or a bad move.)doc");
+}
+
+}  // namespace mothello_py

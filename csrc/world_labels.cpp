@@ -1,0 +1,141 @@
+// World-model labels through the game loop: per-state buffers (WorldSink) expanded to plies or to
+// token positions. Compiled once, for the baseline instruction set: replay needs no BMI2.
+#include "world_labels.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#include "board.hpp"
+#include "engine.hpp"
+#include "game_loop.hpp"
+#include "game_sinks.hpp"
+#include "parallel.hpp"
+
+namespace mothello {
+namespace {
+
+// Per-state buffers of a chunk of games.
+struct WorldBuffers {
+    std::vector<std::uint64_t> boards, hash, canonical;
+    std::vector<std::uint8_t> player, mobility, last, flip_count;
+    std::vector<std::int8_t> age;
+    WorldRows rows{};
+
+    WorldBuffers(std::int64_t games, bool hashes, bool canonical_hashes, bool history) {
+        const std::size_t s = static_cast<std::size_t>(games) * kStates;
+        boards.resize(2 * s);
+        player.resize(s);
+        mobility.resize(2 * s);
+        last.resize(s);
+        if (hashes) hash.resize(s);
+        if (canonical_hashes) canonical.resize(s);
+        if (history) {
+            flip_count.resize(64 * s);
+            age.resize(64 * s);
+        }
+        rows = {boards.data(), player.data(), mobility.data(), last.data(), hashes ? hash.data() : nullptr,
+                canonical_hashes ? canonical.data() : nullptr, history ? flip_count.data() : nullptr,
+                history ? age.data() : nullptr};
+    }
+};
+
+// Replays games [b, e) into buf (row g - b); the first bad move, or none.
+ReplayError replay_world(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t b, std::int64_t e,
+                         const WorldBuffers& buf) {
+    for (std::int64_t g = b; g < e; ++g) {
+        const std::uint8_t* in = moves + g * kMaxPlies;
+        GivenMoves source{in, lengths[g]};
+        WorldSink sink(buf.rows.game(g - b));
+        const GameEnd game = play_game(source, sink);
+        if (game.error) return ReplayError{g, game.plies, in[game.plies], game.error};
+    }
+    return ReplayError{};
+}
+
+template <class Fill>
+void run_chunks(std::int64_t n, int threads, Fill fill) {
+    std::mutex lock;
+    ReplayError first;
+    parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
+        const ReplayError err = fill(b, e);
+        if (err.game < 0) return;
+        std::lock_guard<std::mutex> guard(lock);
+        if (first.game < 0 || err.game < first.game) first = err;
+    });
+    if (first.game >= 0) throw_replay_error(first);
+}
+
+}  // namespace
+
+void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t n, int threads,
+                      const WorldPlyOutputs& out) {
+    run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
+        WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, false);
+        const ReplayError err = replay_world(moves, lengths, b, e, buf);
+        if (err.game >= 0) return err;
+        for (std::int64_t g = b; g < e; ++g) {
+            const std::int64_t s0 = (g - b) * kStates;
+            for (int k = 0; k < kMaxPlies; ++k) {
+                const std::int64_t i = g * kMaxPlies + k, s = s0 + k + 1;
+                const bool in = k < lengths[g];
+                if (out.hash) out.hash[i] = in ? buf.hash[s] : 0;
+                if (out.canonical) out.canonical[i] = in ? buf.canonical[s] : 0;
+                for (int c = 0; c < 2; ++c) {
+                    if (out.count) out.count[2 * i + c] = in ? static_cast<std::uint8_t>(popcount64(buf.boards[2 * s + c])) : 0;
+                    if (out.mobility) out.mobility[2 * i + c] = in ? buf.mobility[2 * s + c] : 0;
+                }
+            }
+        }
+        return ReplayError{};
+    });
+}
+
+void world_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const PositionIndex& index,
+                           int threads, const WorldPositionOutputs& out) {
+    const std::int64_t T = index.T;
+    const bool history = out.flip_count || out.age;
+    run_chunks(index.n, threads, [&](std::int64_t b, std::int64_t e) {
+        WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, history);
+        const ReplayError err = replay_world(moves, lengths, b, e, buf);
+        if (err.game >= 0) return err;
+        for (std::int64_t g = b; g < e; ++g) {
+            const std::int64_t s0 = (g - b) * kStates;
+            const std::int64_t fin = s0 + std::min<int>(lengths[g], kMaxPlies);
+            const int nb = popcount64(buf.boards[2 * fin]), nw = popcount64(buf.boards[2 * fin + 1]);
+            if (out.final_count) {
+                out.final_count[2 * g] = static_cast<std::int8_t>(nb);
+                out.final_count[2 * g + 1] = static_cast<std::int8_t>(nw);
+            }
+            if (out.winner) out.winner[g] = static_cast<std::int8_t>(nb > nw ? 0 : nw > nb ? 1 : 2);
+            const std::int64_t len = std::clamp<std::int64_t>(index.n_tokens[g], 0, T);
+            for (std::int64_t t = 0; t < T; ++t) {
+                const std::int64_t p = g * T + t;
+                const bool pad = t >= len;
+                const std::int64_t s = s0 + std::clamp<int>(index.state_index[p], 0, kStates - 1);
+                const int who = buf.player[s];
+                if (out.hash) out.hash[p] = pad ? 0 : buf.hash[s];
+                if (out.canonical) out.canonical[p] = pad ? 0 : buf.canonical[s];
+                for (int c = 0; c < 2; ++c) {  // c = 0 mine, 1 theirs
+                    const int colour = who ^ c;
+                    if (out.disc_count)
+                        out.disc_count[2 * p + c] = pad ? 0 : static_cast<std::int8_t>(popcount64(buf.boards[2 * s + colour]));
+                    if (out.mobility) out.mobility[2 * p + c] = pad ? 0 : static_cast<std::int8_t>(buf.mobility[2 * s + colour]);
+                }
+                if (out.last_move) out.last_move[p] = pad ? 0 : static_cast<std::int8_t>(buf.last[s] == 255 ? -1 : buf.last[s]);
+                if (out.flip_count) {
+                    if (pad) std::memset(out.flip_count + 64 * p, 0, 64);
+                    else std::memcpy(out.flip_count + 64 * p, buf.flip_count.data() + 64 * s, 64);
+                }
+                if (out.age) {
+                    if (pad) std::memset(out.age + 64 * p, 0, 64);
+                    else std::memcpy(out.age + 64 * p, buf.age.data() + 64 * s, 64);
+                }
+            }
+        }
+        return ReplayError{};
+    });
+}
+
+}  // namespace mothello

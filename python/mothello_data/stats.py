@@ -1,0 +1,258 @@
+"""``mothello-gen stats DIR``: a dataset report from one streaming pass over the shards.
+
+Writes ``stats.json`` and PNG plots (:mod:`mothello_data.stats_plots`) to ``DIR/stats/`` (or
+``--out``), links them from the dataset card (a ``## Statistics`` section it replaces on each run)
+and prints a short summary. What it counts, per game (a parallel corpus's rows count once):
+lengths; the share of games with a pass (a side moves twice in a row: read from the disc counts,
+never from ply parity) and of games that end before 60 moves; opening diversity (distinct openings
+of 1..8 moves, as played and up to the start position's symmetries) and the most frequent 4-move
+openings; duplicate games (exact, and up to symmetry); transpositions (exact and up to symmetry,
+:mod:`mothello_data.transpositions`, up to ``--max-ply``); per row: tokens per language; and for
+datasets written with ``--labels``, the distribution of each stored label column (bit counts of
+bitboard columns, values of the others).
+
+Memory: one row group, the game hashes (16 bytes a game) and one transposition partition.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Optional
+
+import numpy as np
+import pyarrow.compute as pc
+
+from .dataset_reader import count_rows, iter_games
+from .engine import MAX_PLIES, PAD_SQUARE
+from .files import write_atomic
+from .schema import KIND_COLUMNS
+from .shard_index import LoaderError, find_shard_files, open_shard
+from .shards import game_hashes
+from .splits import canonical_openings
+from .squares import square_name
+from .symmetry import canonical_rows
+from .transpositions import TranspositionFinder
+from .world_labels import world_ply_columns
+
+OPENING_PLIES = tuple(range(1, 9))
+TOP_OPENING_PLIES = 4
+CARD_MARK = "<!-- mothello-gen stats -->"
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    bytes_ = np.ascontiguousarray(x, dtype="<u8").view(np.uint8).reshape(-1, 8)
+    return np.unpackbits(bytes_, axis=1).sum(axis=1)
+
+
+def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1) -> np.ndarray:
+    """Passes in each game: plies whose mover also made the ply before (the mover's disc count grows;
+    disc counts come from the engine's replay, so a pass is read from the game, not from parity)."""
+    cols = world_ply_columns(moves, lengths, ["disc_count"], threads)
+    black = cols["count_black"].astype(np.int16)
+    prev = np.concatenate([np.full((len(black), 1), 2, np.int16), black[:, :-1]], axis=1)
+    mover_black = black > prev
+    valid = np.arange(MAX_PLIES)[None, :] < np.asarray(lengths)[:, None]
+    repeat = (mover_black[:, 1:] == mover_black[:, :-1]) & valid[:, 1:]
+    return repeat.sum(axis=1)
+
+
+class StatsCollector:
+    """Accumulates the report batch by batch (:meth:`add`), then :meth:`finish` returns it."""
+
+    def __init__(self, n_rows: int, max_ply: int = 32, threads: int = 1, tmpdir: Optional[str] = None) -> None:
+        self.threads = threads
+        self.lengths = np.zeros(MAX_PLIES + 1, np.int64)
+        self.passes = np.zeros(MAX_PLIES, np.int64)
+        self.games = self.rows = 0
+        self.split_rows: dict = {}
+        self.tokens: dict = {}
+        self.hashes = {k: np.empty(n_rows, np.uint64) for k in ("exact", "symmetric")}
+        self.openings = {(k, c): [] for k in OPENING_PLIES for c in (False, True)}
+        self.top: dict = {}
+        self.labels: dict = {}
+        self.finders = {c: TranspositionFinder(c, max_ply, tmpdir=tmpdir, threads=threads) for c in (False, True)}
+        self.max_ply = max_ply
+
+    def add(self, rows) -> None:
+        """One :class:`mothello_data.dataset_reader.GameBatch` of rows (all rows, not one per game)."""
+        self.rows += len(rows.game_id)
+        self.split_rows[rows.split] = self.split_rows.get(rows.split, 0) + len(rows.game_id)
+        n_tok = pc.list_value_length(rows.table.column("tokens")).to_numpy(zero_copy_only=False)
+        for lang in np.unique(rows.lang):
+            self.tokens[int(lang)] = self.tokens.get(int(lang), 0) + int(n_tok[rows.lang == lang].sum())
+        self._labels(rows.table)
+        g = rows.games()
+        lo, n = self.games, len(g.game_id)
+        self.games += n
+        self.lengths += np.bincount(g.length, minlength=MAX_PLIES + 1)
+        self.passes += np.bincount(passes_per_game(g.moves, g.length, self.threads), minlength=MAX_PLIES)[:MAX_PLIES]
+        self.hashes["exact"][lo: lo + n] = game_hashes(g.moves)
+        self.hashes["symmetric"][lo: lo + n] = game_hashes(canonical_rows(g.moves))
+        for k in OPENING_PLIES:
+            head = np.array(g.moves[:, :k], copy=True)
+            head[np.arange(k)[None, :] >= g.length[:, None]] = PAD_SQUARE
+            self.openings[(k, False)].append(np.unique(game_hashes(head)))
+            self.openings[(k, True)].append(np.unique(game_hashes(canonical_openings(g.moves, g.length, k))))
+            if sum(len(a) for a in self.openings[(k, False)]) > 4_000_000:
+                for c in (False, True):
+                    self.openings[(k, c)] = [np.unique(np.concatenate(self.openings[(k, c)]))]
+        head = g.moves[:, :TOP_OPENING_PLIES]
+        keys, counts = np.unique(head.astype(np.uint32) @ (256 ** np.arange(TOP_OPENING_PLIES, dtype=np.uint32)),
+                                 return_counts=True)
+        for key, c in zip(keys.tolist(), counts.tolist()):
+            self.top[key] = self.top.get(key, 0) + c
+        for finder in self.finders.values():
+            finder.add(g.game_id, g.moves, g.length)
+
+    def _labels(self, table) -> None:
+        for name, dtype in (c for cols in KIND_COLUMNS.values() for c in cols):
+            if name not in table.column_names:
+                continue
+            values = table.column(name).combine_chunks().values.to_numpy(zero_copy_only=False)
+            values = _popcount(values) if dtype == "uint64" and "hash" not in name else values
+            if "hash" in name:
+                continue  # hashes are uniform by design: no distribution worth plotting
+            hist = np.bincount(values.astype(np.int64), minlength=65)
+            self.labels[name] = self.labels.get(name, np.zeros(len(hist), np.int64))
+            if len(hist) > len(self.labels[name]):
+                hist[: len(self.labels[name])] += self.labels[name]
+                self.labels[name] = hist
+            else:
+                self.labels[name][: len(hist)] += hist
+
+    def finish(self) -> dict:
+        """The report as plain JSON values (removes the temporary files)."""
+        dup = {}
+        for kind, h in self.hashes.items():
+            h = np.sort(h[: self.games])
+            dup[kind] = int(self.games - (np.count_nonzero(h[1:] != h[:-1]) + 1)) if self.games else 0
+        self.hashes = {}
+        diversity = {f"{k}": {"as_played": int(len(np.unique(np.concatenate(self.openings[(k, False)])))),
+                              "up_to_symmetry": int(len(np.unique(np.concatenate(self.openings[(k, True)]))))}
+                     for k in OPENING_PLIES} if self.games else {}
+        top = sorted(self.top.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+        top_named = [{"opening": " ".join(square_name(key >> (8 * i) & 255) for i in range(TOP_OPENING_PLIES)
+                                          if key >> (8 * i) & 255 != PAD_SQUARE), "games": c} for key, c in top]
+        tps = {}
+        for canonical, finder in self.finders.items():
+            per_ply, positions, pairs = np.zeros(MAX_PLIES + 1, np.int64), 0, 0
+            with finder:
+                for t in finder.results():
+                    per_ply[t.ply] += 1
+                    positions += 1
+                    pairs += t.pairs
+            tps["up_to_symmetry" if canonical else "exact"] = {
+                "positions": positions, "game_pairs": pairs, "positions_per_ply": per_ply.tolist()}
+        games = max(self.games, 1)
+        return {
+            "rows": self.rows, "games": self.games, "rows_per_split": self.split_rows,
+            "length_histogram": self.lengths.tolist(), "mean_length": float(self.lengths @ np.arange(MAX_PLIES + 1) / games),
+            "pass_share": float(self.passes[1:].sum() / games), "passes_histogram": self.passes.tolist(),
+            "early_end_share": float(self.lengths[:MAX_PLIES].sum() / games),
+            "opening_diversity": diversity, "top_openings": top_named,
+            "duplicate_games": dup,
+            "transpositions": dict(tps, max_ply=self.max_ply),
+            "tokens_per_language": {str(k): v for k, v in sorted(self.tokens.items())},
+            "label_distributions": {k: v.tolist() for k, v in self.labels.items()},
+        }
+
+
+def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = True) -> dict:
+    """The report of the dataset ``source``, from one pass over its shards (tqdm bar on stderr)."""
+    n_rows = count_rows(source)
+    columns = ["tokens"] + [name for cols in KIND_COLUMNS.values() for name, _ in cols]
+    collector = StatsCollector(n_rows, max_ply, threads)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n_rows, unit=" rows", unit_scale=True, file=sys.stderr, desc="stats")
+    try:
+        for rows in iter_games(source, columns=_present(source, columns), one_row_per_game=False):
+            collector.add(rows)
+            if bar:
+                bar.update(len(rows.game_id))
+        return collector.finish()
+    finally:
+        if bar:
+            bar.close()
+        for finder in collector.finders.values():
+            finder.close()
+
+
+def _present(source: str, columns: list) -> list:
+    files = find_shard_files(source)
+    names = set(open_shard(files[0]).schema_arrow.names) if files else set()
+    return [c for c in columns if c in names]
+
+
+def summary(report: dict) -> str:
+    """A few lines for the terminal."""
+    tp, dup = report["transpositions"], report["duplicate_games"]
+    div = report["opening_diversity"].get(str(TOP_OPENING_PLIES), {})
+    return "\n".join([
+        f"{report['games']:,} games in {report['rows']:,} rows; mean length {report['mean_length']:.3f} moves",
+        f"games with a pass: {report['pass_share']:.2%}; ending before 60 moves: {report['early_end_share']:.2%}",
+        f"{TOP_OPENING_PLIES}-move openings: {div.get('as_played', 0):,} as played, {div.get('up_to_symmetry', 0):,} up to symmetry",
+        f"duplicate games: {dup['exact']:,} exact, {dup['symmetric']:,} up to symmetry",
+        f"transpositions (plies <= {tp['max_ply']}): {tp['exact']['positions']:,} positions / {tp['exact']['game_pairs']:,} game pairs; "
+        f"up to symmetry {tp['up_to_symmetry']['positions']:,} / {tp['up_to_symmetry']['game_pairs']:,}",
+    ])
+
+
+def link_card(dataset: str, out: str, plots: list) -> None:
+    """Add (or replace) the card's ``## Statistics`` section linking the plots and stats.json."""
+    card = os.path.join(dataset, "README.md")
+    if not os.path.exists(card):
+        return
+    text = open(card, encoding="utf-8").read()
+    text = text.split("\n" + CARD_MARK)[0].rstrip("\n")
+    rel = os.path.relpath(out, dataset)
+    lines = ["", CARD_MARK, "## Statistics", f"Written by `mothello-gen stats` ([`{rel}/stats.json`]({rel}/stats.json)).", ""]
+    lines += [f"![{name}]({rel}/{name})" for name in plots]
+    write_atomic(card, text + "\n" + "\n".join(lines) + "\n")
+
+
+def main(argv=None) -> int:
+    """``mothello-gen stats DIR``; returns the exit status (0 written, 1 unreadable data, 2 bad arguments)."""
+    from .arguments import OneLineParser
+
+    p = OneLineParser(prog="mothello-gen stats", description="Read a dataset once and write stats.json and PNG plots "
+                      "(lengths, passes, openings, duplicates, transpositions, tokens per language, label distributions);\n"
+                      "the dataset card links them.", formatter_class=argparse.RawDescriptionHelpFormatter,
+                      epilog="example:\n  mothello-gen stats data/        # writes data/stats/stats.json and data/stats/*.png")
+    p.add_argument("dir", help="dataset folder written by mothello-gen")
+    p.add_argument("--out", metavar="DIR", help="where stats.json and the plots go (default DIR/stats)")
+    p.add_argument("--max-ply", type=int, default=32, help="transpositions are searched up to this ply (1..60, default %(default)s)")
+    p.add_argument("--threads", type=int, default=1, help="engine threads (default %(default)s)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    args = p.parse_args(argv)
+    if not 1 <= args.max_ply <= MAX_PLIES:
+        p.error(f"--max-ply must be in 1..{MAX_PLIES}, got {args.max_ply}")
+    if not 1 <= args.threads <= 1024:
+        p.error(f"--threads must be in 1..1024, got {args.threads}")
+    if not os.path.isdir(args.dir):
+        p.error(f"{args.dir}: no such dataset folder")
+    out = args.out or os.path.join(args.dir, "stats")
+    start = time.perf_counter()
+    try:
+        report = collect(args.dir, args.max_ply, args.threads, progress=not args.quiet)
+        if not report["games"]:
+            raise LoaderError(f"{args.dir}: no games to report on")
+        os.makedirs(out, exist_ok=True)
+        from .stats_plots import write_plots
+
+        plots = write_plots(report, out)
+        write_atomic(os.path.join(out, "stats.json"), json.dumps(report, indent=1))
+        link_card(args.dir, out, plots)
+    except (LoaderError, OSError, ValueError) as exc:
+        print(f"mothello-gen stats: error: {exc}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(summary(report))
+        print(f"wrote {out}/stats.json and {len(plots)} plots in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0

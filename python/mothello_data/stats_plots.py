@@ -1,0 +1,94 @@
+"""The PNG plots of ``mothello-gen stats`` (:mod:`mothello_data.stats`), drawn with matplotlib, an
+optional dependency (``pip install mothello-data[stats]``): without it only ``stats.json`` is written.
+
+One figure per topic: ``lengths.png`` (game length histogram, pass and early-end shares),
+``openings.png`` (distinct openings per depth, as played and up to symmetry; the most frequent
+openings), ``repeats.png`` (duplicate games; transposed positions per ply), ``tokens.png`` (tokens
+per language) and, for datasets with stored labels, ``labels.png`` (one panel per label column).
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def write_plots(report: dict, out: str) -> list:
+    """Draw the plots of ``report`` into ``out``; returns their file names ([] without matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    written = []
+
+    def save(fig, name):
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, name), dpi=90)
+        plt.close(fig)
+        written.append(name)
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [3, 1]})
+    hist = report["length_histogram"]
+    a.bar(range(len(hist)), hist, color="#4C72B0")
+    a.set_yscale("log")
+    a.set_xlabel("moves in the game")
+    a.set_ylabel("games")
+    a.set_title(f"game length (mean {report['mean_length']:.2f})")
+    b.bar(["with a pass", "ends < 60"], [report["pass_share"], report["early_end_share"]], color=["#DD8452", "#55A868"])
+    b.set_ylim(0, 1)
+    b.set_title("share of games")
+    save(fig, "lengths.png")
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+    div = report["opening_diversity"]
+    ks = [int(k) for k in div]
+    a.plot(ks, [div[str(k)]["as_played"] for k in ks], "o-", label="as played")
+    a.plot(ks, [div[str(k)]["up_to_symmetry"] for k in ks], "s-", label="up to symmetry")
+    a.set_yscale("log")
+    a.set_xlabel("opening length (moves)")
+    a.set_ylabel("distinct openings")
+    a.legend()
+    a.set_title("opening diversity")
+    top = report["top_openings"][:12][::-1]
+    b.barh([t["opening"] for t in top], [t["games"] for t in top], color="#8172B3")
+    b.set_title("most frequent openings")
+    b.tick_params(axis="y", labelsize=7)
+    save(fig, "openings.png")
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1, 3]})
+    dup = report["duplicate_games"]
+    a.bar(["exact", "up to\nsymmetry"], [dup["exact"], dup["symmetric"]], color="#C44E52")
+    a.set_title("duplicate games")
+    tp = report["transpositions"]
+    for kind, marker in (("exact", "o-"), ("up_to_symmetry", "s-")):
+        per = tp[kind]["positions_per_ply"]
+        a_ply = [k for k, v in enumerate(per) if v]
+        b.plot(a_ply, [per[k] for k in a_ply], marker, label=f"{kind.replace('_', ' ')}: {tp[kind]['positions']:,} positions")
+    b.set_yscale("log")
+    b.set_xlabel("ply")
+    b.set_ylabel("positions reached by >= 2 move orders")
+    b.set_title(f"transpositions (plies <= {tp['max_ply']})")
+    b.legend(fontsize=8)
+    save(fig, "repeats.png")
+
+    fig, a = plt.subplots(figsize=(6, 3.4))
+    tokens = report["tokens_per_language"]
+    a.bar([f"L{k}" for k in tokens], list(tokens.values()), color="#64B5CD")
+    a.set_title("tokens per language")
+    save(fig, "tokens.png")
+
+    labels = report["label_distributions"]
+    if labels:
+        cols = min(3, len(labels))
+        rows = -(-len(labels) // cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
+        for ax, (name, hist) in zip(axes.flat, labels.items()):
+            last = max((i for i, v in enumerate(hist) if v), default=0)
+            ax.bar(range(last + 1), hist[: last + 1], color="#937860")
+            ax.set_title(f"{name} (bit count)" if name in ("board_black", "board_white", "legal", "flipped") else name, fontsize=9)
+        for ax in list(axes.flat)[len(labels):]:
+            ax.axis("off")
+        save(fig, "labels.png")
+    return written
