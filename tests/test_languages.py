@@ -159,6 +159,7 @@ def test_vocab_json_round_trip(tmp_path):
         (dict(types=["atomic"] * 3, groups={32: [[0, 1], [1, 2]]}), "more than one group"),
         (dict(types=["atomic"] * 3, groups={32: [[0], [0, 1]]}), "more than one group"),
         (dict(types=["atomic"] * 3, groups={32: [[]]}), "non-empty list"),
+        (dict(types=["atomic"] * 3, groups={32: [[1, 1]]}), "language 1 is listed twice in one group"),
         (dict(types=["atomic"] * 2, seed=2**32), r"seed must be an integer in 0..2\*\*32-1"),
         (dict(types=["atomic"] * 2, input_languages=[2]), "input_languages must be an integer in 0..1"),
         (dict(types=["atomic"] * 2, input_languages=[]), "non-empty list"),

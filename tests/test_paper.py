@@ -103,3 +103,17 @@ def test_verify_and_the_loader_refuse_a_layout_1_dataset_in_one_line(tmp_path):
     res = gen("verify", out)
     assert res.returncode == 1 and res.stderr.count("\n") == 1, res.stderr
     assert "token layout 1" in res.stderr and "regenerate" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_json_paper_file_may_carry_our_generation_settings_and_nothing_else(tmp_path):
+    doc = {"language_types": ["atomic", "split"], "overlap_toks": {"19": [[0, 1]]}, "train_seed": 3,
+           "unified_output": False, "games": 500, "seed": 9}
+    (tmp_path / "p.json").write_text(json.dumps(doc))
+    spec, generation = load_experiment(str(tmp_path / "p.json"))
+    assert generation == {"games": 500, "seed": 9} and spec.seed == 3 and list(spec.overlap) == [19]
+    (tmp_path / "bad.json").write_text(json.dumps({**doc, "n_layer": 8}))
+    with pytest.raises(SpecError, match="unexpected key 'n_layer'"):
+        load_experiment(str(tmp_path / "bad.json"))
+    (tmp_path / "p.txt").write_text(repr({**doc, "overlap_toks": {19: [[0, 1]]}}))  # the paper's own format: exactly 4
+    with pytest.raises(SpecError, match="unexpected key 'games'"):
+        load_experiment(str(tmp_path / "p.txt"))

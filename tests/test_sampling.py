@@ -33,6 +33,7 @@ def datasets(tmp_path_factory):
         "next_token": ["--config", NEXT_TOKEN],
         "moves_only": ["--config", UNIFIED, "--moves-only"],
         "two": ["--langs", 2],
+        "parallel": ["--config", UNIFIED, "--parallel"],
     }.items():
         out = root / name
         res = gen("--games", 1200, "--seed", 3, "--splits", "train=1000,test=200", "--quiet", *args, "--out", out)
@@ -77,9 +78,14 @@ def test_the_per_epoch_draw_is_deterministic_balanced_and_new_every_epoch(datase
     # the tokens are the moves encoded in that language
     ds = GameDataset(datasets["unified"], **kwargs)
     batch = next(iter(ds))
-    for g in range(0, len(batch["lang"]), 17):
+    stored = {}  # game id -> moves, decoded from the stored tokens in their stored language
+    for b in GameDataset(datasets["unified"], batch_size=1000, shuffle=False):
+        for g in range(len(b["lang"])):
+            tokens = b["input_ids"][g][b["attention_mask"][g].bool()].tolist()
+            stored[int(b["game_id"][g])] = vocab.decode(tokens, int(b["lang"][g]))
+    for g in range(0, len(batch["lang"]), 7):
         tokens = batch["input_ids"][g][batch["attention_mask"][g].bool()].tolist()
-        assert len(vocab.decode(tokens, int(batch["lang"][g]))) == int(batch["length"][g])  # raises if not that language
+        assert vocab.decode(tokens, int(batch["lang"][g])) == stored[int(batch["game_id"][g])]
 
 
 def test_moves_only_datasets_are_encoded_per_epoch_and_equal_a_stored_dataset(datasets):
@@ -126,7 +132,7 @@ def test_char_dataset_gives_the_papers_tensors(datasets, path):
     ds = CharDataset(datasets[name], split="test")
     assert len(ds) == 200 and ds.vocab_size == ref.vocab_size and ds.block_size == ref.max_len - 1
     for idx in range(0, 200, 7):
-        game = ds.examples.games[idx]
+        game = ds.examples.game(idx)
         for lang in range(len(ref.types)):
             for fixed in (False, True):
                 x, y = ds.examples.example(idx, lang, fixed_mode=fixed)
@@ -140,10 +146,10 @@ def test_char_dataset_gives_the_papers_tensors(datasets, path):
     langs = [np.random.randint(low, len(ref.types)) for _ in range(20)]
     for i, (x, y) in enumerate(items):
         assert x.dtype == torch.long and x.shape == (ref.max_len - 1,)
-        want_x, want_y = ref.example(ds.examples.games[i], langs[i])
+        want_x, want_y = ref.example(ds.examples.game(i), langs[i])
         assert x.tolist() == want_x and y.tolist() == want_y
     ds.set_mode(2)
-    assert ds[0][0].tolist() == ref.example(ds.examples.games[0], 2, fixed_mode=True)[0]
+    assert ds[0][0].tolist() == ref.example(ds.examples.game(0), 2, fixed_mode=True)[0]
 
 
 def test_char_dataset_with_a_non_atomic_language_0(datasets, tmp_path):
@@ -156,7 +162,7 @@ def test_char_dataset_with_a_non_atomic_language_0(datasets, tmp_path):
     for idx in range(0, 200, 11):
         for lang in range(3):
             x, y = ds.examples.example(idx, lang)
-            assert (x.tolist(), y.tolist()) == ref.example(ds.examples.games[idx], lang)
+            assert (x.tolist(), y.tolist()) == ref.example(ds.examples.game(idx), lang)
 
 
 def test_verify_and_stats_read_a_moves_only_dataset(datasets):
@@ -166,3 +172,23 @@ def test_verify_and_stats_read_a_moves_only_dataset(datasets):
     with open(os.path.join(datasets["moves_only"], "stats", "stats.json")) as f:
         doc = json.load(f)
     assert doc["tokens_per_language"] == {}
+
+
+def test_a_parallel_corpus_holds_the_input_languages_and_samples_one_row_per_game(datasets):
+    rows = _epoch(GameDataset(datasets["parallel"], batch_size=500, shuffle=False), 0)
+    assert sorted(set(rows["lang"].tolist())) == [1, 2, 3, 4]  # the unified regime: no language-0 rows
+    assert len(rows["game_id"]) == 4 * len(set(rows["game_id"].tolist()))
+    sampled = _epoch(GameDataset(datasets["parallel"], batch_size=500, languages="sample", seed=1), 2)
+    ids = sampled["game_id"].tolist()
+    assert len(ids) == len(set(ids)) == len(set(rows["game_id"].tolist()))  # each game once per epoch
+    card = open(os.path.join(datasets["parallel"], "README.md")).read()
+    assert "every game in each of languages 1, 2, 3, 4 (parallel corpus)" in card
+
+
+def test_char_dataset_draws_from_the_input_languages(datasets, tmp_path):
+    ds = CharDataset(datasets["two"], split="test")  # our --langs spec: every language is an input
+    np.random.seed(5)
+    langs = [np.random.randint(0, 2) for _ in range(30)]
+    np.random.seed(5)
+    for i in range(30):
+        assert ds[i][0].tolist() == ds.examples.example(i, langs[i])[0].tolist()

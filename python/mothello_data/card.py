@@ -161,7 +161,8 @@ def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     )
     anchors = ", ".join(f"{square_name(sq)} {[list(g) for g in gs]}" for sq, gs in spec.overlap.items()) or "none"
     splits = "\n".join(f"| {s} | {sum(r.rows for r in rs):,} | {min(r.first_game for r in rs):,}..{max(r.end_game for r in rs) - 1:,} | {len(rs)} |" for s, rs in by_split.items())
-    mode = ("every game in every language (parallel corpus)" if plan.parallel else
+    mode = (("every game in every language (parallel corpus)" if spec.input_languages is None else
+             f"every game in each of languages {', '.join(map(str, spec.inputs))} (parallel corpus)") if plan.parallel else
             "none stored (moves only); a loader draws each game's language per epoch" if plan.moves_only else input_text(spec))
     kind, rule, game_line = describe_source(plan)
     body = f"""# mOthello synthetic Othello games

@@ -21,7 +21,8 @@ else TOML, else a Python dict literal), always whole or not at all:
   dict (optionally assigned to a name) with exactly the paper's four keys, ``language_types``,
   ``overlap_toks`` (square 0..63 -> language groups), ``train_seed`` (0..2**32-1: numpy's legacy
   seed) and ``unified_output``; a missing or extra key is refused, as the paper refuses it. The
-  same four keys are read from a JSON or TOML file that has ``language_types``. With
+  same four keys are read from a JSON or TOML file that has ``language_types``, which may also
+  carry our generation settings (``games``, ``seed``, ...; any other key is refused). With
   ``unified_output: True`` language 0 is the paper's output space, so games are written in
   languages 1..n-1 only (``input_languages``; ``mothello-gen --input-languages`` overrides).
 
@@ -61,19 +62,21 @@ def load_experiment(path: str) -> tuple[LanguageSpec, dict[str, Any]]:
     except UnicodeDecodeError as exc:
         raise SpecError(f"{path}: not a text file (invalid UTF-8 at byte {exc.start})") from None
     ext = os.path.splitext(path)[1].lower()
+    literal = False  # a Python dict literal: the paper's own file format
     if ext == ".json":
         data = _parse_json(text, path)
     elif ext == ".toml":
         data = _parse_toml(text, path)
     else:
-        data = _parse_any(text, path)
+        data, literal = _parse_any(text, path)
     if not isinstance(data, dict):
         raise SpecError(f"{path}: expected a table/dict at the top level")
     if not data:
         raise SpecError(f"{path}: the file holds no settings")
     try:
-        if "language_types" in data:
-            return _from_mothello(data), {}
+        if "language_types" in data:  # the paper's keys; in JSON/TOML also our generation settings
+            ours = {} if literal else {k: v for k, v in data.items() if k in GENERATION_KEYS}
+            return _from_mothello({k: v for k, v in data.items() if k not in ours}), ours
         return from_settings(data, path)
     except SpecError as exc:
         message = str(exc)
@@ -153,13 +156,14 @@ def _parse_toml(text: str, path: str):
 
 
 def _parse_any(text: str, path: str):
-    """A file of another extension, by content: JSON, else TOML, else a Python dict literal."""
+    """A file of another extension, by content: JSON, else TOML, else a Python dict literal; also
+    whether it was the literal."""
     for parse in (_parse_json, _parse_toml):
         try:
-            return parse(text, path)
+            return parse(text, path), False
         except _Unparsable:
             pass
-    return _parse_python_literal(text, path)
+    return _parse_python_literal(text, path), True
 
 
 def _parse_python_literal(text: str, path: str) -> dict:

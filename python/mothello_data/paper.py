@@ -9,8 +9,10 @@ the move before), except for an atomic input language, whose ``y`` is language 0
 by one, as is every input in a fixed retrieval mode. (With an atomic language 0 the ``i``-th token
 is move ``i``; the paper uses a non-atomic language 0 the same way, token by token, and so do we.)
 Pad and ignore are both id 0, as in the paper. The language of an item is drawn like the paper's:
-``np.random.randint`` from numpy's global generator (0..n-1, or 1..n-1 with unified output), so
-seeding as the paper's ``set_seed`` does reproduces its draws.
+``np.random.randint`` from numpy's global generator over the experiment's input languages (the one
+rule, :attr:`~mothello_data.spec.LanguageSpec.inputs`: all of them, or 1..n-1 for the paper's unified
+files, where ``randint(0, n - 1)`` + 1 is exactly the paper's ``randint(1, n)``), so seeding as the
+paper's ``set_seed`` does reproduces its draws.
 
 ``mothello_data.torch.CharDataset`` wraps it as a torch ``Dataset`` whose items are the paper's
 tensors, so the paper's ``train_mothello_gpt.py`` trains on our data by swapping the dataset.
@@ -59,7 +61,7 @@ class PaperExamples:
         starts = np.concatenate([[0], np.cumsum(lengths_all)])
         _, first = np.unique(game_ids, return_index=True)  # a parallel corpus holds each game once per language
         keep = np.sort(first)
-        self.games = [flat_moves[starts[i]: starts[i + 1]].tolist() for i in keep]
+        self._moves, self._starts, self._lengths = flat_moves, starts[keep], lengths_all[keep]  # numpy, not lists
         spec = vocab.spec
         self.nTokenSpaces = spec.n_languages
         self.unified_output = spec.unified_output
@@ -77,7 +79,12 @@ class PaperExamples:
         self.retrieval_mode = mode
 
     def __len__(self) -> int:
-        return len(self.games)
+        return len(self._starts)
+
+    def game(self, idx: int) -> list:
+        """The squares of game ``idx`` (the paper's data item)."""
+        start = int(self._starts[idx])
+        return self._moves[start: start + int(self._lengths[idx])].tolist()
 
     def _tokens(self, moves: list, lang: int) -> list:
         seq, seq_len = self.vocab.seq, self.vocab.seq_len
@@ -86,7 +93,7 @@ class PaperExamples:
     def example(self, idx: int, lang: int, fixed_mode: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """``(x, y)`` of game ``idx`` in input language ``lang`` (``fixed_mode``: as the paper's
         retrieval mode set to a language number)."""
-        moves = self.games[idx]
+        moves = self.game(idx)
         row = np.zeros(self.max_len, dtype=np.int64)
         source = self._tokens(moves, lang)
         row[: len(source)] = source
@@ -104,5 +111,5 @@ class PaperExamples:
     def __getitem__(self, idx: int) -> tuple[np.ndarray, np.ndarray]:
         if self.retrieval_mode != "uniform":
             return self.example(idx, self.retrieval_mode, fixed_mode=True)
-        low = 1 if self.unified_output and self.nTokenSpaces > 1 else 0  # the paper's unified regime never feeds language 0
-        return self.example(idx, int(np.random.randint(low, self.nTokenSpaces)))
+        inputs = self.vocab.spec.inputs  # 1..n-1 for the paper's unified files: language 0 is never fed
+        return self.example(idx, inputs[np.random.randint(0, len(inputs))])

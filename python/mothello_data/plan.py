@@ -74,8 +74,8 @@ class Plan:
         return ShardList(self.splits, self.games_per_shard)
 
     def rows_per_game(self) -> int:
-        """Rows each game becomes: one per language in a parallel corpus, else one."""
-        return self.spec.n_languages if self.parallel else 1
+        """Rows each game becomes: one per input language in a parallel corpus, else one."""
+        return len(self.spec.inputs) if self.parallel else 1
 
     def identity(self) -> dict:
         """The settings a resumed run must share with the original, as plain JSON values."""

@@ -16,10 +16,12 @@ vocabulary's recorded experiment (``unified_output``).
 
 from __future__ import annotations
 
+import os
 from typing import Optional, Sequence
 
 import numpy as np
 
+from .card import read_manifest
 from .loader import LoaderError, RowBlock, find_vocabulary
 from .rng import draw_int
 from .shards import language_of_games
@@ -54,10 +56,20 @@ class Recoder:
         return RowBlock(enc.tokens, enc.token_ply, enc.lengths, rows.moves, rows.length, langs, rows.game_id, rows.plies)
 
 
+def _is_parallel(files: Sequence[str]) -> bool:
+    """Whether the dataset's ``manifest.json`` (beside the shards or one level up) says parallel corpus."""
+    for d in {os.path.dirname(os.path.abspath(f)) for f in files}:
+        for candidate in (os.path.join(d, "manifest.json"), os.path.join(os.path.dirname(d), "manifest.json")):
+            if os.path.isfile(candidate):
+                return bool(read_manifest(candidate).get("config", {}).get("parallel"))
+    return False
+
+
 def choose_tokens(files: Sequence[str], has_tokens: bool, languages, vocabulary, seed: int,
                   targets: Optional[str]) -> tuple[Optional[Sequence[int]], Optional[Recoder], str]:
     """Resolve a loader's ``languages`` / ``vocabulary`` / ``targets`` options for these shards:
-    (language filter for the stored rows, recoder or ``None``, target mode). Refuses, in one line,
+    (language filter for the stored rows: with ``"sample"`` one row per game of a parallel corpus;
+    recoder or ``None``; target mode). Refuses, in one line,
     a moves-only dataset without ``"sample"`` and a vocabulary that is not the stored tokens'."""
     stored = find_vocabulary(files)
     given = None if vocabulary is None else load_vocabulary(vocabulary)
@@ -67,7 +79,9 @@ def choose_tokens(files: Sequence[str], has_tokens: bool, languages, vocabulary,
             raise LoaderError(f"languages must be a list of language ids, None or {SAMPLE!r}, got {languages!r}")
         if vocab is None:
             raise LoaderError("languages='sample' needs a vocabulary: no vocab.json beside the shards, give vocabulary=")
-        return None, Recoder(vocab, seed), targets or default_targets(vocab)
+        # A parallel corpus holds each game once per language: read one row per game.
+        keep = [stored.spec.inputs[0]] if stored is not None and _is_parallel(files) else None
+        return keep, Recoder(vocab, seed), targets or default_targets(vocab)
     if not has_tokens:
         raise LoaderError("these shards store moves only (mothello-gen --moves-only): pass languages='sample' to "
                           "encode them per epoch")

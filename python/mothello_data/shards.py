@@ -197,10 +197,10 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
     keep = ~held_out.repeats(games.moves, plan.seed)
     dropped = ids[~keep].tolist()
     moves, lengths, ids = games.moves[keep], games.lengths[keep], ids[keep]
-    L = plan.spec.n_languages
-    if plan.parallel:
+    L = len(plan.spec.inputs)
+    if plan.parallel:  # every game in every input language (all languages unless the spec says otherwise)
         row_game = np.repeat(np.arange(len(ids)), L)
-        langs = np.tile(np.arange(L, dtype=np.int64), len(ids))
+        langs = np.tile(np.asarray(plan.spec.inputs, dtype=np.int64), len(ids))
     else:
         row_game = np.arange(len(ids))
         langs = language_of_games(ids, plan.spec.inputs, plan.seed)

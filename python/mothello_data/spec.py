@@ -182,7 +182,8 @@ class LanguageSpec:
                     if isinstance(lang, bool) or not isinstance(lang, (int, np.integer)) or not 0 <= lang < self.n_languages:
                         raise SpecError(f"{where}: language {lang!r} does not exist (languages are 0..{self.n_languages - 1})")
                     if lang in seen:
-                        raise SpecError(f"{where}: language {lang} is in more than one group")
+                        twice = list(group).count(lang) > 1
+                        raise SpecError(f"{where}: language {lang} is " + ("listed twice in one group" if twice else "in more than one group"))
                     seen.add(int(lang))
                 if len(group) > 1:  # a one-language group shares nothing (the paper accepts it)
                     clean.append(tuple(sorted(int(x) for x in group)))

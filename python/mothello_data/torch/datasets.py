@@ -96,7 +96,9 @@ class GameDataset(IterableDataset):
         if label_source not in ("auto", "replay", "stored"):
             raise LoaderError(f"label_source must be auto, replay or stored, got {label_source!r}")
         self.index = ShardIndex.build(source, split, None if isinstance(languages, str) else languages)
-        _, self.recoder, targets = choose_tokens(self.index.files, self.index.has_tokens, languages, vocabulary, seed, targets)
+        keep, self.recoder, targets = choose_tokens(self.index.files, self.index.has_tokens, languages, vocabulary, seed, targets)
+        if self.recoder is not None and keep is not None:  # "sample" over a parallel corpus: one row per game
+            self.index = ShardIndex.build(source, split, keep)
         if self.index.total_rows == 0:
             raise LoaderError(f"no rows in split {split!r}" + ("" if languages is None else f" with languages {list(languages)}"))
         if label_source == "stored" and not self.index.has_stored_labels:
