@@ -33,12 +33,14 @@ EXAMPLES = """examples:
   mothello-gen --langs 4 --out data/ --resume
       finish a run that was interrupted (same arguments; finished shards are kept)
   mothello-gen verify data/
+  mothello-gen --games 2000000 --split-by opening:6 --dedupe symmetric --labels hash,canonical_hash --out wm/
+      world-model tests: no opening (up to symmetry) in two splits, position hashes per ply
   mothello-gen --games 1000000000 --langs 4 --out /shared/big --job-index $I --num-jobs 64
       job I of a 64-job array (any order, any machine); then: mothello-gen finalize /shared/big
   mothello-gen --langs 4 --out /shared/d --backend dask --scheduler tcp://head:8786
 
 subcommands: mothello-gen verify DIR (check a dataset), mothello-gen finalize DIR (merge the jobs
-of a split run); each has --help.
+of a split run), mothello-gen stats DIR (a report: stats.json, plots, a card section); each has --help.
 
 Load the result with datasets.load_dataset("parquet", data_dir="data/data") or
 datasets.load_dataset("data/"); train from it with mothello_data.torch.make_loader("data/")

@@ -33,6 +33,7 @@ from .world_labels import world_ply_columns
 # a node: position hash, node key (position and move order in one word), example game, games, ply
 _NODE = np.dtype([("pos", "<u8"), ("key", "<u8"), ("game", "<u8"), ("count", "<u4"), ("ply", "u1")])
 _ORDER_IV = 0x5851F42D4C957F2D
+BATCH_GAMES = 16_384  # games per slice of add(): about 60 MB of temporary arrays
 _SHARED_PLIES = 14  # plies whose nodes are merged per batch already (random games still share them)
 
 
@@ -91,7 +92,13 @@ class TranspositionFinder:
         self.nodes = 0
 
     def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray) -> None:
-        """Add games (ids, ``(n, 60)`` uint8 moves, lengths)."""
+        """Add games (ids, ``(n, 60)`` uint8 moves, lengths), in slices of :data:`BATCH_GAMES` games
+        so that the temporary arrays stay small whatever the caller's batch."""
+        for lo in range(0, len(lengths), BATCH_GAMES):
+            hi = lo + BATCH_GAMES
+            self._add(game_ids[lo:hi], moves[lo:hi], lengths[lo:hi])
+
+    def _add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray) -> None:
         kind = "canonical_hash" if self.canonical else "hash"
         pos = world_ply_columns(moves, lengths, [kind], self.threads)[kind][:, : self.max_ply]
         order = order_hashes(moves[:, : self.max_ply], self.canonical)
