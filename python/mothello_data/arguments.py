@@ -267,7 +267,8 @@ def describe(plan: Plan) -> str:
     lines = [
         f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
-        f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
+        f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}"
+        + (f"; by opening of {plan.split_by} moves" if plan.split_by else "") + ("; symmetric dedupe" if plan.dedupe != "exact" else ""),
         f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",
         f"labels: {', '.join(plan.labels) or 'none'}; {'parallel corpus' if plan.parallel else 'one language per game'}",
     ]
