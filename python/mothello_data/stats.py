@@ -125,7 +125,7 @@ class StatsCollector:
             head[np.arange(k)[None, :] >= g.length[:, None]] = PAD_SQUARE
             self.openings[(k, False)].append(np.unique(game_hashes(head)))
             self.openings[(k, True)].append(np.unique(game_hashes(canonical_openings(g.moves, g.length, k))))
-            if sum(len(a) for a in self.openings[(k, False)]) > 4_000_000:
+            if len(self.openings[(k, False)]) >= 8:  # merged often: memory stays at the distinct openings
                 for c in (False, True):
                     self.openings[(k, c)] = [np.unique(np.concatenate(self.openings[(k, c)]))]
         head = g.moves[:, :TOP_OPENING_PLIES]

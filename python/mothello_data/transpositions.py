@@ -7,7 +7,7 @@ ply. Each game contributes, per ply up to ``max_ply``, a node ``(ply, position h
 hash)``: the position hash is the engine's (:mod:`mothello_data.symmetry`), the move-order hash
 chains ``mix64`` over the moves played so far (canonical: the least over the start symmetries).
 Nodes are de-duplicated per batch (with a game count and the first game as example) and written
-to ``partitions`` temporary files by the top bits of the position hash; each file is then read
+to ``partitions`` temporary files by the top bits of the (re-mixed) position hash; each file is then read
 alone, sorted, and its positions with two or more move orders are the transpositions. Memory is
 one batch plus one partition; temporary disk 29 bytes per distinct node of a batch. A node is
 identified by one 64-bit word mixing both hashes (a false merge needs a 64-bit collision).
@@ -119,7 +119,8 @@ class TranspositionFinder:
             self._write(nodes)
 
     def _write(self, nodes: np.ndarray) -> None:
-        part = (nodes["pos"] >> np.uint64(64 - self.bits)).astype(np.uint8) if self.bits else np.zeros(len(nodes), np.uint8)
+        # mixed again: a canonical hash is a minimum of 8 hashes, so its own top bits are skewed to 0
+        part = (mix64(nodes["pos"]) >> np.uint64(64 - self.bits)).astype(np.uint8) if self.bits else np.zeros(len(nodes), np.uint8)
         order = np.argsort(part, kind="stable")  # a radix sort for uint8
         nodes, part = nodes[order], part[order]
         bounds = np.searchsorted(part, np.arange(len(self._files) + 1))
