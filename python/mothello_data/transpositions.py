@@ -79,7 +79,7 @@ class TranspositionFinder:
     """Collects nodes batch by batch into temporary partition files; :meth:`results` finds the
     transpositions one partition at a time. Use as a context manager (the files are removed)."""
 
-    def __init__(self, canonical: bool = False, max_ply: int = MAX_PLIES, partitions: int = 64,
+    def __init__(self, canonical: bool = False, max_ply: int = MAX_PLIES, partitions: int = 256,
                  tmpdir: Optional[str] = None, threads: int = 1) -> None:
         if not 1 <= partitions <= 256:
             raise ValueError(f"partitions must be in 1..256, got {partitions}")
