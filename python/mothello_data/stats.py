@@ -51,10 +51,11 @@ def _popcount(x: np.ndarray) -> np.ndarray:
     return np.unpackbits(bytes_, axis=1).sum(axis=1)
 
 
-def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1) -> np.ndarray:
+def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, cols: Optional[dict] = None) -> np.ndarray:
     """Passes in each game: plies whose mover also made the ply before (the mover's disc count grows;
-    disc counts come from the engine's replay, so a pass is read from the game, not from parity)."""
-    cols = world_ply_columns(moves, lengths, ["disc_count"], threads)
+    disc counts come from the engine's replay, so a pass is read from the game, not from parity).
+    ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them."""
+    cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads)
     black = cols["count_black"].astype(np.int16)
     prev = np.concatenate([np.full((len(black), 1), 2, np.int16), black[:, :-1]], axis=1)
     mover_black = black > prev
@@ -117,7 +118,8 @@ class StatsCollector:
         g = rows.games()
         self.games += len(g.game_id)
         self.lengths += np.bincount(g.length, minlength=MAX_PLIES + 1)
-        self.passes += np.bincount(passes_per_game(g.moves, g.length, self.threads), minlength=MAX_PLIES)[:MAX_PLIES]
+        cols = world_ply_columns(g.moves, g.length, ["hash", "canonical_hash", "disc_count"], self.threads)  # one replay
+        self.passes += np.bincount(passes_per_game(g.moves, g.length, cols=cols), minlength=MAX_PLIES)[:MAX_PLIES]
         self.repeats["exact"].add(game_hashes(g.moves))
         self.repeats["symmetric"].add(game_hashes(canonical_rows(g.moves)))
         for k in OPENING_PLIES:
@@ -133,8 +135,8 @@ class StatsCollector:
                                  return_counts=True)
         for key, c in zip(keys.tolist(), counts.tolist()):
             self.top[key] = self.top.get(key, 0) + c
-        for finder in self.finders.values():
-            finder.add(g.game_id, g.moves, g.length)
+        for canonical, finder in self.finders.items():
+            finder.add(g.game_id, g.moves, g.length, cols["canonical_hash" if canonical else "hash"])
 
     def _labels(self, table) -> None:
         for name, dtype in (c for cols in KIND_COLUMNS.values() for c in cols):

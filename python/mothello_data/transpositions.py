@@ -91,16 +91,20 @@ class TranspositionFinder:
         self._files = [open(os.path.join(self._dir.name, f"{p:04d}.bin"), "wb") for p in range(1 << self.bits)]
         self.nodes = 0
 
-    def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray) -> None:
+    def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray,
+            positions: Optional[np.ndarray] = None) -> None:
         """Add games (ids, ``(n, 60)`` uint8 moves, lengths), in slices of :data:`BATCH_GAMES` games
-        so that the temporary arrays stay small whatever the caller's batch."""
+        so that the temporary arrays stay small whatever the caller's batch. ``positions``: the
+        games' per-ply ``hash`` (or, canonical, ``canonical_hash``) columns when the caller has them
+        (:func:`mothello_data.world_labels.world_ply_columns`), else they are computed here."""
+        if positions is None:
+            kind = "canonical_hash" if self.canonical else "hash"
+            positions = world_ply_columns(moves, lengths, [kind], self.threads)[kind]
         for lo in range(0, len(lengths), BATCH_GAMES):
             hi = lo + BATCH_GAMES
-            self._add(game_ids[lo:hi], moves[lo:hi], lengths[lo:hi])
+            self._add(game_ids[lo:hi], moves[lo:hi], lengths[lo:hi], positions[lo:hi, : self.max_ply])
 
-    def _add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray) -> None:
-        kind = "canonical_hash" if self.canonical else "hash"
-        pos = world_ply_columns(moves, lengths, [kind], self.threads)[kind][:, : self.max_ply]
+    def _add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray, pos: np.ndarray) -> None:
         order = order_hashes(moves[:, : self.max_ply], self.canonical)
         valid = np.arange(self.max_ply)[None, :] < np.asarray(lengths)[:, None]
         ids = np.asarray(game_ids, dtype=np.uint64)
