@@ -6,7 +6,7 @@ A position after ``k`` moves always has ``k + 4`` discs, so equal positions are 
 ply. Each game contributes, per ply up to ``max_ply``, a node ``(ply, position hash, move-order
 hash)``: the position hash is the engine's (:mod:`mothello_data.symmetry`), the move-order hash
 chains ``mix64`` over the moves played so far (canonical: the least over the start symmetries).
-Nodes are de-duplicated per batch (with a game count and the first game as example) and written
+Nodes are de-duplicated per batch (with a game count and an example game) and written
 to ``partitions`` temporary files by the top bits of the (re-mixed) position hash; each file is then read
 alone, sorted, and its positions with two or more move orders are the transpositions. Memory is
 one batch plus one partition; temporary disk 29 bytes per distinct node of a batch. A node is
@@ -137,17 +137,18 @@ class TranspositionFinder:
         for f in self._files:
             f.close()
         for f in self._files:
-            nodes = _merge(np.fromfile(f.name, dtype=_NODE))
-            nodes = nodes[np.argsort(nodes["pos"], kind="stable")]
+            nodes = np.fromfile(f.name, dtype=_NODE)
             os.remove(f.name)
             if not len(nodes):
                 continue
+            nodes = nodes[np.argsort(nodes["pos"])]  # equal nodes (same key) have equal positions too
             starts = np.flatnonzero(np.r_[True, nodes["pos"][1:] != nodes["pos"][:-1]])
             ends = np.r_[starts[1:], len(nodes)]
             for a in np.flatnonzero(ends - starts > 1):
-                s, e = starts[a], ends[a]
-                yield Transposition(int(nodes["ply"][s]), int(nodes["pos"][s]), nodes["game"][s:e].copy(),
-                                    nodes["count"][s:e].copy())
+                group = _merge(nodes[starts[a]: ends[a]])  # a node seen in several batches counts once
+                if len(group) > 1:
+                    yield Transposition(int(group["ply"][0]), int(group["pos"][0]), group["game"].copy(),
+                                        group["count"].copy())
 
     def close(self) -> None:
         """Remove the temporary files."""
