@@ -3,6 +3,7 @@
 
 #include "bindings_common.hpp"
 #include "engine.hpp"
+#include "policies.hpp"
 #include "rng.hpp"
 
 namespace mothello_py {
@@ -22,9 +23,16 @@ void add_label_arrays(py::ssize_t n, PlyLabels& labels, py::dict& result) {
 }
 
 py::dict generate(std::int64_t n_games, std::uint64_t seed, std::uint64_t first_game_index, int threads,
-                  bool labels) {
+                  bool labels, int policy, int depth, std::uint64_t epsilon_threshold, int white_policy,
+                  int white_depth, std::uint64_t white_epsilon_threshold, int opening_plies) {
     if (n_games < 0) throw py::value_error("n_games must be >= 0, got " + std::to_string(n_games));
     check_threads(threads);
+    const bool match = white_policy >= 0;
+    if (!match && policy == kUniform && (depth != 0 || epsilon_threshold != 0))
+        throw py::value_error("the uniform policy takes no depth or epsilon");
+    const PolicyConfig cfg[2] = {{policy, depth, epsilon_threshold},
+                                 match ? PolicyConfig{white_policy, white_depth, white_epsilon_threshold}
+                                       : PolicyConfig{policy, depth, epsilon_threshold}};
     py::dict result;
     GameArrays out;
     out.moves = new_output<std::uint8_t>(result, "moves", {n_games, kMaxPlies});
@@ -32,7 +40,10 @@ py::dict generate(std::int64_t n_games, std::uint64_t seed, std::uint64_t first_
     if (labels) add_label_arrays(n_games, out.labels, result);
     {
         py::gil_scoped_release release;
-        generate_games(n_games, seed, first_game_index, threads, out);
+        if (policy == kUniform && !match && opening_plies == 0)
+            generate_games(n_games, seed, first_game_index, threads, out);
+        else
+            generate_policy_games(n_games, seed, first_game_index, cfg, opening_plies, threads, out);
     }
     return result;
 }
@@ -78,15 +89,21 @@ py::array_t<std::uint64_t> mix64_py(exact_array<std::uint64_t> values) {
 
 void bind_engine(py::module_& m) {
     m.def("generate", &generate, py::arg("n_games"), py::arg("seed"), py::arg("first_game_index") = 0,
-          py::arg("threads") = 1, py::arg("labels") = false,
-          R"doc(Play n_games uniformly random games; game k is game first_game_index + k of the run `seed`.
+          py::arg("threads") = 1, py::arg("labels") = false, py::arg("policy") = 0, py::arg("depth") = 0,
+          py::arg("epsilon_threshold") = 0, py::arg("white_policy") = -1, py::arg("white_depth") = 0,
+          py::arg("white_epsilon_threshold") = 0, py::arg("opening_plies") = 0,
+          R"doc(Play n_games games; game k is game first_game_index + k of the run `seed`.
 
 Args: n_games (int >= 0), seed and first_game_index (uint64), threads (int >= 1; the output does not
-depend on it), labels (bool).
+depend on it), labels (bool), policy (0 uniform random, 1 greedy, 2 mobility, 3 search; policies.hpp),
+depth (search: 1..8), epsilon_threshold (0..2**32: a ply plays a uniform move when the high 32 bits
+of its draw are below it). white_policy, white_depth, white_epsilon_threshold: a match, where white
+plays this policy and black the first one (white_policy -1: both sides play the first). opening_plies
+(0..60): the first plies are uniformly random moves (the same ones for any policies: paired matches).
 Returns a dict: moves (n, 60) uint8 squares padded with 255, lengths (n,) uint8; with labels also
 board_before, board_after (n, 60, 2) uint64 (black, white), legal, flipped (n, 60) uint64,
 player, passed (n, 60) uint8 (0 past a game's end).
-Raises ValueError when n_games < 0 or threads < 1.)doc");
+Raises ValueError when n_games < 0, threads < 1, or for a bad policy, depth or epsilon_threshold.)doc");
     m.def("replay", &replay, py::arg("moves"), py::arg("lengths"), py::arg("threads") = 1,
           py::arg("labels") = true,
           R"doc(Replay games from the start position (passes implicit).

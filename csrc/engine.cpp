@@ -96,6 +96,25 @@ void generate_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_inde
     });
 }
 
+void generate_policy_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, const PolicyConfig cfg[2],
+                           int opening, int threads, const GameArrays& out) {
+    if (opening < 0 || opening > kMaxPlies) throw std::invalid_argument("opening_plies must be in 0..60, got " + std::to_string(opening));
+    for (int s = 0; s < 2; ++s) {
+        const PolicyConfig& c = cfg[s];
+        if (c.kind < kUniform || c.kind > kSearch) throw std::invalid_argument("unknown policy kind " + std::to_string(c.kind));
+        if (c.kind == kSearch ? (c.depth < 1 || c.depth > kMaxSearchDepth) : c.depth != 0)
+            throw std::invalid_argument("search depth must be in 1.." + std::to_string(kMaxSearchDepth) + " (0 for other policies), got " + std::to_string(c.depth));
+        if (c.epsilon_threshold > (1ull << 32)) throw std::invalid_argument("epsilon_threshold must be <= 2**32");
+    }
+    const bool bmi2 = use_bmi2();
+    parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
+        if (bmi2)
+            kernel_bmi2::generate_policy_range(b, e, seed, first_index, cfg, opening, out);
+        else
+            kernel_generic::generate_policy_range(b, e, seed, first_index, cfg, opening, out);
+    });
+}
+
 void replay_games(const std::uint8_t* moves, std::int64_t n, int width, const std::uint8_t* lengths,
                   int threads, const GameArrays& out) {
     const bool bmi2 = use_bmi2();

@@ -43,6 +43,15 @@ struct ReplayError {
 void generate_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, int threads,
                     const GameArrays& out);
 
+struct PolicyConfig;  // policies.hpp
+
+// Plays n games with move policies, cfg[0] for black and cfg[1] for white (see policies.hpp for the
+// rule of a ply): game k of the batch is game (first_index + k) of the run. Throws
+// std::invalid_argument for a bad config (kind, search depth 1..8, epsilon_threshold <= 2^32).
+// The first `opening` plies (0..60) are uniformly random moves (a random opening, for matches).
+void generate_policy_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, const PolicyConfig cfg[2],
+                           int opening, int threads, const GameArrays& out);
+
 // Replays n games given as rows of `width` squares with their lengths; fills out.lengths (copied),
 // out.ended and the labels. Throws std::invalid_argument naming the first bad game and ply.
 void replay_games(const std::uint8_t* moves, std::int64_t n, int width, const std::uint8_t* lengths,

@@ -1,6 +1,6 @@
 // The one game loop: a move source drives a game from the start position, a sink records it.
-// generate (random moves), replay (given moves) and the probing replay all run through play_game;
-// only the source and the sink differ, and both are inlined into the loop.
+// generate (random moves), policy games (policies.hpp), replay (given moves) and the probing replay
+// all run through play_game; only the source and the sink differ, and both are inlined into the loop.
 //
 // Header-only and `static inline` like board.hpp: kernel.inl includes it once per instruction set.
 #pragma once
@@ -16,8 +16,8 @@
 
 namespace mothello {
 
-// A move source has next(ply, legal), called while the side to move has legal moves (legal != 0):
-// the square to play (0..63) or, only when its kMayRefuse is true (it plays a given list), kStop
+// A move source has next(ply, legal, pos), called while the side to move of `pos` (pass rule
+// resolved) has the legal moves `legal` (not 0): the square to play (0..63) or, only when its kMayRefuse is true (it plays a given list), kStop
 // when the list is done or a bad move of ReplayError kind k as -1 - k; and after_end(ply), called
 // once the game is over: kStop, or a refused move (kind 3) when the source still has moves.
 constexpr int kStop = -1;
@@ -48,7 +48,7 @@ struct RandomMoves {
     std::uint8_t* out;
 
     MOTHELLO_INLINE int after_end(int) const { return kStop; }
-    MOTHELLO_INLINE int next(int, u64 legal) {
+    MOTHELLO_INLINE int next(int, u64 legal, const Position&) {
         const int sq = select_square(legal, rng.below(static_cast<unsigned>(popcount64(legal))));
         *out++ = static_cast<std::uint8_t>(sq);
         return sq;
@@ -63,7 +63,7 @@ struct GivenMoves {
     int length;
 
     MOTHELLO_INLINE int after_end(int ply) const { return ply == length ? kStop : bad_move(3); }
-    MOTHELLO_INLINE int next(int ply, u64 legal) const {
+    MOTHELLO_INLINE int next(int ply, u64 legal, const Position&) const {
         if (ply == length) return kStop;
         const int sq = row[ply];
         if (sq >= 64) return bad_move(1);
@@ -91,9 +91,9 @@ static inline GameEnd play_game(Source& source, Sink& sink) {
         int sq;
         if (__builtin_expect(legal == 0, 0)) {  // rare: a pass or the end of the game, settled by the pass rule
             legal = resolve_pass(pos, legal, passed);
-            sq = legal ? source.next(ply, legal) : source.after_end(ply);
+            sq = legal ? source.next(ply, legal, pos) : source.after_end(ply);
         } else {
-            sq = source.next(ply, legal);
+            sq = source.next(ply, legal, pos);
         }
         if (sq == kStop) {
             sink.final_state(ply, pos, legal);

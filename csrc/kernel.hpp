@@ -4,6 +4,7 @@
 
 #include "engine.hpp"
 #include "game_sinks.hpp"
+#include "policies.hpp"
 
 namespace mothello {
 
@@ -11,6 +12,9 @@ namespace mothello {
     namespace NS {                                                                                \
     void generate_range(std::int64_t begin, std::int64_t end, std::uint64_t seed,                 \
                         std::uint64_t first_index, const GameArrays& out);                        \
+    void generate_policy_range(std::int64_t begin, std::int64_t end, std::uint64_t seed,          \
+                               std::uint64_t first_index, const PolicyConfig* cfg, int opening,   \
+                               const GameArrays& out);                                            \
     ReplayError replay_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves,     \
                              int width, const std::uint8_t* lengths, const GameArrays& out);      \
     ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, \

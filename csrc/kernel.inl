@@ -7,6 +7,7 @@
 #include "game_loop.hpp"
 #include "game_sinks.hpp"
 #include "kernel.hpp"
+#include "policies.hpp"
 
 namespace mothello {
 namespace MOTHELLO_KERNEL_NS {
@@ -33,6 +34,16 @@ inline void random_game(std::int64_t row, std::uint64_t seed, std::uint64_t firs
     out.lengths[row] = static_cast<std::uint8_t>(plies);
 }
 
+template <class Sink>
+inline void policy_game(std::int64_t row, std::uint64_t seed, std::uint64_t first_index, const PolicyConfig* cfg,
+                        int opening, const GameArrays& out, Sink& sink) {
+    std::uint8_t* moves = out.moves + row * kMaxPlies;
+    PolicyMoves source{GameRng(seed, first_index + static_cast<std::uint64_t>(row)), moves, {cfg[0], cfg[1]}, opening};
+    const int plies = play_game(source, sink).plies;
+    std::memset(moves + plies, kPadSquare, kMaxPlies - plies);
+    out.lengths[row] = static_cast<std::uint8_t>(plies);
+}
+
 }  // namespace
 
 void generate_range(std::int64_t begin, std::int64_t end, std::uint64_t seed, std::uint64_t first_index,
@@ -46,6 +57,20 @@ void generate_range(std::int64_t begin, std::int64_t end, std::uint64_t seed, st
     } else {
         NoSink sink;
         for (std::int64_t row = begin; row < end; ++row) random_game(row, seed, first_index, out, sink);
+    }
+}
+
+void generate_policy_range(std::int64_t begin, std::int64_t end, std::uint64_t seed, std::uint64_t first_index,
+                           const PolicyConfig* cfg, int opening, const GameArrays& out) {
+    if (out.labels.before) {
+        clear_label_rows(out.labels, begin, end);
+        for (std::int64_t row = begin; row < end; ++row) {
+            PlyLabelSink sink{out.labels, row};
+            policy_game(row, seed, first_index, cfg, opening, out, sink);
+        }
+    } else {
+        NoSink sink;
+        for (std::int64_t row = begin; row < end; ++row) policy_game(row, seed, first_index, cfg, opening, out, sink);
     }
 }
 

@@ -28,6 +28,12 @@ struct GameRng {
 
     MOTHELLO_INLINE GameRng(std::uint64_t seed, std::uint64_t game_index) : state(mix64(mix64(seed) ^ game_index)) {}
 
+    // The next 64-bit word of the stream (the draw that below() scales).
+    MOTHELLO_INLINE std::uint64_t next() {
+        state += kGoldenGamma;
+        return mix64(state);
+    }
+
     // Uniform integer in [0, n), n >= 1.
     MOTHELLO_INLINE unsigned below(unsigned n) {
         state += kGoldenGamma;

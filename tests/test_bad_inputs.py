@@ -25,7 +25,7 @@ REFUSED = [
     # issue #12, item 1: config files that crashed
     ("binary-json", ["--config", "x.json"], {"x.json": b"\x97\xff\x00{\x80"}, r"x\.json: not a text file"),
     ("mothello-seed-text", ["--config", "m.py"], {"m.py": MOTHELLO % ("['atomic']", "'abc'")},
-     r"m\.py: train_seed must be an integer in 0\.\.2\*\*64-1, got 'abc'"),
+     r"m\.py: train_seed must be an integer in 0\.\.2\*\*32-1, got 'abc'"),
     ("mothello-types-int", ["--config", "m.py"], {"m.py": MOTHELLO % ("5", "0")},
      r"m\.py: language_types must be a list of language types, got 5"),
     # item 3: ranges
@@ -33,7 +33,19 @@ REFUSED = [
     ("games-per-shard-huge", ["--games-per-shard", 10**27], {}, r"--games-per-shard must be an integer in 1\.\.2\*\*63-1"),
     ("seed-2**64", ["--seed", 2**64], {}, r"--seed must be an integer in 0\.\.2\*\*64-1"),
     ("seed-negative", ["--seed", -1], {}, r"--seed must be an integer"),
-    ("language-seed-negative", ["--language-seed", -1], {}, r"--language-seed must be an integer in 0\.\.2\*\*64-1"),
+    ("language-seed-negative", ["--language-seed", -1], {}, r"--language-seed must be an integer in 0\.\.2\*\*32-1"),
+    ("language-seed-2**32", ["--language-seed", 2**32], {}, r"--language-seed must be an integer in 0\.\.2\*\*32-1"),
+    ("seed-too-big-for-languages", ["--seed", 2**32], {}, r"--seed 4294967296 is above 2\*\*32-1.*give --language-seed"),
+    ("input-languages-range", ["--langs", 3, "--input-languages", "2-1"], {}, r"--input-languages: the range '2-1' is empty"),
+    ("input-languages-text", ["--langs", 3, "--input-languages", "x"], {}, r"--input-languages: 'x' is not a language"),
+    ("input-languages-missing", ["--langs", 3, "--input-languages", "3"], {}, r"input_languages must be an integer in 0\.\.2"),
+    # issue #11: the paper's files have exactly its four keys
+    ("mothello-missing-key", ["--config", "m.py"], {"m.py": "{'language_types': ['atomic'], 'overlap_toks': {}}"},
+     r"m\.py: missing key 'train_seed': a mOthello experiment file has exactly the keys"),
+    ("mothello-extra-key", ["--config", "m.py"], {"m.py": MOTHELLO[:-1] % ("['atomic', 'atomic']", "0") + ", 'n_layer': 8}"},
+     r"m\.py: unexpected key 'n_layer'"),
+    ("mothello-unified-one-language", ["--config", "m.py"], {"m.py": MOTHELLO % ("['atomic']", "0")},
+     r"m\.py: unified_output needs at least 2 languages"),
     ("language-seed-2**64", ["--language-seed", 2**64], {}, r"--language-seed must be an integer"),
     # item 4: settings that were dropped or accepted silently
     ("unified-output-text", ["--config", "u.json"], {"u.json": '{"types": ["atomic"], "unified_output": "no"}'},
@@ -87,7 +99,7 @@ REFUSED = [
      r"c\.py: types: not a literal value"),
     ("mothello-types-text", ["--config", "m.py"], {"m.py": MOTHELLO % ("'atomic'", "0")}, r"m\.py: language_types must be a list"),
     ("mothello-seed-bool", ["--config", "m.py"], {"m.py": MOTHELLO % ("['atomic']", "True")}, r"m\.py: train_seed must be an integer"),
-    ("mothello-overlap-list", ["--config", "m.py"], {"m.py": "{'language_types': ['atomic'], 'overlap_toks': [1]}"},
+    ("mothello-overlap-list", ["--config", "m.py"], {"m.py": MOTHELLO.replace("{}", "[1]", 1) % ("['atomic']", "0")},
      r"m\.py: overlap_toks must map a square"),
     ("job-index-negative", ["--job-index", -1, "--num-jobs", 2], {}, r"--job-index must be in 0\.\.1 for --num-jobs 2, got -1"),
     ("anchors-nan", ["--anchors", "nan", "--langs", 2], {}, r"anchors must be a fraction in \[0, 1\], got nan"),
@@ -97,6 +109,14 @@ REFUSED = [
     ("json-nested-deeply", ["--config", "d.json"], {"d.json": "[" * 100_000}, r"d\.json: nested too deeply"),
     ("python-dict-int-key", ["--config", "k.py"], {"k.py": "{1: 2, 'a': 3}"}, r"k\.py: unknown setting\(s\): 1, a"),
     ("python-dict-duplicate-key", ["--config", "d.py"], {"d.py": "{'games': 5, 'games': 7}"}, r"d\.py: games given twice"),
+    # issue #14: policies
+    ("policy-unknown", ["--policy", "best"], {}, r"--policy: unknown policy 'best'"),
+    ("policy-search-depth-0", ["--policy", "search:0"], {}, r"--policy: search depth must be in 1\.\.8, got 0"),
+    ("policy-search-no-depth", ["--policy", "search"], {}, r"--policy: unknown policy 'search'"),
+    ("epsilon-above-1", ["--policy", "greedy", "--epsilon", 2], {}, r"--epsilon must be a number in 0\.\.1, got 2\.0"),
+    ("epsilon-nan", ["--policy", "greedy", "--epsilon", "nan"], {}, r"--epsilon must be a number in 0\.\.1"),
+    ("epsilon-text", ["--policy", "greedy", "--epsilon", "lots"], {}, r"--epsilon: invalid float value"),
+    ("epsilon-with-uniform", ["--epsilon", 0.1], {}, r"--epsilon needs a policy other than uniform"),
 ]
 
 
@@ -164,6 +184,12 @@ ACCEPTED = [
     ("json-with-bom", ["--config", "b.json"], {"b.json": '\ufeff{"types": ["split"]}'}, r"L0=split"),
     ("mothello-python-dict", ["--config", "m.py"], {"m.py": "cfg = " + MOTHELLO % ("['atomic', 'split']", "3")
                                                      + "\nmodel = {'n_layer': int('8')}\n"}, r"L0=atomic, L1=split"),
+    ("mothello-unified-inputs", ["--config", "m.py"], {"m.py": MOTHELLO % ("['atomic', 'split', 'atomic']", "3")},
+     r"one language per game \(input languages 1, 2\)"),
+    ("mothello-inputs-override", ["--config", "m.py", "--input-languages", "0-2"],
+     {"m.py": MOTHELLO % ("['atomic', 'split', 'atomic']", "3")}, r"\(input languages 0, 1, 2\)"),
+    ("mothello-one-language-group", ["--config", "m.py"],
+     {"m.py": MOTHELLO.replace("{}", "{19: [[0]]}", 1) % ("['atomic', 'atomic']", "3")}, r"anchors: 0 squares; vocabulary 121"),
 ]
 
 

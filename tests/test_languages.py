@@ -45,7 +45,7 @@ def test_single_game_encode_decode_and_names():
     for lang in range(3):
         tokens = vocab.encode([19, 18, 17, 26], lang)
         assert vocab.decode(tokens, lang) == [19, 18, 17, 26]
-        assert vocab.token_names(tokens)[-1] == "ANCHOR:c4"
+        assert vocab.token_names(tokens)[-1] == "L0:c4"  # anchored: language 0's token, everywhere
     assert vocab.token_names(vocab.encode([19], 0)) == ["L0:d3"]
     assert vocab.token_names(vocab.encode([19], 2)) == ["L2:row3", "L2:cold"]
 
@@ -67,8 +67,8 @@ def test_group_rule_uses_lowest_language_and_separate_groups_stay_apart():
     spec = LanguageSpec(types=["split", "atomic", "compositional", "atomic"], groups={32: [[0, 1], [2, 3]]}, seed=2)
     vocab = Vocabulary(spec)
     assert vocab.sequence(32, 1) == vocab.sequence(32, 0)
-    assert len(vocab.sequence(32, 0)) == spec.split_lengths(0)[32]
-    assert all(vocab.names[t].startswith("ANCHOR[0,1]:a5") for t in vocab.sequence(32, 0))
+    assert len(vocab.sequence(32, 0)) == spec.split_lengths()[0, 32]
+    assert all(vocab.names[t].startswith("L0:a5.") for t in vocab.sequence(32, 0))
     # A compositional base shares its own row and column tokens.
     assert vocab.token_names(vocab.sequence(32, 3)) == ["L2:row5", "L2:cola"]
     assert set(vocab.sequence(32, 0)).isdisjoint(vocab.sequence(32, 2))
@@ -89,10 +89,12 @@ def test_anchors_and_split_lengths_are_seeded():
     b = LanguageSpec(types=["split"] * 2, anchors=0.1, seed=1)
     c = LanguageSpec(types=["split"] * 2, anchors=0.1, seed=2)
     assert a.overlap == b.overlap and a.overlap != c.overlap
-    np.testing.assert_array_equal(a.split_lengths(0), b.split_lengths(0))
-    assert (a.split_lengths(0) != c.split_lengths(0)).any()
-    assert (a.split_lengths(0) != a.split_lengths(1)).any()  # each language has its own
-    counts = a.split_lengths(0)[list(PLAYABLE_SQUARES)]
+    np.testing.assert_array_equal(a.split_lengths(), b.split_lengths())
+    assert (a.split_lengths() != c.split_lengths()).any()
+    own = [sq for sq in PLAYABLE_SQUARES if sq not in a.overlap]
+    assert (a.split_lengths()[0, own] != a.split_lengths()[1, own]).any()  # each language draws its own
+    assert (a.split_lengths()[1, list(a.overlap)] == 0).all()  # a copied square draws nothing
+    counts = a.split_lengths()[0, list(PLAYABLE_SQUARES)]
     assert set(counts.tolist()) == {1, 2, 3}
 
 
@@ -155,7 +157,11 @@ def test_vocab_json_round_trip(tmp_path):
         (dict(types=["atomic"], anchors=["d4"]), "centre square"),
         (dict(types=["atomic"] * 2, groups={32: [[0, 2]]}), "language 2 does not exist"),
         (dict(types=["atomic"] * 3, groups={32: [[0, 1], [1, 2]]}), "more than one group"),
-        (dict(types=["atomic"] * 3, groups={32: [[0]]}), "at least 2 languages"),
+        (dict(types=["atomic"] * 3, groups={32: [[0], [0, 1]]}), "more than one group"),
+        (dict(types=["atomic"] * 3, groups={32: [[]]}), "non-empty list"),
+        (dict(types=["atomic"] * 2, seed=2**32), r"seed must be an integer in 0..2\*\*32-1"),
+        (dict(types=["atomic"] * 2, input_languages=[2]), "input_languages must be an integer in 0..1"),
+        (dict(types=["atomic"] * 2, input_languages=[]), "non-empty list"),
     ],
 )
 def test_bad_specs_raise_one_clear_error(kwargs, match):
@@ -168,17 +174,31 @@ def test_reads_mothello_experiment_file_as_is(tmp_path):
     path.write_text(
         "config = {\n"
         "    'language_types': ['atomic', 'split', 'atomic', 'compositional'],\n"
-        "    'overlap_toks': {32: [[0, 1], [2, 3]], 19: [[0, 1, 2, 3]]},\n"
+        "    'overlap_toks': {32: [[0, 1], [3, 2]], 19: [[0, 1, 2, 3]], 40: [[1]]},\n"
         "    'train_seed': 7,\n"
         "    'unified_output': True,\n"
-        "    'n_layer': 8,\n"
-        "    'device': torch.device('cpu'),\n"
         "}\n"
     )
     spec, generation = load_experiment(str(path))
     assert spec.types == ["atomic", "split", "atomic", "compositional"]
-    assert spec.overlap == {19: [(0, 1, 2, 3)], 32: [(0, 1), (2, 3)]}
+    assert spec.overlap == {19: [(0, 1, 2, 3)], 32: [(0, 1), (2, 3)]}  # [[1]] shares nothing
     assert spec.seed == 7 and spec.unified_output and generation == {}
+    assert spec.input_languages == [1, 2, 3]  # the paper's unified regime: 0 is the output space
+
+
+@pytest.mark.parametrize("edit,match", [
+    (lambda d: d.pop("train_seed"), "missing key 'train_seed'"),
+    (lambda d: d.update(n_layer=8), "unexpected key 'n_layer'"),
+    (lambda d: d.update(train_seed=2**32), r"train_seed must be an integer in 0..2\*\*32-1"),
+    (lambda d: d.update(language_types=["atomic"]), "unified_output needs at least 2 languages"),
+])
+def test_mothello_files_are_read_as_strictly_as_the_paper_reads_them(tmp_path, edit, match):
+    doc = {"language_types": ["atomic", "atomic"], "overlap_toks": {}, "train_seed": 1, "unified_output": True}
+    edit(doc)
+    path = tmp_path / "exp.txt"
+    path.write_text(repr(doc))
+    with pytest.raises(SpecError, match=match):
+        load_experiment(str(path))
 
 
 def test_reads_toml_and_json_experiments(tmp_path):

@@ -40,16 +40,20 @@ def test_spec_draws_follow_their_definition():
     playable = [sq for sq in range(64) if sq not in (27, 28, 35, 36)]
     want = sorted(sorted(playable, key=lambda sq: py_draw(4, 0xA2C4, sq))[:6])
     assert spec.anchor_squares_from_anchors() == want
-    lengths = spec.split_lengths(0)
-    assert [int(lengths[sq]) for sq in playable] == [1 + ((py_draw(4, 0x5B17, 0, sq) * 3) >> 64) for sq in playable]
+    # Split lengths: the paper's numpy global stream, one randint(1, 4) per square language 0 does
+    # not copy (the anchored squares are copied by language 1 only, so language 0 draws all 60).
+    np.random.seed(4)
+    assert spec.split_lengths()[0, playable].tolist() == [np.random.randint(1, 4) for _ in playable]
 
 
 def test_language_of_games_rotates_by_a_seeded_offset_per_block():
     ids = np.arange(40, dtype=np.uint64)
-    got = language_of_games(ids, 4, seed=9)
+    got = language_of_games(ids, [0, 1, 2, 3], seed=9)
     want = [(i + py_draw(9, (i // 4) ^ 0x1A9E) % 4) % 4 for i in range(40)]
     assert got.tolist() == want
     assert all(sorted(got[b:b + 4]) == [0, 1, 2, 3] for b in range(0, 40, 4))
+    some = language_of_games(ids, [1, 3, 4], seed=9)  # input languages: the same rotation over them
+    assert some.tolist() == [[1, 3, 4][(i + py_draw(9, (i // 3) ^ 0x1A9E) % 3) % 3] for i in range(40)]
 
 
 def test_game_hash_chains_the_padded_row_words():

@@ -13,7 +13,18 @@ MAX_PLIES: int
 IGNORE_INDEX: int
 
 def generate(
-    n_games: int, seed: int, first_game_index: int = 0, threads: int = 1, labels: bool = False
+    n_games: int,
+    seed: int,
+    first_game_index: int = 0,
+    threads: int = 1,
+    labels: bool = False,
+    policy: int = 0,
+    depth: int = 0,
+    epsilon_threshold: int = 0,
+    white_policy: int = -1,
+    white_depth: int = 0,
+    white_epsilon_threshold: int = 0,
+    opening_plies: int = 0,
 ) -> Dict[str, np.ndarray]: ...
 def replay(
     moves: npt.NDArray[np.uint8], lengths: npt.NDArray[np.uint8], threads: int = 1, labels: bool = True

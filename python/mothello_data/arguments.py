@@ -13,10 +13,11 @@ from typing import Optional, Sequence
 from . import __version__, engine
 from .backends import BACKENDS
 from .config import load_experiment
+from .policies import MAX_DEPTH, parse_policy
 from .schema import LABEL_KINDS, WORLD_LABEL_KINDS, parse_labels
 from .shards import check_split_by
 from .splits import check_dedupe, parse_split_by
-from .spec import LANGUAGE_TYPES, LanguageSpec, SpecError, require_bool, require_int, resolve_types
+from .spec import LANGUAGE_TYPES, MAX_LANGUAGE_SEED, LanguageSpec, SpecError, require_bool, require_int, resolve_types
 from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, Plan, parse_splits
 
 PROG = "mothello-gen"
@@ -32,6 +33,10 @@ EXAMPLES = """examples:
   mothello-gen --config experiment.toml --out exp/      (JSON, TOML or a mOthello config file)
   mothello-gen --langs 4 --out data/ --resume
       finish a run that was interrupted (same arguments; finished shards are kept)
+  mothello-gen --policy search:3 --epsilon 0.05 --games 1000000 --out strong/
+      engine-played games: alpha-beta to depth 3, a random move at 5% of plies
+  mothello-gen import WTHOR_2023.wtb WTHOR_2024.wtb --langs 4 --out wthor/
+      real games (WTHOR or move-list files) in the same schema (mothello-gen import --help)
   mothello-gen verify data/
   mothello-gen --games 2000000 --split-by opening:6 --dedupe symmetric --labels hash,canonical_hash --out wm/
       world-model tests: no opening (up to symmetry) in two splits, position hashes per ply
@@ -94,12 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
                         "up to the start's symmetries, so no opening occurs in two splits")
     g.add_argument("--dedupe", metavar="exact|symmetric",
                    help="drop a game repeated in a later split: exact repeats (default), or also repeats up to the start's symmetries")
+    g.add_argument("--policy", metavar="NAME",
+                   help="how moves are chosen: uniform (random legal moves, the default), greedy (most discs flipped), "
+                   f"mobility (fewest opponent moves) or search:D (alpha-beta to depth D, 1..{MAX_DEPTH}); ties broken at random")
+    g.add_argument("--epsilon", type=float, metavar="E",
+                   help="with --policy: play a uniformly random legal move with probability E at each ply (default 0)")
     l = p.add_argument_group("languages")
     l.add_argument("--langs", type=int, help="number of languages (default 1)")
     l.add_argument("--lang-types", help=f"one type for all languages or a comma list ({', '.join(LANGUAGE_TYPES)}; default atomic)")
     l.add_argument("--anchors", type=float, help="fraction of the 60 moves whose token all languages share (default 0)")
     l.add_argument("--anchor-moves", help="comma list of anchored squares instead, e.g. c4,d3,19")
-    l.add_argument("--language-seed", type=int, help="seed of split lengths and anchor choice (default: --seed)")
+    l.add_argument("--language-seed", type=int, help="seed of split lengths and anchor choice, 0..2**32-1 (the paper's train_seed; default: --seed)")
+    l.add_argument("--input-languages", metavar="LIST",
+                   help="languages the games are written in: all, or a list/range like 1-4 or 0,2 (default: all; "
+                   "1..n-1 for a mOthello file with unified_output True, language 0 being its output space)")
     l.add_argument("--lang-tags", action="store_true", help="start every sequence with a language tag token")
     l.add_argument("--parallel", action="store_true",
                    help="parallel corpus: every game in every language, one row each (default: each game in one language)")
@@ -107,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     o = p.add_argument_group("output")
     o.add_argument("--out", metavar="DIR", help="output folder (required); must be empty unless --overwrite or --resume")
     o.add_argument("--games-per-shard", type=int, help=f"games per Parquet file (default {DEFAULT_GAMES_PER_SHARD:,})")
+    o.add_argument("--moves-only", action="store_true",
+                   help="store moves without token columns (lang, tokens, token_ply): the loader encodes them per "
+                   "epoch (languages=\"sample\"), into this run's languages or any experiment's")
     o.add_argument("--labels", help=f"per-ply label columns: none, all (= {', '.join(LABEL_KINDS)}) or a comma list of kinds, "
                    f"also the world-model kinds {', '.join(WORLD_LABEL_KINDS)} (default none)")
     o.add_argument("--overwrite", action="store_true", help="replace the dataset or unfinished run in --out")
@@ -206,13 +222,16 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     spec: Optional[LanguageSpec] = None
     if args.config:
         spec, settings = load_experiment(args.config)
-    lang_flags = any(v is not None for v in (args.langs, args.lang_types, args.anchors, args.anchor_moves, args.language_seed)) or args.lang_tags
+    lang_flags = any(v is not None for v in (args.langs, args.lang_types, args.anchors, args.anchor_moves, args.language_seed,
+                                             args.input_languages)) or args.lang_tags
     seed = _setting(args, settings, "seed", args.config, (0, 2**64 - 1, "2**64-1"), 0)
-    _integer(args.language_seed, "--language-seed", 0, 2**64 - 1, "2**64-1")  # the file's: LanguageSpec
+    _integer(args.language_seed, "--language-seed", 0, MAX_LANGUAGE_SEED, "2**32-1")  # the file's: LanguageSpec
     if spec is None or lang_flags:
         base = spec.to_dict() if spec is not None else {}
         if args.langs is not None or args.lang_types is not None:
             n = args.langs if args.langs is not None else len(base.get("types", [])) or 1
+            if n != len(base.get("types", [])):
+                base.pop("input_languages", None)  # another set of languages: the file's choice is void
             base["types"] = resolve_types(n, args.lang_types)
         if args.anchors is not None and args.anchor_moves is not None:
             raise SpecError("give --anchors or --anchor-moves, not both")
@@ -220,7 +239,12 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
             base["anchors"] = args.anchors
         if args.anchor_moves is not None:
             base["anchors"] = _comma_list(args.anchor_moves, "--anchor-moves")
+        if args.language_seed is None and "seed" not in base and seed > MAX_LANGUAGE_SEED:
+            raise SpecError(f"--seed {seed} is above 2**32-1, the largest language seed (numpy's legacy generator, "
+                            "as in the paper): give --language-seed too")
         base["seed"] = args.language_seed if args.language_seed is not None else base.get("seed", seed)
+        if args.input_languages is not None:
+            base["input_languages"] = parse_input_languages(args.input_languages)
         if args.lang_tags:
             base["lang_tags"] = True
         base.setdefault("types", ["atomic"])
@@ -247,12 +271,31 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         raise SpecError(f"{args.config}: {exc}") from None
     if args.labels is not None:
         labels = parse_labels(args.labels)
-    parallel = settings.get("parallel", False)
+    parallel, moves_only = settings.get("parallel", False), settings.get("moves_only", False)
     require_bool(parallel, f"{args.config}: parallel")
+    require_bool(moves_only, f"{args.config}: moves_only")
+    policy = parse_policy(getattr(args, "policy", None) or "uniform", getattr(args, "epsilon", None))
     plan = Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
-                parallel=args.parallel or parallel, split_by=parse_split_by(args.split_by), dedupe=check_dedupe(args.dedupe))
+                parallel=args.parallel or parallel, moves_only=args.moves_only or moves_only,
+                split_by=parse_split_by(args.split_by), dedupe=check_dedupe(args.dedupe), policy=policy)
     check_split_by(plan)
     return plan
+
+
+def parse_input_languages(text: str) -> Optional[list[int]]:
+    """``--input-languages``: ``all`` (``None``) or a comma list of languages and ``a-b`` ranges."""
+    if text.strip() == "all":
+        return None
+    out: list[int] = []
+    for item in _comma_list(text, "--input-languages"):
+        lo, dash, hi = item.partition("-")
+        if not lo.strip().isdigit() or (dash and not hi.strip().isdigit()):
+            raise SpecError(f"--input-languages: {item!r} is not a language number or a range like 1-4")
+        first, last = int(lo), int(hi) if dash else int(lo)
+        if last < first:
+            raise SpecError(f"--input-languages: the range {item!r} is empty")
+        out += range(first, last + 1)
+    return out
 
 
 def plan_from_argv(argv: Sequence[str]) -> Plan:
@@ -266,10 +309,15 @@ def describe(plan: Plan) -> str:
     shards = plan.shards()
     lines = [
         f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
+        (f"source: import of {len(plan.imported['files'])} file(s): {plan.imported['n_rejected']:,} records rejected, "
+         f"{plan.imported['n_repeats']:,} repeats {'dropped' if plan.imported['repeats_dropped'] else 'kept'}") if plan.imported
+        else f"policy: {plan.policy.name}" + (f", epsilon {plan.policy.epsilon:g}" if plan.policy.epsilon else ""),
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
         f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}"
         + (f"; by opening of {plan.split_by} moves" if plan.split_by else "") + ("; symmetric dedupe" if plan.dedupe != "exact" else ""),
         f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",
-        f"labels: {', '.join(plan.labels) or 'none'}; {'parallel corpus' if plan.parallel else 'one language per game'}",
+        f"labels: {', '.join(plan.labels) or 'none'}; "
+        + ("moves only (no token columns)" if plan.moves_only else "parallel corpus" if plan.parallel else "one language per game")
+        + ("" if plan.spec.input_languages is None else f" (input languages {', '.join(map(str, plan.spec.inputs))})"),
     ]
     return "\n".join(lines)

@@ -11,7 +11,9 @@ from .plan import Plan
 from .schema import KIND_COLUMNS, WORLD_LABEL_KINDS, canonical_labels, feature_columns, language_names
 from .files import write_atomic
 from .shards import ShardRecord
+from .sources import describe as describe_source, extra_fields
 from .squares import square_name
+from .vocabulary import TOKEN_LAYOUT
 
 MANIFEST_FORMAT = "mothello-manifest-v1"
 
@@ -46,6 +48,7 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
         "argv": argv,
         "config": plan.identity(),
         "rng": RNG_ID,
+        "token_layout": TOKEN_LAYOUT,
         "seed": plan.seed,
         "rows": sum(r.rows for r in records),
         **({"split_hygiene": split_hygiene(plan, records)} if plan.split_by or plan.dedupe != "exact" else {}),
@@ -90,7 +93,7 @@ def world_label_note(labels) -> str:
 
 def _yaml_features(plan: Plan) -> list[str]:
     lines = ["  features:"]
-    for name, kind, dtype in feature_columns(plan.labels):
+    for name, kind, dtype in feature_columns(plan.labels, plan.moves_only, extra_fields(plan)):
         lines.append(f"  - name: {name}")
         if kind == "class":
             lines += ["    dtype:", "      class_label:", "        names:"]
@@ -112,6 +115,26 @@ def empty_splits(plan: Plan, records: list[ShardRecord]) -> dict[str, str]:
         rows[r.split] = rows.get(r.split, 0) + r.rows
     return {name: ("0 games" if not n else f"all {n:,} games were repeats of later splits")
             for name, n in plan.splits.items() if not rows.get(name)}
+
+
+def _token_columns_text(plan: Plan) -> str:
+    if plan.moves_only:
+        return ("- Moves only (`--moves-only`): no `lang`, `tokens` or `token_ply` columns. `mothello_data.torch` encodes\n"
+                "  the moves per epoch (`languages=\"sample\"`) into the languages of `vocab.json` or of any experiment.")
+    return """- `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
+  (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
+  next token has another ply (the position that carries a unified-output target)."""
+
+
+def input_text(spec) -> str:
+    """How games are assigned languages, in one sentence of the card."""
+    if spec.input_languages is None:
+        return "each game in one language, balanced over languages"
+    text = f"each game in one of languages {', '.join(map(str, spec.inputs))}, balanced over them"
+    if spec.unified_output and 0 not in spec.inputs:
+        text += (" (the mOthello unified-output regime: language 0 is the output space, never an input;"
+                 " the loader's unified targets are language-neutral move indices)")
+    return text
 
 
 def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
@@ -138,19 +161,20 @@ def dataset_card(plan: Plan, records: list[ShardRecord]) -> str:
     )
     anchors = ", ".join(f"{square_name(sq)} {[list(g) for g in gs]}" for sq, gs in spec.overlap.items()) or "none"
     splits = "\n".join(f"| {s} | {sum(r.rows for r in rs):,} | {min(r.first_game for r in rs):,}..{max(r.end_game for r in rs) - 1:,} | {len(rs)} |" for s, rs in by_split.items())
-    mode = "every game in every language (parallel corpus)" if plan.parallel else "each game in one language, balanced over languages"
+    mode = ("every game in every language (parallel corpus)" if plan.parallel else
+            "none stored (moves only); a loader draws each game's language per epoch" if plan.moves_only else input_text(spec))
+    kind, rule, game_line = describe_source(plan)
     body = f"""# mOthello synthetic Othello games
 
-Uniformly random legal Othello games written in {spec.n_languages} artificial language(s), made by
+{kind} Othello games written in {spec.n_languages} artificial language(s), made by
 [mothello-data](https://pypi.org/project/mothello-data/) {__version__} for research on Othello-GPT
 world models and on cross-lingual alignment (mOthello). Every byte can be regenerated from
 `manifest.json`.
 
 ## Procedure
-- Standard 8x8 Othello from the 4-disc start, black first. Each move is drawn uniformly among the
-  legal moves; a side without a move passes (passes are implicit, not tokens); a game ends when
+- Standard 8x8 Othello from the 4-disc start, black first. {rule}; a side without a move passes (passes are implicit, not tokens); a game ends when
   neither side can move.
-- Game `i` is a pure function of (seed = {plan.seed}, i): RNG `{RNG_ID}`. `game_id` is that `i`.
+- {game_line}
 - Splits own disjoint game-id ranges, and a game whose exact move sequence also occurs in a later
   split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).{_hygiene_note(plan, records)}
 - Languages: {mode}.
@@ -163,20 +187,19 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 - `game_id` (uint64): the game's RNG counter. `lang` (ClassLabel): the language of `tokens`.
 - `length` (uint8): placements in the game; `moves` (list of uint8): squares 0..63, row-major
   (`8 * row + col`, a1 = 0, d3 = 19), the language-neutral form.
-- `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
-  (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
-  next token has another ply (the position that carries a unified-output target).
+{_token_columns_text(plan)}
 {"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in KIND_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}{world_label_note(plan.labels)}
 
 ## Token map
-Vocabulary of {vocab.size} ids (full table in `vocab.json`): 0 is pad{", then one tag per language" if spec.lang_tags else ""}.
+Vocabulary of {vocab.size} ids (full table in `vocab.json`), token layout {TOKEN_LAYOUT}: 0 is pad, then the
+mOthello paper's ids + 1 (its `CharDataset` ids), handed out language by language{", then one tag per language" if spec.lang_tags else ""}.
 
 | language | name | type | ids |
 | --- | --- | --- | --- |
 {lang_rows}
 
-Anchor block: ids {vocab.anchor_block_start}..{vocab.anchor_block_end - 1}. Anchored squares (square: groups of
-languages sharing its tokens, each group writing it as its lowest language does): {anchors}.
+Anchored squares (square: groups of languages sharing its tokens; every member writes it with the
+tokens, and ids, of the group's lowest language): {anchors}.
 Language seed: {spec.seed}. Default training target: {"unified output (next move index 0..59 at move-completing tokens)" if spec.unified_output else "next token"}.
 
 ## Loading

@@ -1,7 +1,7 @@
 """``mothello-gen`` (also ``python -m mothello_data``): parse, dispatch, report.
 
 Dispatches to generation (:mod:`mothello_data.jobs`), ``verify`` (:mod:`mothello_data.verify`),
-``stats`` (:mod:`mothello_data.stats`) and ``finalize``, and turns their errors into one line on stderr and an exit status: 2 for bad
+``stats`` (:mod:`mothello_data.stats`), ``finalize`` and ``import`` (:mod:`mothello_data.import_cli`), and turns their errors into one line on stderr and an exit status: 2 for bad
 arguments or a refused run, 1 for a failing file system, 130 when interrupted.
 """
 
@@ -25,7 +25,13 @@ def generate_main(argv: list[str]) -> int:
     """``mothello-gen [options]``: a whole run, or one job of a split run."""
     args = build_parser().parse_args(argv)
     check_run_args(args)
-    plan = plan_from_args(args)
+    return execute(args, plan_from_args(args), [PROG, *argv])
+
+
+def execute(args, plan, command: list[str]) -> int:
+    """Carry out a planned run as the parsed ``args`` say (``--dry-run``, a job of a split run, or a
+    whole run); ``command`` (with the program name) goes into the manifest. Shared by generation
+    and ``mothello-gen import``."""
     try:
         engine.kernel()  # MOTHELLO_KERNEL is checked here, before anything is written
     except ValueError as exc:
@@ -44,14 +50,14 @@ def generate_main(argv: list[str]) -> int:
     start = time.perf_counter()
     steer = dict(threads=args.threads, backend=args.backend, scheduler=args.scheduler, quiet=args.quiet)
     if split:
-        prepare_out(args.out, plan, [PROG, *argv], overwrite=args.overwrite, resume=args.resume, job=True)
+        prepare_out(args.out, plan, command, overwrite=args.overwrite, resume=args.resume, job=True)
         records = run_job(plan, args.out, args.job_index, args.num_jobs, **steer)
         if not args.quiet:
             print(f"job {args.job_index} of {args.num_jobs}: wrote {len(records)} shards to {args.out} in "
                   f"{time.perf_counter() - start:.1f} s; run `{PROG} finalize {args.out}` when every job is done",
                   file=sys.stderr)
         return 0
-    records = run(plan, args.out, [PROG, *argv], overwrite=args.overwrite, resume=args.resume, **steer)
+    records = run(plan, args.out, command, overwrite=args.overwrite, resume=args.resume, **steer)
     if not args.quiet:
         secs = time.perf_counter() - start
         print(f"wrote {sum(r.rows for r in records):,} rows in {len(records)} shards to {args.out} in {secs:.1f} s "
@@ -79,8 +85,12 @@ def main(argv: Optional[list[str]] = None) -> int:
 
         return stats_main(argv[1:])
     command, action = (f"{PROG} finalize", finalize_main) if argv[:1] == ["finalize"] else (PROG, generate_main)
+    if argv[:1] == ["import"]:
+        from .import_cli import import_plan
+
+        command, action = f"{PROG} import", lambda rest: execute(*import_plan(rest))
     try:
-        return action(argv[1:] if action is finalize_main else argv)
+        return action(argv if action is generate_main else argv[1:])
     except REFUSALS as exc:
         print(f"{command}: error: {exc}", file=sys.stderr)
         return 2

@@ -17,10 +17,13 @@ else TOML, else a Python dict literal), always whole or not at all:
       games = 1000000
       seed = 0
 
-* The mOthello repository's experiment files as they are: a Python-literal dict (optionally
-  assigned to a name) with ``language_types``, ``overlap_toks`` (square 0..63 -> language
-  groups), ``train_seed`` and ``unified_output``. Other keys of those files (model and training
-  settings) are ignored, also when their values are not literals; a key we read must be a literal.
+* The mOthello repository's experiment files as they are (``exp_configs/*.txt``): a Python-literal
+  dict (optionally assigned to a name) with exactly the paper's four keys, ``language_types``,
+  ``overlap_toks`` (square 0..63 -> language groups), ``train_seed`` (0..2**32-1: numpy's legacy
+  seed) and ``unified_output``; a missing or extra key is refused, as the paper refuses it. The
+  same four keys are read from a JSON or TOML file that has ``language_types``. With
+  ``unified_output: True`` language 0 is the paper's output space, so games are written in
+  languages 1..n-1 only (``input_languages``; ``mothello-gen --input-languages`` overrides).
 
 A file that cannot be read, is empty or holds a bad value is refused with a
 :class:`~mothello_data.spec.SpecError` that names the file and the field.
@@ -33,12 +36,13 @@ import json
 import os
 from typing import Any
 
-from .spec import SPEC_KEYS, LanguageSpec, SpecError, require_bool, require_int
+from .spec import MAX_LANGUAGE_SEED, SPEC_KEYS, LanguageSpec, SpecError, require_bool, require_int
 
 # In a config file ``seed`` is the seed of the games, so the spec's seed is spelled ``language_seed``.
 LANGUAGE_KEYS = set(SPEC_KEYS) - {"seed"}
-GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "parallel"}
+GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "parallel", "moves_only"}
 MOTHELLO_KEYS = {"language_types", "overlap_toks", "train_seed", "unified_output"}
+_PAPER_KEYS_TEXT = "a mOthello experiment file has exactly the keys " + ", ".join(sorted(MOTHELLO_KEYS))
 
 
 class _Unparsable(SpecError):
@@ -88,21 +92,34 @@ def from_settings(data: dict, where: str = "config") -> tuple[LanguageSpec, dict
 
 
 def _from_mothello(data: dict) -> LanguageSpec:
+    """The paper's four keys, exactly (its ``MOthello_Config`` asserts them), as a spec."""
+    missing = sorted(MOTHELLO_KEYS - set(data))
+    if missing:
+        raise SpecError(f"missing key {missing[0]!r}: {_PAPER_KEYS_TEXT}")
+    extra = sorted(map(str, set(data) - MOTHELLO_KEYS))
+    if extra:
+        raise SpecError(f"unexpected key {extra[0]!r}: {_PAPER_KEYS_TEXT}")
     types = data["language_types"]
     if isinstance(types, str) or not isinstance(types, (list, tuple)):
         raise SpecError(f"language_types must be a list of language types, got {types!r}")
-    groups = data.get("overlap_toks") or {}
+    groups = data["overlap_toks"]
     if not isinstance(groups, dict):
         raise SpecError("overlap_toks must map a square to a list of language groups")
-    seed = data.get("train_seed", 0)
-    require_int(seed, "train_seed", 0, 2**64 - 1, "2**64-1")  # checked here to name the paper's field
-    unified = data.get("unified_output", True)
+    seed = data["train_seed"]
+    require_int(seed, "train_seed", 0, MAX_LANGUAGE_SEED, "2**32-1")  # checked here to name the paper's field
+    unified = data["unified_output"]
     require_bool(unified, "unified_output")
+    inputs = None
+    if unified:  # the paper's language 0 is the output space: inputs are drawn from 1..n-1
+        if len(types) < 2:
+            raise SpecError("unified_output needs at least 2 languages: language 0 is the output space, never an input")
+        inputs = list(range(1, len(types)))
     return LanguageSpec(
         types=list(types),
         groups={int(k) if str(k).isdigit() else k: v for k, v in groups.items()},
         seed=seed,
         unified_output=unified,
+        input_languages=inputs,
     )
 
 
@@ -158,18 +175,15 @@ def _parse_python_literal(text: str, path: str) -> dict:
     for node in dicts:
         keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
         if "language_types" in keys or len(dicts) == 1:
-            mothello = "language_types" in keys
             out = {}
             for k, v in zip(node.keys, node.values):
                 if not isinstance(k, ast.Constant):
-                    continue
+                    raise SpecError(f"{path}: line {v.lineno}: a key must be a literal")
                 if k.value in out:
                     raise SpecError(f"{path}: {k.value} given twice")
                 try:
                     out[k.value] = ast.literal_eval(v)
                 except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
-                    if mothello and k.value not in MOTHELLO_KEYS:
-                        continue  # e.g. a function call in a training setting we do not need
                     raise SpecError(f"{path}: {k.value}: not a literal value (line {v.lineno})") from None
             return out
     raise SpecError(f"{path}: no dict with 'language_types' found")

@@ -47,12 +47,13 @@ def count_rows(source) -> int:
 def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = True,
                batch_rows: int = 32_768) -> Iterator[GameBatch]:
     """Every shard of ``source`` (a dataset folder, a folder of shards or files) in batches of at
-    most ``batch_rows`` rows as :class:`GameBatch` es, with the extra ``columns`` in each table; by
-    default one row per game. Batches are decoded page by page (``iter_batches``): reading whole
-    row groups would hold their decompressed column chunks, several hundred MB each."""
-    wanted = list(dict.fromkeys(["game_id", "lang", "length", "moves", *columns]))
+    most ``batch_rows`` rows as :class:`GameBatch` es, with the extra ``columns`` in each table (those
+    the shard has); by default one row per game. Batches are decoded page by page (``iter_batches``):
+    reading whole row groups would hold their decompressed column chunks, several hundred MB each."""
     for path in find_shard_files(source):
         pf = open_shard(path)
+        names = set(pf.schema_arrow.names)  # a moves-only shard has no lang (nor tokens): language -1
+        wanted = [c for c in dict.fromkeys(["game_id", "lang", "length", "moves", *columns]) if c in names]
         last = None  # the game of the previous batch's last row: a parallel corpus's rows may straddle
         try:
             batches = pf.iter_batches(batch_size=batch_rows, columns=wanted, use_threads=False)
@@ -64,8 +65,8 @@ def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = Tru
                 if len(ids) and last is not None and ids[0] == last:
                     first[0] = False
                 last = ids[-1] if len(ids) else last
-                batch = GameBatch(split_of(path), ids, table.column("lang").to_numpy(),
-                                  table.column("length").to_numpy(), moves, first, table)
+                lang = table.column("lang").to_numpy() if "lang" in names else np.full(len(ids), -1, np.int64)
+                batch = GameBatch(split_of(path), ids, lang, table.column("length").to_numpy(), moves, first, table)
                 yield batch.games() if one_row_per_game and not first.all() else batch
         except (OSError, pa.ArrowException) as exc:
             raise LoaderError(f"{path}: damaged ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "

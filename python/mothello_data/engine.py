@@ -129,11 +129,17 @@ def generate(
     first_game_index: int = 0,
     threads: Optional[int] = None,
     labels: bool = False,
+    policy=None,
+    white_policy=None,
+    opening_plies: int = 0,
 ) -> Games:
-    """Play ``n_games`` uniformly random games (each move uniform among the legal moves).
+    """Play ``n_games`` games, by default uniformly random (each move uniform among the legal moves).
 
     Game ``k`` of the batch is game ``first_game_index + k`` of the run with ``seed``.
-    ``threads=None`` uses every core; the output is identical for any thread count.
+    ``threads=None`` uses every core; the output is identical for any thread count. ``policy``, a
+    :class:`mothello_data.policies.Policy` (``None``: uniform), chooses the moves instead; with
+    ``white_policy`` too, a match: ``policy`` plays black and ``white_policy`` white;
+    ``opening_plies`` (0..60) first uniformly random moves, the same for any policies.
     """
     n = _integer("n_games", n_games)  # n >= 0 is checked by the bindings
     seed = _uint64("seed", seed)
@@ -141,7 +147,14 @@ def generate(
     if n > 0 and first + n > 2**64:
         raise ValueError("first_game_index + n_games exceeds 2**64")
     _check_fits("generate", n, MAX_PLIES + 1 + (LABEL_BYTES_PER_GAME if labels else 0))
-    raw = _core.generate(n, seed, first, _threads(threads), bool(labels))
+    from .policies import UNIFORM
+
+    extra = {} if (policy is None or policy.is_uniform) and white_policy is None else (policy or UNIFORM).engine_args()
+    if white_policy is not None:
+        extra.update({"white_" + k: v for k, v in white_policy.engine_args().items()})
+    if opening_plies:
+        extra["opening_plies"] = _integer("opening_plies", opening_plies)  # 0..60: checked in C++
+    raw = _core.generate(n, seed, first, _threads(threads), bool(labels), **extra)
     return Games(raw["moves"], raw["lengths"], PlyLabels._from(raw))
 
 

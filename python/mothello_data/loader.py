@@ -106,16 +106,22 @@ class RowBlock:
 
     @classmethod
     def from_table(cls, table: pa.Table, stored_labels: bool) -> "RowBlock":
-        """Pad the list columns of a shard table (and its stored label columns when asked)."""
-        tokens, n_tokens = _pad(table.column("tokens"), None, 0, np.uint16)
-        token_ply, _ = _pad(table.column("token_ply"), tokens.shape[1], -1, np.int8)
+        """Pad the list columns of a shard table (and its stored label columns when asked); a
+        moves-only table gets empty token rows and language -1 (to be encoded per epoch)."""
         moves, _ = _pad(table.column("moves"), engine.MAX_PLIES, engine.PAD_SQUARE, np.uint8)
+        if "tokens" in table.column_names:
+            tokens, n_tokens = _pad(table.column("tokens"), None, 0, np.uint16)
+            token_ply, _ = _pad(table.column("token_ply"), tokens.shape[1], -1, np.int8)
+            lang = table.column("lang").to_numpy()
+        else:
+            n = table.num_rows
+            tokens, token_ply = np.zeros((n, 0), np.uint16), np.zeros((n, 0), np.int8)
+            n_tokens, lang = np.zeros(n, np.int64), np.full(n, -1, np.int64)
         plies = None
         if stored_labels:
             plies = {name: _pad(table.column(name), engine.MAX_PLIES, 0, np.dtype(dtype))[0]
                      for columns in schema.LABEL_COLUMNS.values() for name, dtype in columns}
-        return cls(tokens, token_ply, n_tokens, moves,
-                   table.column("length").to_numpy(), table.column("lang").to_numpy(),
+        return cls(tokens, token_ply, n_tokens, moves, table.column("length").to_numpy(), lang,
                    table.column("game_id").to_numpy(), plies)
 
 
@@ -128,7 +134,7 @@ class PieceReader:
         self.use_threads = use_threads  # pyarrow decodes the columns of a row group in parallel
         self.use_stored = use_stored_labels
         self.max_rows = max_rows
-        self.columns = list(schema.BASE_COLUMN_NAMES)
+        self.columns = [c for c in schema.BASE_COLUMN_NAMES if index.has_tokens or c not in schema.TOKEN_COLUMNS]
         if use_stored_labels:
             self.columns += list(schema.ALL_LABEL_COLUMNS)
         self._files: dict = {}

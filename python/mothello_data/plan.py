@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .policies import UNIFORM, Policy
 from .rng import RNG_ID
 from .schema import canonical_labels
 from .spec import LanguageSpec, SpecError
@@ -53,12 +54,17 @@ class Plan:
     games_per_shard: int = DEFAULT_GAMES_PER_SHARD
     labels: list = field(default_factory=list)
     parallel: bool = False
+    moves_only: bool = False  # no token columns: loaders encode the moves (languages="sample")
     split_by: int = 0  # 0: splits by game id; K: by canonical opening of K moves (mothello_data.splits)
     dedupe: str = "exact"  # or "symmetric" (mothello_data.splits)
+    policy: Policy = UNIFORM  # how moves are chosen (mothello_data.policies)
+    imported: Optional[dict] = None  # an import's record (mothello_data.importer): games come from files
 
     def __post_init__(self) -> None:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
         self.vocab = Vocabulary(self.spec)
+        if self.moves_only and self.parallel:
+            raise SpecError("--moves-only stores no languages, so it cannot be a --parallel corpus")
 
     def shards(self) -> "ShardList":
         """Every shard of the run, split by split in id order; sizes within a split differ by at most one.
@@ -82,8 +88,12 @@ class Plan:
             "games_per_shard": self.games_per_shard,
             "labels": list(self.labels),
             "parallel": self.parallel,
+            **({"moves_only": True} if self.moves_only else {}),
             **({"split_by": f"opening:{self.split_by}"} if self.split_by else {}),  # only when set: old
             **({"dedupe": self.dedupe} if self.dedupe != "exact" else {}),  # identities stay as they were
+            # only when not uniform: identities (and resumes) of uniform runs stay those of earlier versions
+            **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {}),
+            **({"import": self.imported} if self.imported else {}),
         }
 
 

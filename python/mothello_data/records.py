@@ -23,6 +23,7 @@ from typing import Optional
 from .arguments import manifest_argv
 from .files import file_sha256, remove_stale_temporaries, write_atomic
 from .rng import RNG_ID
+from .policies import Policy
 from .spec import LanguageSpec
 from .plan import Plan, Shard
 from .shards import ShardRecord
@@ -44,7 +45,9 @@ def plan_from_identity(identity: dict) -> Plan:
     return Plan(spec=LanguageSpec.from_dict(identity["languages"]), games=identity["games"], seed=identity["seed"],
                 splits=dict(identity["splits"]), games_per_shard=identity["games_per_shard"],
                 labels=list(identity["labels"]), parallel=identity["parallel"],
-                split_by=parse_split_by(identity.get("split_by")), dedupe=check_dedupe(identity.get("dedupe")))
+                moves_only=identity.get("moves_only", False),
+                split_by=parse_split_by(identity.get("split_by")), dedupe=check_dedupe(identity.get("dedupe")),
+                policy=Policy.from_json(identity.get("policy")), imported=identity.get("import"))
 
 
 def plan_path(out: str) -> str:

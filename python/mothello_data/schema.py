@@ -4,8 +4,10 @@ read their column lists from here.
 
 Columns of every shard: ``game_id`` (uint64, the RNG counter), ``lang`` (ClassLabel), ``length``
 (uint8 placements), ``moves`` (list of uint8 squares), ``tokens`` (list of uint16) and ``token_ply``
-(list of int8: the ply each token belongs to, -1 for a tag). With ``--labels``, per-ply label
-columns (packed bitboards, one entry per ply) for each chosen label kind.
+(list of int8: the ply each token belongs to, -1 for a tag). A moves-only shard
+(``mothello-gen --moves-only``, for loaders that encode the moves per epoch) leaves out the
+:data:`TOKEN_COLUMNS`. With ``--labels``, per-ply label columns (packed bitboards, one entry per ply)
+for each chosen label kind.
 
 The four label kinds have one set of names, :data:`LABEL_KINDS`, defined here and used by
 :mod:`mothello_data.probing` (which computes them per token position), the loader and the CLI:
@@ -34,6 +36,8 @@ BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("token_ply", "list", "int8"),
 )
 BASE_COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _, _ in BASE_COLUMNS)
+#: The columns that hold a game in a language: all present, or all absent (a moves-only shard).
+TOKEN_COLUMNS: tuple[str, ...] = ("lang", "tokens", "token_ply")
 
 #: label kind -> its per-ply columns (name, dtype). Boards are before the ply, in absolute colours.
 LABEL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -108,12 +112,14 @@ def ply_label_columns(ply_labels) -> dict[str, np.ndarray]:
     }
 
 
-def feature_columns(labels: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(name, kind, dtype) of every column of a shard with these label kinds."""
-    cols = list(BASE_COLUMNS)
+def feature_columns(labels: Sequence[str], moves_only: bool = False, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
+    """(name, kind, dtype) of every column of a shard with these label kinds (``moves_only``: without
+    the :data:`TOKEN_COLUMNS`), then the ``extra`` (name, dtype) value columns of an import (e.g.
+    WTHOR's year and players)."""
+    cols = [c for c in BASE_COLUMNS if not (moves_only and c[0] in TOKEN_COLUMNS)]
     for label in canonical_labels(labels):
         cols += [(name, "list", dtype) for name, dtype in KIND_COLUMNS[label]]
-    return cols
+    return cols + [(name, "value", dtype) for name, dtype in extra]
 
 
 def language_names(types: Sequence[str]) -> list[str]:
@@ -121,10 +127,11 @@ def language_names(types: Sequence[str]) -> list[str]:
     return [f"L{i}-{t}" for i, t in enumerate(types)]
 
 
-def hf_features(labels: Sequence[str], types: Sequence[str]) -> dict:
+def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
+                extra: Sequence[tuple[str, str]] = ()) -> dict:
     """The ``datasets`` Features as JSON (``Sequence`` form: read by old and new versions)."""
     out = {}
-    for name, kind, dtype in feature_columns(labels):
+    for name, kind, dtype in feature_columns(labels, moves_only, extra):
         if kind == "class":
             out[name] = {"names": language_names(types), "_type": "ClassLabel"}
         elif kind == "list":
@@ -134,21 +141,31 @@ def hf_features(labels: Sequence[str], types: Sequence[str]) -> dict:
     return out
 
 
-def arrow_schema(labels: Sequence[str], types: Sequence[str]) -> pa.Schema:
-    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata."""
+def arrow_schema(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
+                 extra: Sequence[tuple[str, str]] = ()) -> pa.Schema:
+    """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata (``moves_only``,
+    ``extra``: see :func:`feature_columns`)."""
     fields = []
-    for name, kind, dtype in feature_columns(labels):
+    for name, kind, dtype in feature_columns(labels, moves_only, extra):
         t = pa.from_numpy_dtype(np.dtype(dtype))
         fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
-    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types)}})}
+    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, moves_only, extra)}})}
     return pa.schema(fields, metadata=meta)
 
 
 def check_shard_columns(path: str, names: Iterable[str]) -> None:
-    """Raise :class:`SchemaError` unless ``names`` hold every base column."""
-    missing = sorted(set(BASE_COLUMN_NAMES) - set(names))
+    """Raise :class:`SchemaError` unless ``names`` hold every base column (the token columns may
+    be absent together: a moves-only shard)."""
+    names = set(names)
+    required = set(BASE_COLUMN_NAMES) - (set(TOKEN_COLUMNS) if not names & set(TOKEN_COLUMNS) else set())
+    missing = sorted(required - names)
     if missing:
         raise SchemaError(f"{path}: not a mothello-data shard (missing {', '.join(missing)})")
+
+
+def has_tokens(names: Iterable[str]) -> bool:
+    """Whether a shard with these columns stores its games as tokens (not moves only)."""
+    return set(TOKEN_COLUMNS) <= set(names)
 
 
 def has_stored_labels(names: Iterable[str]) -> bool:

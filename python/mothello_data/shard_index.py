@@ -157,6 +157,7 @@ class ShardIndex:
     units: list
     languages: Optional[tuple] = None
     has_stored_labels: bool = False
+    has_tokens: bool = True  # False: moves-only shards
 
     @classmethod
     def build(cls, source, split: Optional[str] = None, languages: Optional[Sequence[int]] = None) -> "ShardIndex":
@@ -171,6 +172,8 @@ class ShardIndex:
                 schema.check_shard_columns(path, names)
             except schema.SchemaError as exc:
                 raise LoaderError(str(exc)) from None
+            if langs is not None and not schema.has_tokens(names):
+                raise LoaderError(f"{path}: stores moves only (no languages to filter by): pass languages='sample'")
             columns = names if columns is None else tuple(c for c in columns if c in names)
             for rg in range(pf.metadata.num_row_groups):
                 if langs is None:
@@ -180,7 +183,7 @@ class ShardIndex:
                     rows = int(np.isin(lang, langs).sum())
                 if rows:
                     units.append(Unit(path, rg, rows))
-        return cls(files, units, langs, schema.has_stored_labels(columns))
+        return cls(files, units, langs, schema.has_stored_labels(columns), schema.has_tokens(columns or ()))
 
     @property
     def total_rows(self) -> int:

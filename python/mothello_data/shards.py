@@ -10,13 +10,13 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import engine, schema
+from . import engine, schema, sources
 from .files import check_disk_full, file_sha256
 from .plan import Plan, Shard
 from .rng import chain, draw
@@ -30,13 +30,15 @@ _LANGUAGE_STREAM, _HASH_IV = 0x1A9E, 0x6A09E667F3BCC908
 _SCALAR_COLUMNS = [name for name, kind, _ in schema.BASE_COLUMNS if kind != "list"]
 
 
-def language_of_games(game_ids: np.ndarray, n_languages: int, seed: int) -> np.ndarray:
-    """Language of each game in single-language mode: within every block of ``n_languages``
-    consecutive game ids each language appears once, rotated by a seeded offset per block."""
+def language_of_games(game_ids: np.ndarray, languages: Sequence[int], seed: int) -> np.ndarray:
+    """Language of each game in single-language mode, one of ``languages`` (the spec's input
+    languages): within every block of ``len(languages)`` consecutive game ids each appears once,
+    rotated by a seeded offset per block. The writer passes the run's seed; the loader's per-epoch
+    draw passes a seed chained with the epoch."""
     ids = np.asarray(game_ids, dtype=_U64)
-    L = _U64(n_languages)
+    L = _U64(len(languages))
     offset = draw(seed, (ids // L) ^ _U64(_LANGUAGE_STREAM)) % L
-    return ((ids + offset) % L).astype(np.int64)
+    return np.asarray(languages, dtype=np.int64)[((ids + offset) % L).astype(np.int64)]
 
 
 def game_hashes(moves: np.ndarray) -> np.ndarray:
@@ -56,10 +58,11 @@ class HeldOutIndex:
     _cache: dict = {}
     _lock = threading.Lock()
 
-    def __init__(self, hashes: np.ndarray, ids: np.ndarray, symmetric: bool = False) -> None:
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray, symmetric: bool = False, games=None) -> None:
         order = np.argsort(hashes, kind="stable")
         self.hashes, self.ids = hashes[order], ids[order]
         self.symmetric = symmetric  # hashes of canonical rows: repeats up to the start's symmetries
+        self.games = games  # games(lo, n) -> moves of the indexed run (None: uniform games of the seed)
 
     @staticmethod
     def _rows(moves: np.ndarray, symmetric: bool) -> np.ndarray:
@@ -80,21 +83,24 @@ class HeldOutIndex:
         first = sum(plan.splits[n] for n in names[: names.index(split) + 1])
         if plan.split_by:  # splits by opening share no game, not even up to symmetry
             return cls.from_ranges(plan.seed, [])
-        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))], plan.dedupe == "symmetric")
+        return cls.from_ranges(plan.seed, [(first, sum(plan.splits.values()))], plan.dedupe == "symmetric",
+                               lambda lo, n: sources.games(plan, lo, n).moves)
 
     @classmethod
-    def from_ranges(cls, seed: int, ranges, symmetric: bool = False) -> "HeldOutIndex":
+    def from_ranges(cls, seed: int, ranges, symmetric: bool = False, games=None) -> "HeldOutIndex":
         """The index of the games in the id ranges ``[(first, end), ...]`` of the run with ``seed``
-        (``symmetric``: to catch repeats up to the start position's symmetries as well)."""
+        (``symmetric``: to catch repeats up to the start position's symmetries as well;
+        ``games(lo, n)``: the run's moves, for a policy or an import; None: uniform games)."""
+        games = games or (lambda lo, n: engine.generate(n, seed, lo).moves)
         hashes, ids = [], []
         for first, last in ranges:
             for lo in range(first, last, 1_000_000):
                 n = min(1_000_000, last - lo)
-                hashes.append(game_hashes(cls._rows(engine.generate(n, seed, lo).moves, symmetric)))
+                hashes.append(game_hashes(cls._rows(games(lo, n), symmetric)))
                 ids.append(np.arange(lo, lo + n, dtype=_U64))
         if not hashes:
-            return cls(np.zeros(0, _U64), np.zeros(0, _U64), symmetric)
-        return cls(np.concatenate(hashes), np.concatenate(ids), symmetric)
+            return cls(np.zeros(0, _U64), np.zeros(0, _U64), symmetric, games)
+        return cls(np.concatenate(hashes), np.concatenate(ids), symmetric, games)
 
     def repeats(self, moves: np.ndarray, seed: int) -> np.ndarray:
         """Boolean mask of rows whose exact move sequence is one of the indexed games."""
@@ -105,7 +111,8 @@ class HeldOutIndex:
         pos = np.clip(np.searchsorted(self.hashes, h), 0, len(self.hashes) - 1)
         mask = self.hashes[pos] == h
         for row in np.flatnonzero(mask):  # confirm hash hits exactly against the regenerated game
-            other = self._rows(engine.generate(1, seed, int(self.ids[pos[row]])).moves, self.symmetric)[0]
+            lo = int(self.ids[pos[row]])
+            other = self._rows(self.games(lo, 1) if self.games else engine.generate(1, seed, lo).moves, self.symmetric)[0]
             mask[row] = bool(np.array_equal(other, rows[row]))
         return mask
 
@@ -142,6 +149,9 @@ def check_split_by(plan: Plan, sample: int = 100_000) -> None:
     every game opens the same way up to symmetry when K = 1)."""
     if not plan.split_by:
         return
+    if plan.imported or not plan.policy.is_uniform:
+        raise SpecError("--split-by opening:K draws fresh uniform candidates for each split: it cannot be combined "
+                        "with --policy or an import yet (use the default id splits)")
     games = engine.generate(sample, plan.seed, 0)
     opening = game_hashes(canonical_openings(games.moves, games.lengths, plan.split_by))
     got = np.bincount(assign_splits(opening, plan.seed, list(plan.splits.values())), minlength=len(plan.splits))
@@ -182,7 +192,7 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
         rep = engine.replay(g_moves, g_lengths, threads=threads, labels=bool(plan.labels))
         games = engine.Games(g_moves, g_lengths, rep.labels)
     else:
-        games = engine.generate(n, plan.seed, lo, threads=threads, labels=bool(plan.labels))
+        games = sources.games(plan, lo, n, threads=threads, labels=bool(plan.labels))
     ids = np.arange(lo, lo + n, dtype=_U64)
     keep = ~held_out.repeats(games.moves, plan.seed)
     dropped = ids[~keep].tolist()
@@ -193,22 +203,26 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
         langs = np.tile(np.arange(L, dtype=np.int64), len(ids))
     else:
         row_game = np.arange(len(ids))
-        langs = language_of_games(ids, L, plan.seed)
+        langs = language_of_games(ids, plan.spec.inputs, plan.seed)
     moves_r, lengths_r = moves[row_game], lengths[row_game]
-    flat = plan.vocab.encode_flat(moves_r, lengths_r, langs)
     move_offsets = np.zeros(len(row_game) + 1, dtype=np.int64)
     np.cumsum(lengths_r, out=move_offsets[1:])
-    columns = {
-        "game_id": pa.array(ids[row_game]),
-        "lang": pa.array(langs),
-        "length": pa.array(lengths_r),
-        "moves": _list_array(move_offsets, flat.moves),
-        "tokens": _list_array(flat.offsets, flat.values),
-        "token_ply": _list_array(flat.offsets, flat.ply),
-    }
+    valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
+    if plan.moves_only:
+        columns = {"game_id": pa.array(ids), "length": pa.array(lengths), "moves": _list_array(move_offsets, moves[valid])}
+    else:
+        flat = plan.vocab.encode_flat(moves_r, lengths_r, langs)
+        columns = {
+            "game_id": pa.array(ids[row_game]),
+            "lang": pa.array(langs),
+            "length": pa.array(lengths_r),
+            "moves": _list_array(move_offsets, flat.moves),
+            "tokens": _list_array(flat.offsets, flat.values),
+            "token_ply": _list_array(flat.offsets, flat.ply),
+        }
+    columns.update({name: pa.array(v) for name, v in sources.extra_columns(plan, ids[row_game]).items()})
     if plan.labels:
         lab = games.labels
-        valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
         source = schema.ply_label_columns(lab)
         source.update(world_ply_columns(games.moves, games.lengths, plan.labels, threads))
         for label in schema.canonical_labels(plan.labels):
@@ -250,10 +264,10 @@ def generate_shard(
     rows, dropped, rejected = 0, [], None
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
-        arrow = schema.arrow_schema(plan.labels, plan.spec.types)
+        arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan))
         # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
         with pq.ParquetWriter(tmp, arrow, compression="zstd", use_dictionary=True,
-                              write_statistics=_SCALAR_COLUMNS, write_page_checksum=True) as writer:
+                              write_statistics=[c for c in _SCALAR_COLUMNS if c in arrow.names], write_page_checksum=True) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)

@@ -1,36 +1,49 @@
 """The language specification of an mOthello experiment and its seeded draws.
 
 A :class:`LanguageSpec` holds the few parameters that define a set of languages: their types
-(``atomic``, ``split``, ``compositional``), which moves are anchored (shared by several languages)
-and the language seed. It owns the rules that *choose* things from the seed (which squares
-``anchors=0.1`` anchors, how many tokens each move of a split language gets) and the names of the
-language settings (:data:`SPEC_KEYS`) that config files and ``vocab.json`` use. Turning a spec
-into token ids is :mod:`mothello_data.vocabulary`'s job.
+(``atomic``, ``split``, ``compositional``), which moves are anchored (shared by several languages),
+the language seed and the languages games are written in. It owns the rules that *choose* things
+from the seed (which squares ``anchors=0.1`` anchors, how many tokens each move of a split language
+gets) and the names of the language settings (:data:`SPEC_KEYS`) that config files and
+``vocab.json`` use. Turning a spec into token ids is :mod:`mothello_data.vocabulary`'s job.
 
-Anchors (the mOthello ``overlap_toks`` rule): for a square, a *group* of languages shares one
-token sequence; every language of the group writes the square with the sequence of the group's
-lowest-numbered language (the base). A language may be in at most one group per square.
+The rules are the mOthello paper's (``mothello_config.py`` of ethahtz/multilingual_othello):
+
+* Anchors (its ``overlap_toks``): for a square, a *group* of languages shares one token sequence;
+  every other member of the group writes the square with the sequence of the group's
+  lowest-numbered language (the base) and allocates nothing for it. A language may be in at most one
+  group per square; a one-language group changes nothing.
+* Split lengths: numpy's legacy generator seeded once with the language seed
+  (``np.random.seed(train_seed)``), one ``randint(1, 4)`` per square that a split language does not
+  copy, in language-then-square order, one stream shared by every split language.
+* ``anchors=0.1`` (not in the paper) resolves to explicit all-language groups, chosen from the seed
+  with the package's counter RNG, so the choice never consumes the split-length stream.
+* Input languages: with ``unified_output`` the paper's language 0 is the output space and games are
+  written in languages 1..n-1 only; :attr:`LanguageSpec.input_languages` records which languages
+  games are written in (``None``: all).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence, Union
+from typing import Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from .rng import below, draw
+from .rng import draw
 from .squares import CENTER_SQUARES, NUM_MOVES, PLAYABLE_SQUARES, parse_square, square_name
 
 LANGUAGE_TYPES = ("atomic", "split", "compositional")
 MAX_TOKENS_PER_MOVE = 3
 MAX_LANGUAGES = 1024  # 60+ tokens each: more can never fit the uint16 token ids
+MAX_LANGUAGE_SEED = 2**32 - 1  # numpy's legacy generator (the paper's split lengths) takes 32 bits
 
 #: Every key :meth:`LanguageSpec.from_dict` accepts (``types`` or ``languages`` + ``lang_types``).
-SPEC_KEYS = ("types", "languages", "lang_types", "anchors", "groups", "seed", "lang_tags", "unified_output")
+SPEC_KEYS = ("types", "languages", "lang_types", "anchors", "groups", "seed", "lang_tags", "unified_output",
+             "input_languages")
 
-# Stream keys of the spec's draws (part of the data's definition: changing one changes datasets).
-_ANCHOR_STREAM, _SPLIT_STREAM = 0xA2C4, 0x5B17
+# Stream key of the anchor choice (part of the data's definition: changing it changes datasets).
+_ANCHOR_STREAM = 0xA2C4
 
 
 class SpecError(ValueError):
@@ -77,9 +90,11 @@ class LanguageSpec:
     explicit list of squares (indices or names); each such move is shared by *all* languages.
     ``groups``: explicit anchor groups, square -> list of language groups (mOthello's
     ``overlap_toks``, e.g. ``{32: [[0, 1], [2, 3]]}``); combined with ``anchors`` a square may
-    only come from one of the two. ``seed``: fixes split lengths and the anchor choice.
-    ``lang_tags``: start every sequence with a language tag token. ``unified_output``: the
-    default training target (next neutral move) recorded with the vocabulary.
+    only come from one of the two. ``seed``: fixes split lengths and the anchor choice
+    (0..2**32-1). ``lang_tags``: start every sequence with a language tag token (tag ids come after
+    every paper id). ``unified_output``: the default training target (next move in one
+    language-neutral space) recorded with the vocabulary. ``input_languages``: the languages games
+    are written in and the loader samples from (``None``: all; the paper's unified files: 1..n-1).
     """
 
     types: list[str]
@@ -88,6 +103,7 @@ class LanguageSpec:
     seed: int = 0
     lang_tags: bool = False
     unified_output: bool = True
+    input_languages: Optional[list] = None
 
     # ---- construction ------------------------------------------------------------------------
 
@@ -107,10 +123,34 @@ class LanguageSpec:
         for i, t in enumerate(self.types):
             if t not in LANGUAGE_TYPES:
                 raise SpecError(f"language {i}: unknown type {t!r} (choose from {', '.join(LANGUAGE_TYPES)})")
-        require_int(self.seed, "seed", 0, 2**64 - 1, "2**64-1")
+        require_int(self.seed, "seed", 0, MAX_LANGUAGE_SEED, "2**32-1")
         for name in ("lang_tags", "unified_output"):
             require_bool(getattr(self, name), name)
         self._overlap = self._resolve_overlap()
+        self.input_languages = self._resolve_inputs()
+
+    def _resolve_inputs(self) -> Optional[list]:
+        """``input_languages`` as a sorted list of distinct languages, ``None`` meaning all."""
+        langs = self.input_languages
+        if langs is None:
+            return None
+        if isinstance(langs, (str, bytes)) or not isinstance(langs, (list, tuple)) or not langs:
+            raise SpecError(f"input_languages must be a non-empty list of languages, got {langs!r}")
+        for lang in langs:
+            require_int(lang, "input_languages", 0, self.n_languages - 1, str(self.n_languages - 1))
+        if len(set(langs)) != len(langs):
+            raise SpecError(f"input_languages: a language is listed twice in {list(langs)}")
+        return sorted(int(x) for x in langs)
+
+    @property
+    def default_targets(self) -> str:
+        """The loaders' default target mode for this experiment: ``unified`` or ``next_token``."""
+        return "unified" if self.unified_output else "next_token"
+
+    @property
+    def inputs(self) -> list[int]:
+        """The languages games are written in: ``input_languages``, or every language."""
+        return list(range(self.n_languages)) if self.input_languages is None else list(self.input_languages)
 
     @property
     def n_languages(self) -> int:
@@ -136,16 +176,18 @@ class LanguageSpec:
             seen: set[int] = set()
             clean = []
             for group in groups:
-                if not isinstance(group, (list, tuple)) or len(group) < 2:
-                    raise SpecError(f"{where}: a group needs at least 2 languages, got {group!r}")
+                if not isinstance(group, (list, tuple)) or not group:
+                    raise SpecError(f"{where}: a group is a non-empty list of languages, got {group!r}")
                 for lang in group:
                     if isinstance(lang, bool) or not isinstance(lang, (int, np.integer)) or not 0 <= lang < self.n_languages:
                         raise SpecError(f"{where}: language {lang!r} does not exist (languages are 0..{self.n_languages - 1})")
                     if lang in seen:
                         raise SpecError(f"{where}: language {lang} is in more than one group")
                     seen.add(int(lang))
-                clean.append(tuple(sorted(int(x) for x in group)))
-            overlap[sq] = sorted(clean)
+                if len(group) > 1:  # a one-language group shares nothing (the paper accepts it)
+                    clean.append(tuple(sorted(int(x) for x in group)))
+            if clean:
+                overlap[sq] = sorted(clean)
         return dict(sorted(overlap.items()))
 
     def anchor_squares_from_anchors(self) -> list[int]:
@@ -173,11 +215,21 @@ class LanguageSpec:
         """Resolved anchors: square -> list of language groups sharing that square's tokens."""
         return self._overlap
 
-    def split_lengths(self, lang: int) -> np.ndarray:
-        """Tokens per square (64 entries, 0 at the centre) for a split language, from ``seed``."""
-        out = np.zeros(64, dtype=np.int64)
-        squares = np.array(PLAYABLE_SQUARES, dtype=np.uint64)
-        out[list(PLAYABLE_SQUARES)] = 1 + below(draw(self.seed, _SPLIT_STREAM, lang, squares), MAX_TOKENS_PER_MOVE)
+    def copied_from(self) -> dict[tuple[int, int], int]:
+        """(language, square) -> the base language whose tokens it reuses, for every non-base
+        member of an anchor group."""
+        return {(lang, sq): group[0] for sq, groups in self.overlap.items() for group in groups for lang in group[1:]}
+
+    def split_lengths(self) -> np.ndarray:
+        """Tokens per (language, square), ``(n_languages, 64)``, for the squares a split language
+        draws itself (0 elsewhere): the paper's one legacy-numpy stream (see the module docstring)."""
+        out = np.zeros((self.n_languages, 64), dtype=np.int64)
+        copied = self.copied_from()
+        rs = np.random.RandomState(self.seed)  # the same stream as np.random.seed(seed) + randint
+        for lang, kind in enumerate(self.types):
+            if kind == "split":
+                own = [sq for sq in PLAYABLE_SQUARES if (lang, sq) not in copied]
+                out[lang, own] = rs.randint(1, MAX_TOKENS_PER_MOVE + 1, size=len(own))
         return out
 
     # ---- serialisation -------------------------------------------------------------------------
@@ -191,6 +243,7 @@ class LanguageSpec:
             "seed": self.seed,
             "lang_tags": self.lang_tags,
             "unified_output": self.unified_output,
+            "input_languages": self.input_languages,
         }
 
     @classmethod

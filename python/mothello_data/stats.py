@@ -111,9 +111,10 @@ class StatsCollector:
         """One :class:`mothello_data.dataset_reader.GameBatch` of rows (all rows, not one per game)."""
         self.rows += len(rows.game_id)
         self.split_rows[rows.split] = self.split_rows.get(rows.split, 0) + len(rows.game_id)
-        n_tok = pc.list_value_length(rows.table.column("tokens")).to_numpy(zero_copy_only=False)
-        for lang in np.unique(rows.lang):
-            self.tokens[int(lang)] = self.tokens.get(int(lang), 0) + int(n_tok[rows.lang == lang].sum())
+        if "tokens" in rows.table.column_names:  # a moves-only dataset has no tokens to count
+            n_tok = pc.list_value_length(rows.table.column("tokens")).to_numpy(zero_copy_only=False)
+            for lang in np.unique(rows.lang):
+                self.tokens[int(lang)] = self.tokens.get(int(lang), 0) + int(n_tok[rows.lang == lang].sum())
         self._labels(rows.table)
         g = rows.games()
         self.games += len(g.game_id)

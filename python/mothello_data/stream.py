@@ -87,7 +87,8 @@ class GameStream:
             experiment file (default: the ``held_out`` dataset's vocabulary).
         seed: the run's seed (game ``g`` is game ``g`` of this run; default: the ``held_out``
             dataset's seed, so the stream continues its run, else 0).
-        batch_size, targets, labels: as for ``GameDataset`` (labels by C++ replay per batch).
+        batch_size, targets, labels: as for ``GameDataset`` (labels by C++ replay per batch; each
+            game in one of the vocabulary's input languages, as the writer assigns them).
         held_out: a written dataset (folder or manifest) whose held-out games the stream never yields.
         first_game: first game id (default: the held-out dataset's end, else 0).
         games: stream only ids ``first_game .. first_game + games`` (default: unbounded).
@@ -95,7 +96,7 @@ class GameStream:
         threads: engine threads per consumer.
     """
 
-    def __init__(self, vocabulary=None, seed: Optional[int] = None, batch_size: int = 256, targets: str = "unified",
+    def __init__(self, vocabulary=None, seed: Optional[int] = None, batch_size: int = 256, targets: Optional[str] = None,
                  labels: Sequence[str] = (), held_out=None, first_game: Optional[int] = None,
                  games: Optional[int] = None, block_games: int = 4096, threads: int = 1) -> None:
         for name, value, low in (("batch_size", batch_size, 1), ("block_games", block_games, 1), ("threads", threads, 1),
@@ -103,7 +104,7 @@ class GameStream:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
                 raise LoaderError(f"{name} must be an integer >= {low}, got {value!r}")
         self.labels = tuple(labels)
-        loader.check_options(targets, self.labels)
+        loader.check_options(targets or "unified", self.labels)
         self.held_out = None if held_out is None else HeldOut(held_out)
         if vocabulary is None:
             if held_out is None:
@@ -114,6 +115,7 @@ class GameStream:
             first_game = self.held_out.end_game if self.held_out is not None else 0
         if seed is None:
             seed = self.held_out.seed if self.held_out is not None else 0
+        targets = targets or self.vocab.spec.default_targets  # the experiment's, as in GameDataset
         self.seed, self.batch_size, self.targets, self.threads = seed, batch_size, targets, threads
         self.first_game, self.block_games = first_game, block_games
         self.end_game = None if games is None else first_game + games
@@ -154,7 +156,7 @@ class GameStream:
             ids, moves, lengths = ids[keep], games.moves[keep], games.lengths[keep]
         else:
             moves, lengths = games.moves, games.lengths
-        langs = language_of_games(ids, self.vocab.spec.n_languages, self.seed)
+        langs = language_of_games(ids, self.vocab.spec.inputs, self.seed)
         enc = self.vocab.encode_batch(moves, lengths, langs)
         return loader.RowBlock(enc.tokens, enc.token_ply, enc.lengths, moves, lengths, langs, ids)
 

@@ -1,15 +1,20 @@
 """Token ids of a language spec: building the vocabulary, bulk encode and decode, ``vocab.json``.
 
-Token id layout: ``0`` is pad; then, only with ``lang_tags``, one tag token per language (``<L0>``,
-...) that starts every sequence; then each language's own tokens in a contiguous block, language by
-language, square by square; then the anchor block, holding the shared sequences of atomic and split
-bases (named ``ANCHOR:c4`` when every language shares it, ``ANCHOR[0,1]:c4`` for a smaller group,
-with ``.k`` for multi-token sequences). A compositional base shares its own row and column tokens,
-which stay in its block. Token names: ``L{l}:d3`` (atomic), ``L{l}:d3.0``, ``L{l}:d3.1`` (split),
-``L{l}:row3``, ``L{l}:cold`` (compositional).
+Token id layout (:data:`TOKEN_LAYOUT` 2, the mOthello paper's ids): ``0`` is pad; then the paper's
+ids + 1, handed out in one counter, language by language: an atomic language takes one id per
+square it does not copy, in square order; a split language takes its drawn number of ids (1-3,
+:meth:`~mothello_data.spec.LanguageSpec.split_lengths`) per such square; a compositional language
+takes 16 ids when it starts (8 row tokens for ``square // 8``, then 8 column tokens for
+``square % 8``) and writes a move as its row and column token. A square a language copies through
+an anchor group allocates nothing: the language writes it with its base language's tokens (so
+anchored tokens keep the base language's ids and names). Only then, with ``lang_tags``, one tag
+token per language (``<L0>``, ...) that starts every sequence. Token names: ``L{l}:d3`` (atomic),
+``L{l}:d3.0``, ``L{l}:d3.1`` (split), ``L{l}:row3``, ``L{l}:cold`` (compositional).
 
-With one atomic language, no anchors and no tags the layout is Othello-World's: pad 0, then the 60
-playable squares as tokens 1..60 in increasing square order.
+With one atomic language and no tags this is Othello-World's layout: pad 0, then the 60 playable
+squares as tokens 1..60 in increasing square order. Layout 1 (mothello-data 0.1-0.2) put tags after
+pad and anchored tokens in a block of their own; its ``vocab.json`` is refused with a line saying how
+to regenerate the dataset.
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ from .spec import MAX_TOKENS_PER_MOVE, LanguageSpec, SpecError
 from .squares import NUM_MOVES, PLAYABLE_SQUARES, square_name
 
 PAD_ID = 0
-VOCAB_FORMAT = "mothello-vocab-v1"
+VOCAB_FORMAT = "mothello-vocab-v2"
+#: The token id layout this version writes and reads (recorded in ``vocab.json`` and the manifest).
+TOKEN_LAYOUT = 2
+_OLD_FORMATS = {"mothello-vocab-v1": 1}
 
 
 @dataclass
@@ -68,58 +76,36 @@ class Vocabulary:
         self.spec = spec
         L = spec.n_languages
         names = ["<pad>"]
+        # seq[lang, sq, k]: k-th token of square sq in language lang; seq_len[lang, sq]
+        self.seq = np.zeros((L, 64, MAX_TOKENS_PER_MOVE), dtype=np.int64)
+        self.seq_len = np.zeros((L, 64), dtype=np.int64)
+        copied = spec.copied_from()
+        counts = spec.split_lengths()
+        self.blocks: list[tuple[int, int]] = []  # each language's own ids, [first, end)
+        for lang, kind in enumerate(spec.types):
+            start = len(names)
+            if kind == "compositional":  # 16 ids up front, whether or not every square is copied
+                names += [f"L{lang}:row{r + 1}" for r in range(8)] + [f"L{lang}:col{c}" for c in "abcdefgh"]
+            for sq in PLAYABLE_SQUARES:
+                if (lang, sq) in copied:  # the base is a lower language: already built
+                    base = copied[(lang, sq)]
+                    self.seq[lang, sq], self.seq_len[lang, sq] = self.seq[base, sq], self.seq_len[base, sq]
+                    continue
+                if kind == "compositional":
+                    ids = [start + sq // 8, start + 8 + sq % 8]
+                else:
+                    n = int(counts[lang, sq]) if kind == "split" else 1
+                    ids = list(range(len(names), len(names) + n))
+                    names += [f"L{lang}:{square_name(sq)}"] if kind == "atomic" else [f"L{lang}:{square_name(sq)}.{k}" for k in range(n)]
+                self.seq[lang, sq, : len(ids)] = ids
+                self.seq_len[lang, sq] = len(ids)
+            self.blocks.append((start, len(names)))
+        self.paper_size = len(names)  # the paper's vocab_size: its ids + 1 (its -100 / our pad)
         self.tag_ids = np.full(L, -1, dtype=np.int64)
         if spec.lang_tags:
             for lang in range(L):
                 self.tag_ids[lang] = len(names)
                 names.append(f"<L{lang}>")
-        # seq[lang, sq, k]: k-th token of square sq in language lang; seq_len[lang, sq]
-        self.seq = np.zeros((L, 64, MAX_TOKENS_PER_MOVE), dtype=np.int64)
-        self.seq_len = np.zeros((L, 64), dtype=np.int64)
-        base_of = {}  # (lang, sq) -> base language of its group
-        for sq, groups in spec.overlap.items():
-            for g in groups:
-                for lang in g:
-                    base_of[(lang, sq)] = g[0]
-        self.blocks: list[tuple[int, int]] = []
-        pending_anchor = []  # (sq, group, own sequence length) for atomic/split bases
-        for lang, kind in enumerate(spec.types):
-            start = len(names)
-            if kind == "compositional":
-                rows = [len(names) + r for r in range(8)]
-                names += [f"L{lang}:row{r + 1}" for r in range(8)]
-                cols = [len(names) + c for c in range(8)]
-                names += [f"L{lang}:col{'abcdefgh'[c]}" for c in range(8)]
-                for sq in PLAYABLE_SQUARES:
-                    if base_of.get((lang, sq), lang) == lang:
-                        self.seq[lang, sq, :2] = (rows[sq // 8], cols[sq % 8])
-                        self.seq_len[lang, sq] = 2
-            else:
-                counts = spec.split_lengths(lang) if kind == "split" else np.ones(64, dtype=np.int64)
-                for sq in PLAYABLE_SQUARES:
-                    if (lang, sq) in base_of:
-                        if base_of[(lang, sq)] == lang:  # base of a group: tokens go to the anchor block
-                            pending_anchor.append((sq, lang, int(counts[sq])))
-                        continue
-                    n = int(counts[sq])
-                    self.seq[lang, sq, :n] = range(len(names), len(names) + n)
-                    self.seq_len[lang, sq] = n
-                    names += [f"L{lang}:{square_name(sq)}"] if kind == "atomic" else [f"L{lang}:{square_name(sq)}.{k}" for k in range(n)]
-            self.blocks.append((start, len(names)))
-        self.anchor_block_start = len(names)
-        groups_of = {(sq, g[0]): g for sq, gs in spec.overlap.items() for g in gs}
-        for sq, base, n in sorted(pending_anchor):
-            group = groups_of[(sq, base)]
-            label = "ANCHOR" if len(group) == L else "ANCHOR[" + ",".join(map(str, group)) + "]"
-            ids = list(range(len(names), len(names) + n))
-            names += [f"{label}:{square_name(sq)}"] if n == 1 else [f"{label}:{square_name(sq)}.{k}" for k in range(n)]
-            self.seq[base, sq, :n] = ids
-            self.seq_len[base, sq] = n
-        self.anchor_block_end = len(names)
-        # Every other member of a group copies its base's sequence.
-        for (lang, sq), base in base_of.items():
-            self.seq[lang, sq] = self.seq[base, sq]
-            self.seq_len[lang, sq] = self.seq_len[base, sq]
         self.names: list[str] = names
         self._seq16 = np.ascontiguousarray(self.seq, dtype=np.uint16)
         self._seq_len8 = np.ascontiguousarray(self.seq_len, dtype=np.uint8)
@@ -216,23 +202,23 @@ class Vocabulary:
     # ---- decode ----------------------------------------------------------------------------
 
     def _build_decoder(self) -> None:
-        # Sequences are prefix-free: either every token is unique to the square, or it is a
-        # (row, column) pair of one compositional language. first_square[lang, tok] is the
-        # square a first token fixes (-1: a row token, resolved by the pair table).
+        # Within a language, sequences are prefix-free: a token starts the sequences of one square,
+        # except a compositional row token, which starts eight and is resolved by the next token.
+        # first_square[lang, tok]: the square a first token fixes, -1 a pair's first token, -2 none.
         L, V = self.spec.n_languages, self.size
-        self._first_square = np.full((L, V), -2, dtype=np.int64)  # -2: not a first token
+        self._first_square = np.full((L, V), -2, dtype=np.int64)
         pair_keys, pair_squares = [], []
         for lang in range(L):
+            firsts = self.seq[lang, PLAYABLE_SQUARES, 0]
+            shared = {int(t) for t, c in zip(*np.unique(firsts, return_counts=True)) if c > 1}
             for sq in PLAYABLE_SQUARES:
                 ids = self.seq[lang, sq, : self.seq_len[lang, sq]]
-                first = ids[0]
-                is_row = self.names[first].split(":", 1)[1].startswith("row")
-                if is_row:
-                    self._first_square[lang, first] = -1
-                    pair_keys.append((lang * V + first) * V + ids[1])
+                if int(ids[0]) in shared:
+                    self._first_square[lang, ids[0]] = -1
+                    pair_keys.append((lang * V + ids[0]) * V + ids[1])
                     pair_squares.append(sq)
                 else:
-                    self._first_square[lang, first] = sq
+                    self._first_square[lang, ids[0]] = sq
         order = np.argsort(pair_keys)
         self._pair_keys = np.asarray(pair_keys, dtype=np.int64)[order]
         self._pair_squares = np.asarray(pair_squares, dtype=np.int64)[order]
@@ -296,14 +282,15 @@ class Vocabulary:
         """The ``vocab.json`` document: the spec, the id layout and every token name."""
         return {
             "format": VOCAB_FORMAT,
+            "token_layout": TOKEN_LAYOUT,
             "spec": self.spec.to_dict(),
             "size": self.size,
+            "paper_size": self.paper_size,
             "pad_id": PAD_ID,
             "ignore_index": targets.IGNORE_INDEX,
             "unified_target_space": "move index 0..59 = playable squares in increasing order",
             "tag_ids": [int(t) for t in self.tag_ids] if self.spec.lang_tags else None,
             "language_blocks": [{"language": i, "type": t, "first_id": a, "end_id": b} for i, (t, (a, b)) in enumerate(zip(self.spec.types, self.blocks))],
-            "anchor_block": {"first_id": self.anchor_block_start, "end_id": self.anchor_block_end},
             "anchors": {square_name(sq): [list(g) for g in gs] for sq, gs in self.spec.overlap.items()},
             "sequences": [{square_name(sq): self.sequence(sq, lang) for sq in PLAYABLE_SQUARES} for lang in range(self.spec.n_languages)],
             "tokens": self.names,
@@ -321,12 +308,21 @@ class Vocabulary:
                 doc = json.load(f)
             except ValueError as exc:  # a torn or foreign file: one line naming it
                 raise SpecError(f"{path}: not valid JSON ({exc})") from None
+        if isinstance(doc, dict) and doc.get("format") in _OLD_FORMATS:
+            raise SpecError(old_layout_message(path, _OLD_FORMATS[doc["format"]]))
         if not isinstance(doc, dict) or doc.get("format") != VOCAB_FORMAT or "spec" not in doc or "tokens" not in doc:
             raise SpecError(f"{path}: not a {VOCAB_FORMAT} file")
         vocab = cls(LanguageSpec.from_dict(doc["spec"]))
         if vocab.names != doc["tokens"]:
             raise SpecError(f"{path}: token table does not match its spec (made by another version?)")
         return vocab
+
+
+def old_layout_message(where, layout) -> str:
+    """The one line that refuses data written with another token layout, saying how to remake it."""
+    return (f"{where}: written with token layout {layout} (mothello-data 0.1-0.2); this version reads layout "
+            f"{TOKEN_LAYOUT} (the mOthello paper's ids): regenerate the dataset with this version, running the "
+            "command recorded in its manifest.json")
 
 
 def othello_world_spec() -> LanguageSpec:

@@ -1,96 +1,23 @@
-"""PyTorch bridge: the only module of the package that imports torch (``pip install
-"mothello-data[torch]"``).
-
-Two ways in:
-
-* :class:`GameDataset` (iterable, the fast path) reads shards by row group, splits the work across
-  DataLoader workers and distributed ranks, shuffles per epoch and yields ready, padded batches;
-  :func:`make_loader` wraps it in a :class:`GameLoader` (a ``DataLoader`` that moves worker batches
-  as one buffer)::
-
-      from mothello_data.torch import make_loader
-      loader = make_loader("data/", split="train", batch_size=256, targets="unified",
-                           labels=["board_state", "legal_moves"], num_workers=2)
-      for epoch in range(3):
-          loader.dataset.set_epoch(epoch)
-          for batch in loader:
-              logits = model(batch["input_ids"], attention_mask=batch["attention_mask"])
-
-* :class:`StreamDataset` plays fresh games on the fly instead (no dataset, no epochs), keeping
-  clear of a written dataset's held-out games; also through :class:`GameLoader`::
-
-      stream = StreamDataset(held_out="data/", batch_size=256, labels=["board_state"])
-      for batch in GameLoader(stream, num_workers=2):
-          ...
-
-* :class:`GameCollator`, a ``collate_fn`` for map-style datasets, e.g. Hugging Face ``datasets``::
-
-      ds = datasets.load_dataset("parquet", data_dir="data/data", split="train")
-      loader = DataLoader(ds, batch_size=256, shuffle=True, collate_fn=GameCollator())
-
-Both give the same batch: see :func:`mothello_data.loader.build_batch` for every key.
-"""
+"""Iterable datasets over shards (:class:`GameDataset`) and fresh games (:class:`StreamDataset`), the
+loader that moves their worker batches (:class:`GameLoader`), and the distributed world they split by."""
 
 from __future__ import annotations
 
 import os
 from typing import Iterator, Optional, Sequence, Union
 
-import numpy as np
-import pyarrow as pa
+import torch
+from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
-try:
-    import torch
-    from torch.utils.data import DataLoader, IterableDataset, get_worker_info
-except ImportError:  # torch is an optional extra
-    raise ImportError('mothello_data.torch needs PyTorch: pip install "mothello-data[torch]" '
-                      "(or torch==2.13.0 for the CPU build)") from None
-
-from . import loader as _loader
-from .loader import LoaderError, PieceReader, RowBlock, ShardIndex, check_options
-from .rng import Permutations
-from .engine import default_threads
-from .stream import GameStream
+from .. import loader as _loader
+from ..engine import default_threads
+from ..loader import LoaderError, PieceReader, ShardIndex, check_options
+from ..recode import choose_tokens
+from ..rng import Permutations
+from ..stream import GameStream
+from .transfer import _PACKED, _pack, _unpack, to_tensors
 
 _SHUFFLE_STREAM = 0xB0FF  # the shuffle buffer's permutations: (seed, epoch, consumer, this key, fill)
-
-__all__ = ["GameDataset", "StreamDataset", "GameLoader", "GameCollator", "make_loader", "to_tensors", "distributed_world"]
-
-
-def to_tensors(batch: dict) -> dict:
-    """numpy batch -> tensors without copies (int64, bool and int8 arrays as they are)."""
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in batch.items()}
-
-
-# A worker process hands each tensor to the main process through its own shared-memory segment, at
-# about a millisecond apiece (measured: 7 tensors of a 512-game batch cap 2 workers at ~70k games/s).
-# So worker batches travel as one byte buffer plus a layout and are unpacked into views.
-_PACKED, _LAYOUT = "_mothello_packed", "_mothello_layout"
-
-
-def _pack(batch: dict) -> dict:
-    layout, offset = [], 0
-    for name, array in batch.items():
-        layout.append((name, array.dtype.str, tuple(array.shape), offset))
-        offset += -(-array.nbytes // 8) * 8  # 8-byte alignment, so every view is aligned
-    buffer = np.empty(offset, dtype=np.uint8)
-    for (name, _, _, start), array in zip(layout, batch.values()):
-        buffer[start: start + array.nbytes] = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
-    return {_PACKED: torch.from_numpy(buffer), _LAYOUT: layout}
-
-
-def _unpack(packed: dict) -> dict:
-    buffer, out = packed[_PACKED], {}
-    for name, dtype, shape, start in packed[_LAYOUT]:
-        dt = np.dtype(dtype)
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dt.itemsize
-        out[name] = buffer[start: start + nbytes].view(_TORCH_DTYPES[dt]).view(shape)
-    return out
-
-
-_TORCH_DTYPES = {np.dtype(k): v for k, v in {
-    "bool": torch.bool, "int8": torch.int8, "uint8": torch.uint8, "int16": torch.int16,
-    "int32": torch.int32, "int64": torch.int64, "float32": torch.float32}.items()}
 
 
 def distributed_world(rank: Optional[int] = None, world_size: Optional[int] = None) -> tuple[int, int]:
@@ -127,9 +54,14 @@ class GameDataset(IterableDataset):
     Args:
         source: dataset directory (as written by ``mothello-gen``), directory of shards, or files.
         split: keep shards of this split (``None``: every shard given).
-        languages: keep rows in these language ids (``None``: all).
+        languages: keep rows in these language ids (``None``: all), or ``"sample"``: draw each game's
+            language afresh every epoch among the vocabulary's input languages and encode its moves
+            in it (the mOthello regime; see :mod:`mothello_data.recode`).
+        vocabulary: with ``"sample"``, the languages to encode in (a vocabulary, ``vocab.json``,
+            dataset folder or experiment file; default: the dataset's ``vocab.json``).
         batch_size: rows per batch; the last batch of a consumer may be smaller unless ``drop_last``.
-        targets: ``"unified"`` (next move index 0..59 at move-completing tokens) or ``"next_token"``.
+        targets: ``"unified"`` (next move index 0..59 at move-completing tokens) or ``"next_token"``;
+            default: the recorded experiment's (``unified_output``).
         labels: any of ``board_state``, ``legal_moves``, ``flipped``, ``player`` (per position,
             see :mod:`mothello_data.probing`); computed by C++ replay per batch, or read from the
             shards when they store them (``mothello-gen --labels all``); also the world-model labels
@@ -150,16 +82,17 @@ class GameDataset(IterableDataset):
     """
 
     def __init__(self, source: Union[str, os.PathLike, Sequence], split: Optional[str] = "train",
-                 languages: Optional[Sequence[int]] = None, batch_size: int = 256, targets: str = "unified",
+                 languages: Union[None, str, Sequence[int]] = None, batch_size: int = 256, targets: Optional[str] = None,
                  labels: Sequence[str] = (), shuffle: bool = True, buffer_size: int = 16_384, seed: int = 0,
                  drop_last: bool = False, balance: str = "pad", rank: Optional[int] = None,
-                 world_size: Optional[int] = None, label_source: str = "auto", threads: int = 1) -> None:
+                 world_size: Optional[int] = None, label_source: str = "auto", threads: int = 1, vocabulary=None) -> None:
         super().__init__()
         labels = tuple(labels)
-        _check_options(batch_size, targets, labels, balance)
+        _check_options(batch_size, targets or "unified", labels, balance)
         if label_source not in ("auto", "replay", "stored"):
             raise LoaderError(f"label_source must be auto, replay or stored, got {label_source!r}")
-        self.index = ShardIndex.build(source, split, languages)
+        self.index = ShardIndex.build(source, split, None if isinstance(languages, str) else languages)
+        _, self.recoder, targets = choose_tokens(self.index.files, self.index.has_tokens, languages, vocabulary, seed, targets)
         if self.index.total_rows == 0:
             raise LoaderError(f"no rows in split {split!r}" + ("" if languages is None else f" with languages {list(languages)}"))
         if label_source == "stored" and not self.index.has_stored_labels:
@@ -195,7 +128,10 @@ class GameDataset(IterableDataset):
                              use_threads=get_worker_info() is None)
         rng = Permutations(self.seed, self.epoch, consumer, _SHUFFLE_STREAM) if self.shuffle else None
         pack = self.pack_in_workers and get_worker_info() is not None
-        for rows in _loader.shuffled_batches(reader.read(pieces), self.batch_size, self.buffer_size, rng, self.drop_last):
+        blocks = reader.read(pieces)
+        if self.recoder is not None:
+            blocks = (self.recoder(block, self.epoch) for block in blocks)
+        for rows in _loader.shuffled_batches(blocks, self.batch_size, self.buffer_size, rng, self.drop_last):
             batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads)
             yield _pack(batch) if pack else to_tensors(batch)
 
@@ -305,26 +241,3 @@ def make_loader(source, split: Optional[str] = "train", batch_size: int = 256, n
     """A :class:`GameLoader` over a :class:`GameDataset` (``kwargs`` go to the dataset)."""
     return GameLoader(GameDataset(source, split=split, batch_size=batch_size, **kwargs),
                       num_workers=num_workers, pin_memory=pin_memory)
-
-
-class GameCollator:
-    """``collate_fn`` for map-style datasets whose items are shard rows (dicts with ``tokens``,
-    ``token_ply``, ``moves``, ``length``, ``lang``, ``game_id``), e.g. from ``datasets``.
-    Produces the same keys as :class:`GameDataset`; labels are always computed by replay."""
-
-    def __init__(self, targets: str = "unified", labels: Sequence[str] = (), threads: int = 1) -> None:
-        _check_options(1, targets, tuple(labels), "pad")
-        self.targets, self.labels, self.threads = targets, tuple(labels), threads
-
-    def __call__(self, examples: Sequence[dict]) -> dict:
-        def as_list(key):
-            return pa.array([np.asarray(e[key]) for e in examples], type=pa.list_(pa.int64()))
-
-        table = pa.table({
-            "tokens": as_list("tokens"), "token_ply": as_list("token_ply"), "moves": as_list("moves"),
-            "length": pa.array([int(e["length"]) for e in examples], type=pa.int64()),
-            "lang": pa.array([int(e["lang"]) for e in examples], type=pa.int64()),
-            "game_id": pa.array([int(e["game_id"]) for e in examples], type=pa.uint64()),
-        })
-        rows = RowBlock.from_table(table, stored_labels=False)
-        return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads))

@@ -1,0 +1,57 @@
+"""Map-style datasets: :class:`GameCollator` (a ``collate_fn`` for shard rows, e.g. from Hugging Face
+``datasets``) and :class:`CharDataset` (the mOthello paper's dataset over our shards)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pyarrow as pa
+import torch
+from torch.utils.data import Dataset
+
+from .. import loader as _loader
+from ..loader import RowBlock
+from ..paper import PaperExamples
+from .datasets import _check_options
+from .transfer import to_tensors
+
+
+class GameCollator:
+    """``collate_fn`` for map-style datasets whose items are shard rows (dicts with ``tokens``,
+    ``token_ply``, ``moves``, ``length``, ``lang``, ``game_id``), e.g. from ``datasets``.
+    Produces the same keys as :class:`GameDataset`; labels are always computed by replay."""
+
+    def __init__(self, targets: str = "unified", labels: Sequence[str] = (), threads: int = 1) -> None:
+        _check_options(1, targets, tuple(labels), "pad")
+        self.targets, self.labels, self.threads = targets, tuple(labels), threads
+
+    def __call__(self, examples: Sequence[dict]) -> dict:
+        def as_list(key):
+            return pa.array([np.asarray(e[key]) for e in examples], type=pa.list_(pa.int64()))
+
+        table = pa.table({
+            "tokens": as_list("tokens"), "token_ply": as_list("token_ply"), "moves": as_list("moves"),
+            "length": pa.array([int(e["length"]) for e in examples], type=pa.int64()),
+            "lang": pa.array([int(e["lang"]) for e in examples], type=pa.int64()),
+            "game_id": pa.array([int(e["game_id"]) for e in examples], type=pa.uint64()),
+        })
+        rows = RowBlock.from_table(table, stored_labels=False)
+        return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads))
+
+
+class CharDataset(Dataset):
+    """Drop-in for the mOthello paper's ``CharDataset``: its ``(x, y)`` long tensors from our shards
+    (arguments and attributes, e.g. ``vocab_size``, ``block_size``: :class:`~mothello_data.paper.PaperExamples`)."""
+
+    def __init__(self, source, split: str = "train", experiment=None, retrieval_mode="uniform") -> None:
+        self.examples = PaperExamples(source, split, experiment, retrieval_mode)
+
+    def __len__(self) -> int:
+        return len(self.examples)
+
+    def __getitem__(self, idx: int):
+        return tuple(torch.from_numpy(a) for a in self.examples[idx])
+
+    def __getattr__(self, name: str):
+        return getattr(self.__dict__["examples"], name) if "examples" in self.__dict__ else object.__getattribute__(self, name)
