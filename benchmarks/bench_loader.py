@@ -6,7 +6,8 @@
 
 Measures, median of several full passes over the train split, batch 512, one process unless said:
 ``GameDataset`` with unified targets; with on-the-fly ``board_state`` + ``legal_moves`` labels (C++
-replay per batch); with all four labels; through ``GameLoader`` with 2 worker processes (with and
+replay per batch); the same packed (``pack_labels=True``), without and with ``expand_labels`` on the
+CPU, in 1 process and through ``GameLoader`` with 2 workers; with all four labels; through ``GameLoader`` with 2 worker processes (with and
 without labels) and through a plain ``DataLoader`` with 2 workers; and the baseline
 ``datasets.load_dataset("parquet").with_format("torch")`` + ``DataLoader(collate_fn=GameCollator())``;
 and ``StreamDataset`` (fresh games from the engine, as many per pass as the train split has rows), with
@@ -65,7 +66,7 @@ def main() -> None:
     build = require_release_build()
     from torch.utils.data import DataLoader
 
-    from mothello_data.torch import GameCollator, GameDataset, GameLoader, StreamDataset
+    from mothello_data.torch import GameCollator, GameDataset, GameLoader, StreamDataset, expand_labels
 
     data = args.data or make_dataset(args.games, args.lang_types)
     try:
@@ -87,6 +88,17 @@ def main() -> None:
         measure("games_per_s_labels", "GameDataset + board_state + legal_moves (C++ replay), 1 process", lambda: iter(labelled))
         every = GameDataset(data, split="train", batch_size=bs, labels=["board_state", "legal_moves", "flipped", "player"])
         measure("games_per_s_all_labels", "GameDataset + all four labels, 1 process", lambda: iter(every))
+        # Packed labels (issue 16): shipped as per-state bitboards; expand_labels on the consumer's side
+        # (here the CPU of the main process; on a GPU it is a few kernel launches per batch).
+        packed = GameDataset(data, split="train", batch_size=bs, labels=["board_state", "legal_moves"], pack_labels=True)
+        measure("games_per_s_packed_labels", "GameDataset + board_state + legal_moves packed (not expanded), 1 process",
+                lambda: iter(packed))
+        measure("games_per_s_packed_labels_expanded", "the same + expand_labels on the CPU, 1 process",
+                lambda: (expand_labels(b) for b in packed))
+        measure("games_per_s_2_workers_packed_labels", "GameLoader with 2 workers + board_state + legal_moves packed",
+                lambda: iter(GameLoader(packed, num_workers=2)))
+        measure("games_per_s_2_workers_packed_labels_expanded", "the same + expand_labels on the CPU (main process)",
+                lambda: (expand_labels(b) for b in GameLoader(packed, num_workers=2)))
         measure("games_per_s_2_workers", "GameLoader with 2 worker processes",
                 lambda: iter(GameLoader(plain, num_workers=2)))
         measure("games_per_s_2_workers_labels", "GameLoader with 2 worker processes + board_state + legal_moves",

@@ -20,7 +20,7 @@ struct LabelCall {
 
 LabelCall prepare(const char* fn, const carray<std::uint8_t>& moves, const carray<std::uint8_t>& lengths,
                   const carray<std::int16_t>& state_index, const carray<std::int64_t>& n_tokens, bool board_state,
-                  bool legal_moves, bool flipped, bool player, int threads) {
+                  bool legal_moves, bool flipped, bool player, bool states, int threads) {
     check_threads(threads);
     const std::string name(fn);
     if (state_index.ndim() != 2) throw py::value_error(name + ": state_index must be (n, T)");
@@ -32,6 +32,13 @@ LabelCall prepare(const char* fn, const carray<std::uint8_t>& moves, const carra
         if (lengths.data()[g] > kMaxPlies) throw py::value_error("game " + std::to_string(g) + ": length exceeds 60");
     LabelCall call;
     call.index = PositionIndex{state_index.data(), n_tokens.data(), n, T};
+    if (states) {  // the per-state rows instead of per-position labels
+        call.out.states = StateRows{new_output<std::uint64_t>(call.result, "state_boards", {n, kStates, 2}),
+                                    new_output<std::uint8_t>(call.result, "state_player", {n, kStates}),
+                                    new_output<std::uint64_t>(call.result, "state_legal", {n, kStates}),
+                                    new_output<std::uint64_t>(call.result, "state_flipped", {n, kStates})};
+        return call;
+    }
     // bools are filled as bytes 0 / 1
     if (board_state) call.out.board = new_output<std::int8_t>(call.result, "board_state", {n, T, 64});
     if (legal_moves)
@@ -43,9 +50,9 @@ LabelCall prepare(const char* fn, const carray<std::uint8_t>& moves, const carra
 
 py::dict replay_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, carray<std::int16_t> state_index,
                        carray<std::int64_t> n_tokens, bool board_state, bool legal_moves, bool flipped, bool player,
-                       int threads) {
+                       bool states, int threads) {
     LabelCall call = prepare("replay_position_labels", moves, lengths, state_index, n_tokens, board_state,
-                             legal_moves, flipped, player, threads);
+                             legal_moves, flipped, player, states, threads);
     {
         py::gil_scoped_release release;  // a bad move throws std::invalid_argument: ValueError
         replay_position_labels(moves.data(), lengths.data(), call.index, threads, call.out);
@@ -56,9 +63,9 @@ py::dict replay_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
 py::dict stored_labels(carray<std::uint64_t> board_before, carray<std::uint64_t> legal, carray<std::uint64_t> flipped_,
                        carray<std::uint8_t> player_, carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
                        carray<std::int16_t> state_index, carray<std::int64_t> n_tokens, bool board_state,
-                       bool legal_moves, bool flipped, bool player, int threads) {
+                       bool legal_moves, bool flipped, bool player, bool states, int threads) {
     LabelCall call = prepare("stored_position_labels", moves, lengths, state_index, n_tokens, board_state,
-                             legal_moves, flipped, player, threads);
+                             legal_moves, flipped, player, states, threads);
     const py::ssize_t n = call.index.n;
     const auto plies_ok = [n](const py::array& a, int extra) {
         return a.ndim() == (extra ? 3 : 2) && a.shape(0) == n && a.shape(1) == kMaxPlies &&
@@ -89,18 +96,22 @@ legal moves):
   board_state (n, T, 64) int8: 0 empty, 1 mine, 2 theirs for the player to move (pads: -100);
   legal_moves (n, T, 60) bool over the move index; flipped (n, T, 64) bool: discs turned over by
   the move that made s; player (n, T) int8: player to move (0 black, 1 white).
-Positions t >= n_tokens[g] are pads (zeros, board -100).)doc";
+Positions t >= n_tokens[g] are pads (zeros, board -100).
+With states=True it returns the states themselves instead (the packed form, 8 bytes per bitboard),
+for s = 0..60 of each game: state_boards (n, 61, 2) uint64 (black, white), state_player (n, 61)
+uint8, state_legal (n, 61) uint64 (bit i = square i), state_flipped (n, 61) uint64; states past
+the final one repeat it with no legal moves and no flips.)doc";
 
 }  // namespace
 
 void bind_probing(py::module_& m) {
     m.def("replay_position_labels", &replay_labels, py::arg("moves"), py::arg("lengths"), py::arg("state_index"),
           py::arg("n_tokens"), py::arg("board_state") = true, py::arg("legal_moves") = true,
-          py::arg("flipped") = true, py::arg("player") = true, py::arg("threads") = 1,
+          py::arg("flipped") = true, py::arg("player") = true, py::arg("states") = false, py::arg("threads") = 1,
           (std::string(R"doc(Probing labels per token position, replaying the games in the engine's game loop.
 
 Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, state_index (n, T) int16 (0..60),
-n_tokens (n,) int64, the four bool flags choosing the outputs, threads (int >= 1).)doc") + kOutputs + R"doc(
+n_tokens (n,) int64, the four bool flags choosing the outputs, states (bool), threads (int >= 1).)doc") + kOutputs + R"doc(
 Raises ValueError on shapes that disagree, a length over 60, threads < 1, or a bad move (same
 messages as replay(), lowest bad game).)doc").c_str());
     // The label columns `flipped` and `player` share their names with two output flags, so the
@@ -108,12 +119,12 @@ messages as replay(), lowest bad game).)doc").c_str());
     m.def("stored_position_labels", &stored_labels, py::arg("board_before"), py::arg("legal"), py::arg("ply_flipped"),
           py::arg("ply_player"), py::arg("moves"), py::arg("lengths"), py::arg("state_index"), py::arg("n_tokens"),
           py::pos_only(), py::arg("board_state") = true, py::arg("legal_moves") = true, py::arg("flipped") = true,
-          py::arg("player") = true, py::arg("threads") = 1,
+          py::arg("player") = true, py::arg("states") = false, py::arg("threads") = 1,
           (std::string(R"doc(Probing labels per token position from the per-ply label columns stored in shards.
 
 Args (the eight arrays positional-only): board_before (n, 60, 2) uint64 (black, white), legal (n, 60)
 uint64, flipped (n, 60) uint64, player (n, 60) uint8, moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, state_index
-(n, T) int16, n_tokens (n,) int64, the four bool flags, threads (int >= 1). States before the
+(n, T) int16, n_tokens (n,) int64, the four bool flags, states (bool), threads (int >= 1). States before the
 last move are read from the columns; the final state is built by playing the last move on its
 before-board, then the pass rule (the same rule as replay_position_labels).)doc") + kOutputs + R"doc(
 Raises ValueError on shapes that disagree, a length over 60, threads < 1, or a last move that is

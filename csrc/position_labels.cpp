@@ -108,23 +108,28 @@ ReplayError stored_states(const StoredPlies& in, const std::uint8_t* moves, cons
 }
 
 // Fills per-state buffers chunk by chunk with fill(begin, end, rows) and expands them to the
-// positions; the first bad game (lowest index, whichever thread met it) is thrown at the end.
+// positions (or fills the caller's state rows, out.states); the first bad game (lowest index,
+// whichever thread met it) is thrown at the end.
 template <class Fill>
 void label_positions(const PositionIndex& index, int threads, const PositionOutputs& out, Fill fill) {
     std::mutex lock;
     ReplayError first;
+    const auto failed = [&](const ReplayError& err) {
+        if (err.game < 0) return false;
+        std::lock_guard<std::mutex> guard(lock);
+        if (first.game < 0 || err.game < first.game) first = err;
+        return true;
+    };
     parallel_for(index.n, threads, [&](std::int64_t b, std::int64_t e) {
+        if (out.states.boards != nullptr) {  // the states themselves: filled in place, nothing to expand
+            failed(fill(b, e, out.states.game(b)));
+            return;
+        }
         const std::size_t rows = static_cast<std::size_t>(e - b) * kStates;
         std::vector<std::uint64_t> boards(2 * rows), legal(rows), flipped(rows);
         std::vector<std::uint8_t> player(rows);
         const StateRows states{boards.data(), player.data(), legal.data(), flipped.data()};
-        const ReplayError err = fill(b, e, states);
-        if (err.game >= 0) {
-            std::lock_guard<std::mutex> guard(lock);
-            if (first.game < 0 || err.game < first.game) first = err;
-            return;
-        }
-        expand_rows(states, b, index, b, e, out);  // buffer row 0 is game b
+        if (!failed(fill(b, e, states))) expand_rows(states, b, index, b, e, out);  // buffer row 0 is game b
     });
     if (first.game >= 0) throw_replay_error(first);
 }

@@ -5,19 +5,23 @@
 
 #include <cstdint>
 
-#include "targets.hpp"  // kIgnoreIndex: pad positions of board_state
+#include "game_sinks.hpp"  // StateRows: the per-state output
+#include "targets.hpp"     // kIgnoreIndex: pad positions of board_state
 
 namespace mothello {
 
 // Per position outputs (any may be null): board [n][T][64] int8 0 empty / 1 mine / 2 theirs
 // relative to the player to move (pad positions: pad_board), legal [n][T][60] 0/1 over the move
 // index, flipped [n][T][64] 0/1, player [n][T]. Positions t >= n_tokens[g] are pads.
+// Or, with states.boards set, the per-state rows themselves ([n][61] each; see StateRows), written
+// instead of any per-position output: the packed form a loader ships and expands on the device.
 struct PositionOutputs {
     std::int8_t* board = nullptr;
     std::uint8_t* legal = nullptr;
     std::uint8_t* flipped = nullptr;
     std::int8_t* player = nullptr;
     std::int8_t pad_board = static_cast<std::int8_t>(kIgnoreIndex);
+    StateRows states{nullptr, nullptr, nullptr, nullptr};
 };
 
 // Which state each position sees: state_index [n][T] (0..60), n_tokens [n].

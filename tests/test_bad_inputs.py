@@ -117,6 +117,8 @@ REFUSED = [
     ("epsilon-nan", ["--policy", "greedy", "--epsilon", "nan"], {}, r"--epsilon must be a number in 0\.\.1"),
     ("epsilon-text", ["--policy", "greedy", "--epsilon", "lots"], {}, r"--epsilon: invalid float value"),
     ("epsilon-with-uniform", ["--epsilon", 0.1], {}, r"--epsilon needs a policy other than uniform"),
+    ("split-by-with-policy", ["--policy", "greedy", "--split-by", "opening:4"], {},
+     r"--split-by opening:K draws fresh uniform candidates .* cannot be combined with --policy or an import"),
 ]
 
 

@@ -59,6 +59,7 @@ def replay_position_labels(
     legal_moves: bool = True,
     flipped: bool = True,
     player: bool = True,
+    states: bool = False,
     threads: int = 1,
 ) -> Dict[str, np.ndarray]: ...
 def stored_position_labels(
@@ -75,6 +76,7 @@ def stored_position_labels(
     legal_moves: bool = True,
     flipped: bool = True,
     player: bool = True,
+    states: bool = False,
     threads: int = 1,
 ) -> Dict[str, np.ndarray]: ...
 def position_hash(

@@ -31,6 +31,10 @@ EXAMPLES = """examples:
   mothello-gen --langs 3 --lang-types atomic,split,compositional --parallel --out par/
       every game in all 3 languages, for alignment probes
   mothello-gen --config experiment.toml --out exp/      (JSON, TOML or a mOthello config file)
+  mothello-gen --config exp_configs/multiple_lang_types_unified_output.txt --out paper/
+      the mOthello paper's languages and ids exactly (unified output: games in languages 1..4)
+  mothello-gen --games 20000000 --moves-only --out moves/
+      moves only; the loader encodes them per epoch into any experiment's languages
   mothello-gen --langs 4 --out data/ --resume
       finish a run that was interrupted (same arguments; finished shards are kept)
   mothello-gen --policy search:3 --epsilon 0.05 --games 1000000 --out strong/

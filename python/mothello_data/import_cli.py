@@ -14,6 +14,7 @@ import sys
 
 from .arguments import PROG, UsageError, build_parser, check_run_args, plan_from_args
 from .importer import FORMATS, read_games
+from .shards import check_split_by
 from .spec import SpecError
 
 EPILOG = """examples:
@@ -69,6 +70,7 @@ def import_plan(argv: list[str]):
     args.games = rep["games"]
     plan = plan_from_args(args)
     plan.imported = rep
+    check_split_by(plan)  # plan_from_args checked it before the plan knew it is an import
     if not args.quiet:
         print(f"import: {rep['games']:,} games from {len(rep['files'])} file(s); {rep['n_rejected']:,} records rejected, "
               f"{rep['n_repeats']:,} repeats {'dropped' if rep['repeats_dropped'] else 'kept'}, {rep['unfinished']:,} "

@@ -197,14 +197,16 @@ def shuffled_batches(blocks: Iterator[RowBlock], batch_size: int, buffer_size: i
 
 
 def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] = (),
-                label_source: str = "replay", threads: int = 1) -> dict:
+                label_source: str = "replay", threads: int = 1, pack_labels: bool = False) -> dict:
     """A padded batch as numpy arrays, trimmed to the longest sequence in it.
 
     Keys: ``input_ids`` int64 (pad 0), ``attention_mask`` int64, ``targets`` int64 (ignore -100;
     ``targets="unified"``: move index 0..59 of the next move at move-completing positions,
     ``"next_token"``: the next token id), ``completes`` bool (position completes a move),
     ``lang`` int64, ``game_id`` int64, ``length`` int64 (moves), plus the requested ``labels``
-    (see :mod:`mothello_data.probing`), computed by replay or read from stored columns.
+    (see :mod:`mothello_data.probing`), computed by replay or read from stored columns; with
+    ``pack_labels`` the four board labels come packed (``label_state`` and per-state bitboards,
+    :data:`mothello_data.probing.PACKED_KEYS`) for ``mothello_data.torch.expand_labels``.
     """
     check_options(targets, labels)
     T = int(rows.n_tokens.max()) if len(rows) else 0
@@ -226,9 +228,11 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     labels = [x for x in labels if x not in WORLD_LABEL_NAMES]
     if labels:
         if label_source == "stored":
-            out.update(stored_position_labels(rows.plies, rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
+            out.update(stored_position_labels(rows.plies, rows.moves, rows.length, ply, completes, n_tokens, labels,
+                                              threads, pack_labels))
         else:
-            out.update(replay_position_labels(rows.moves, rows.length, ply, completes, n_tokens, labels, threads))
+            out.update(replay_position_labels(rows.moves, rows.length, ply, completes, n_tokens, labels, threads,
+                                              pack_labels))
     if world:  # always by replay (mothello_data.world_labels)
         out.update(world_position_labels(rows.moves, rows.length, ply, completes, n_tokens, world, threads))
     return out

@@ -48,23 +48,52 @@ def token_states(token_ply: np.ndarray, completes: np.ndarray) -> np.ndarray:
 
 
 def _position_args(token_ply: np.ndarray, completes: np.ndarray, n_tokens: np.ndarray,
-                   which: Optional[Sequence[str]], threads: int) -> tuple[tuple, dict]:
+                   which: Optional[Sequence[str]], threads: int, packed: bool) -> tuple[tuple, dict]:
     """The arguments both C++ label kernels share: state per position, lengths, what to write."""
     which = tuple(which or LABEL_NAMES)
     states = token_states(token_ply, completes).astype(np.int16)
     flags = {name: name in which for name in LABEL_NAMES}
-    flags["threads"] = threads
+    flags["threads"], flags["states"] = threads, packed
     return (states, np.asarray(n_tokens, dtype=np.int64)), flags
 
 
+#: The packed form of each label kind: per-state bitboards (int64 views, bit i = square i) that
+#: ``mothello_data.torch.expand_labels`` turns into the per-position labels where the batch lands.
+PACKED_KEYS = {"board_state": ("state_mine", "state_theirs"), "legal_moves": ("state_legal",),
+               "flipped": ("state_flipped",), "player": ("state_player",)}
+
+
+def _packed(states: dict, args: tuple, which: Optional[Sequence[str]]) -> dict:
+    """The C++ per-state rows as the packed batch keys: ``label_state`` ``(n, T)`` int16 (the state
+    each position sees) and, per requested kind, its :data:`PACKED_KEYS` ``(n, 61)`` (8 bytes per
+    state and plane instead of 60-64 per position): boards relative to the player to move."""
+    which = tuple(which or LABEL_NAMES)
+    out = {"label_state": args[0]}
+    player = states["state_player"]
+    if "board_state" in which:
+        black, white = states["state_boards"][..., 0], states["state_boards"][..., 1]
+        out["state_mine"] = np.where(player == 0, black, white).view(np.int64)
+        out["state_theirs"] = np.where(player == 0, white, black).view(np.int64)
+    if "legal_moves" in which:
+        out["state_legal"] = states["state_legal"].view(np.int64)
+    if "flipped" in which:
+        out["state_flipped"] = states["state_flipped"].view(np.int64)
+    if "player" in which:
+        out["state_player"] = player.astype(np.int8)
+    return out
+
+
 def replay_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np.ndarray, completes: np.ndarray,
-                           n_tokens: np.ndarray, which: Optional[Sequence[str]] = None, threads: int = 1) -> dict:
+                           n_tokens: np.ndarray, which: Optional[Sequence[str]] = None, threads: int = 1,
+                           packed: bool = False) -> dict:
     """Labels per token position ``(n, T, ...)``, replaying the games (``moves`` ``(n, 60)`` uint8,
     255-padded) in C++ straight into them; positions ``t >= n_tokens`` are pads. ``which`` picks
-    among :data:`LABEL_NAMES` (default: all). An illegal move raises ``ValueError``."""
-    args, flags = _position_args(token_ply, completes, n_tokens, which, threads)
-    return _core.replay_position_labels(np.ascontiguousarray(moves, dtype=np.uint8),
-                                        np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags)
+    among :data:`LABEL_NAMES` (default: all). ``packed``: the packed form instead (see
+    :data:`PACKED_KEYS`). An illegal move raises ``ValueError``."""
+    args, flags = _position_args(token_ply, completes, n_tokens, which, threads, packed)
+    out = _core.replay_position_labels(np.ascontiguousarray(moves, dtype=np.uint8),
+                                       np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags)
+    return _packed(out, args, which) if packed else out
 
 
 PLY_COLUMNS = ALL_LABEL_COLUMNS  # the stored per-ply columns, each (n, 60) (mothello_data.schema)
@@ -72,15 +101,16 @@ PLY_COLUMNS = ALL_LABEL_COLUMNS  # the stored per-ply columns, each (n, 60) (mot
 
 def stored_position_labels(plies: Mapping[str, np.ndarray], moves: np.ndarray, lengths: np.ndarray,
                            token_ply: np.ndarray, completes: np.ndarray, n_tokens: np.ndarray,
-                           which: Optional[Sequence[str]] = None, threads: int = 1) -> dict:
+                           which: Optional[Sequence[str]] = None, threads: int = 1, packed: bool = False) -> dict:
     """Like :func:`replay_position_labels`, from the per-ply label columns stored in the shards:
     ``plies`` maps :data:`PLY_COLUMNS` to ``(n, 60)`` arrays. States before the last move are read
     from the columns; the final state is made in C++ by the board verbs and the pass rule."""
-    args, flags = _position_args(token_ply, completes, n_tokens, which, threads)
+    args, flags = _position_args(token_ply, completes, n_tokens, which, threads, packed)
     boards = np.stack([np.asarray(plies["board_black"], dtype=np.uint64),
                        np.asarray(plies["board_white"], dtype=np.uint64)], axis=-1)
-    return _core.stored_position_labels(boards, np.ascontiguousarray(plies["legal"], dtype=np.uint64),
-                                        np.ascontiguousarray(plies["flipped"], dtype=np.uint64),
-                                        np.ascontiguousarray(plies["player"], dtype=np.uint8),
-                                        np.ascontiguousarray(moves, dtype=np.uint8),
-                                        np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags)
+    out = _core.stored_position_labels(boards, np.ascontiguousarray(plies["legal"], dtype=np.uint64),
+                                       np.ascontiguousarray(plies["flipped"], dtype=np.uint64),
+                                       np.ascontiguousarray(plies["player"], dtype=np.uint8),
+                                       np.ascontiguousarray(moves, dtype=np.uint8),
+                                       np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags)
+    return _packed(out, args, which) if packed else out

@@ -94,11 +94,13 @@ class GameStream:
         games: stream only ids ``first_game .. first_game + games`` (default: unbounded).
         block_games: consecutive ids a consumer plays before the next consumer's turn.
         threads: engine threads per consumer.
+        pack_labels: labels packed, as for ``GameDataset`` (``mothello_data.torch.expand_labels``).
     """
 
     def __init__(self, vocabulary=None, seed: Optional[int] = None, batch_size: int = 256, targets: Optional[str] = None,
                  labels: Sequence[str] = (), held_out=None, first_game: Optional[int] = None,
-                 games: Optional[int] = None, block_games: int = 4096, threads: int = 1) -> None:
+                 games: Optional[int] = None, block_games: int = 4096, threads: int = 1,
+                 pack_labels: bool = False) -> None:
         for name, value, low in (("batch_size", batch_size, 1), ("block_games", block_games, 1), ("threads", threads, 1),
                                  ("seed", seed, 0), ("first_game", first_game, 0), ("games", games, 0)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
@@ -117,7 +119,7 @@ class GameStream:
             seed = self.held_out.seed if self.held_out is not None else 0
         targets = targets or self.vocab.spec.default_targets  # the experiment's, as in GameDataset
         self.seed, self.batch_size, self.targets, self.threads = seed, batch_size, targets, threads
-        self.first_game, self.block_games = first_game, block_games
+        self.first_game, self.block_games, self.pack_labels = first_game, block_games, bool(pack_labels)
         self.end_game = None if games is None else first_game + games
         if (self.end_game or first_game) > 2**64:
             raise LoaderError("first_game + games exceeds the 64-bit game counter")
@@ -180,7 +182,7 @@ class GameStream:
             raise LoaderError(f"consumer {consumer} is outside {n_consumers} consumers")
         start = 0 if next_game is None else self.ordinal_of(next_game, consumer, n_consumers)
         for rows in loader.shuffled_batches(self._blocks(consumer, n_consumers, start), self.batch_size, 0, None):
-            yield loader.build_batch(rows, self.targets, self.labels, "replay", self.threads)
+            yield loader.build_batch(rows, self.targets, self.labels, "replay", self.threads, self.pack_labels)
 
     def identity(self, n_consumers: int) -> dict:
         """What a checkpoint's positions mean: they resume only a stream with the same identity."""

@@ -38,8 +38,9 @@ except ImportError:  # torch is an optional extra
                       "(or torch==2.13.0 for the CPU build)") from None
 
 from .datasets import GameDataset, GameLoader, StreamDataset, distributed_world, make_loader
+from .labels import expand_labels
 from .mapstyle import CharDataset, GameCollator
 from .transfer import to_tensors
 
 __all__ = ["GameDataset", "StreamDataset", "GameLoader", "GameCollator", "CharDataset", "make_loader", "to_tensors",
-           "distributed_world"]
+           "distributed_world", "expand_labels"]

@@ -76,6 +76,9 @@ class GameDataset(IterableDataset):
         rank, world_size: override the distributed world (default: torch.distributed, then the
             ``RANK``/``WORLD_SIZE`` environment variables).
         threads: engine threads per consumer for label replay.
+        pack_labels: ship the four board labels packed (per-state bitboards; several times less to
+            make and to move from worker processes) and expand them where the batch lands with
+            :func:`mothello_data.torch.expand_labels` (on the GPU, after ``.to(device)``).
 
     Call :meth:`set_epoch` before each epoch (with ``persistent_workers=False``, the default, each
     epoch's workers get the new value).
@@ -85,7 +88,8 @@ class GameDataset(IterableDataset):
                  languages: Union[None, str, Sequence[int]] = None, batch_size: int = 256, targets: Optional[str] = None,
                  labels: Sequence[str] = (), shuffle: bool = True, buffer_size: int = 16_384, seed: int = 0,
                  drop_last: bool = False, balance: str = "pad", rank: Optional[int] = None,
-                 world_size: Optional[int] = None, label_source: str = "auto", threads: int = 1, vocabulary=None) -> None:
+                 world_size: Optional[int] = None, label_source: str = "auto", threads: int = 1, vocabulary=None,
+                 pack_labels: bool = False) -> None:
         super().__init__()
         labels = tuple(labels)
         _check_options(batch_size, targets or "unified", labels, balance)
@@ -102,6 +106,7 @@ class GameDataset(IterableDataset):
         self.batch_size, self.targets, self.labels = batch_size, targets, labels
         self.shuffle, self.buffer_size, self.seed = bool(shuffle), int(buffer_size), int(seed)
         self.drop_last, self.balance, self.threads = bool(drop_last), balance, int(threads)
+        self.pack_labels = bool(pack_labels)
         self.rank, self.world_size = distributed_world(rank, world_size)
         self.epoch = 0
         self.pack_in_workers = False  # set by GameLoader, which unpacks
@@ -132,7 +137,7 @@ class GameDataset(IterableDataset):
         if self.recoder is not None:
             blocks = (self.recoder(block, self.epoch) for block in blocks)
         for rows in _loader.shuffled_batches(blocks, self.batch_size, self.buffer_size, rng, self.drop_last):
-            batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads)
+            batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads, self.pack_labels)
             yield _pack(batch) if pack else to_tensors(batch)
 
 
