@@ -82,7 +82,7 @@ struct StateSink {
 struct WorldRows {
     std::uint64_t* boards;     // [61][2] black, white
     std::uint8_t* player;      // [61] player to move
-    std::uint8_t* mobility;    // [61][2] legal moves of black, of white
+    std::uint8_t* mobility;    // [61][2] legal moves of black, of white, or null
     std::uint8_t* last_move;   // [61] square of the move that made the state (255 in state 0)
     std::uint64_t* hash;       // [61] position_hash, or null
     std::uint64_t* canonical;  // [61] canonical_hash, or null
@@ -92,7 +92,7 @@ struct WorldRows {
 
     MOTHELLO_INLINE WorldRows game(std::int64_t r) const {
         const std::int64_t s = kStates * r;
-        return {boards + 2 * s, player + s, mobility + 2 * s, last_move + s,
+        return {boards + 2 * s, player + s, mobility ? mobility + 2 * s : nullptr, last_move + s,
                 hash ? hash + s : nullptr, canonical ? canonical + s : nullptr,
                 flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr};
     }
@@ -114,9 +114,10 @@ struct WorldSink {
         rows.boards[2 * k] = black;
         rows.boards[2 * k + 1] = white;
         rows.player[k] = static_cast<std::uint8_t>(p.player);
-        const int mover = popcount64(legal), other = popcount64(legal_moves(p.opp, p.me));
-        rows.mobility[2 * k + p.player] = static_cast<std::uint8_t>(mover);
-        rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(other);
+        if (rows.mobility) {
+            rows.mobility[2 * k + p.player] = static_cast<std::uint8_t>(popcount64(legal));
+            rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(popcount64(legal_moves(p.opp, p.me)));
+        }
         rows.last_move[k] = last;
         if (rows.hash) rows.hash[k] = position_hash(black, white, p.player);
         if (rows.canonical) rows.canonical[k] = canonical_hash(black, white, p.player);
@@ -140,7 +141,7 @@ struct WorldSink {
         set(k, pos, legal);
         for (int j = k + 1; j < kStates; ++j) {
             set(j, pos, 0);
-            rows.mobility[2 * j] = rows.mobility[2 * j + 1] = 0;
+            if (rows.mobility) rows.mobility[2 * j] = rows.mobility[2 * j + 1] = 0;
         }
     }
 };

@@ -23,11 +23,11 @@ struct WorldBuffers {
     std::vector<std::int8_t> age;
     WorldRows rows{};
 
-    WorldBuffers(std::int64_t games, bool hashes, bool canonical_hashes, bool history) {
+    WorldBuffers(std::int64_t games, bool hashes, bool canonical_hashes, bool history, bool mobilities) {
         const std::size_t s = static_cast<std::size_t>(games) * kStates;
         boards.resize(2 * s);
         player.resize(s);
-        mobility.resize(2 * s);
+        if (mobilities) mobility.resize(2 * s);
         last.resize(s);
         if (hashes) hash.resize(s);
         if (canonical_hashes) canonical.resize(s);
@@ -35,7 +35,7 @@ struct WorldBuffers {
             flip_count.resize(64 * s);
             age.resize(64 * s);
         }
-        rows = {boards.data(), player.data(), mobility.data(), last.data(), hashes ? hash.data() : nullptr,
+        rows = {boards.data(), player.data(), mobilities ? mobility.data() : nullptr, last.data(), hashes ? hash.data() : nullptr,
                 canonical_hashes ? canonical.data() : nullptr, history ? flip_count.data() : nullptr,
                 history ? age.data() : nullptr};
     }
@@ -72,7 +72,7 @@ void run_chunks(std::int64_t n, int threads, Fill fill) {
 void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t n, int threads,
                       const WorldPlyOutputs& out) {
     run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
-        WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, false);
+        WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, false, out.mobility != nullptr);
         const ReplayError err = replay_world(moves, lengths, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
@@ -97,7 +97,7 @@ void world_position_labels(const std::uint8_t* moves, const std::uint8_t* length
     const std::int64_t T = index.T;
     const bool history = out.flip_count || out.age;
     run_chunks(index.n, threads, [&](std::int64_t b, std::int64_t e) {
-        WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, history);
+        WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, history, out.mobility != nullptr);
         const ReplayError err = replay_world(moves, lengths, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {

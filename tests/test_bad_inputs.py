@@ -180,6 +180,9 @@ ACCEPTED = [
     ("json-in-conf-file", ["--config", "e.conf"], {"e.conf": '{"types": ["atomic", "atomic"], "lang_tags": true}'},
      r"L0=atomic, L1=atomic; anchors: 0 squares; vocabulary 123 tokens"),
     ("toml-in-cfg-file", ["--config", "e.cfg"], {"e.cfg": 'languages = 2\nlang_tags = true\n'}, r"vocabulary 123 tokens"),
+    ("split-by-opening", ["--split-by", "opening:6", "--dedupe", "symmetric"], {},
+     r"splits: train=98, validation=1, test=1; by opening of 6 moves; symmetric dedupe"),
+    ("labels-all-plus-world", ["--labels", "all,hash"], {}, r"labels: board_state, legal_moves, flipped, player, hash;"),
     ("json-with-bom", ["--config", "b.json"], {"b.json": '\ufeff{"types": ["split"]}'}, r"L0=split"),
     ("mothello-python-dict", ["--config", "m.py"], {"m.py": "cfg = " + MOTHELLO % ("['atomic', 'split']", "3")
                                                      + "\nmodel = {'n_layer': int('8')}\n"}, r"L0=atomic, L1=split"),

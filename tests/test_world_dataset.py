@@ -74,3 +74,19 @@ def test_labels_all_bytes_do_not_depend_on_the_world_kinds(tmp_path):
     gen("--out", a, "--quiet", "--games", 300, "--labels", "all", "--seed", 2, check=True)
     gen("--out", b, "--quiet", "--games", 300, "--labels", "board,legal,flipped,player", "--seed", 2, check=True)
     assert shard_hashes(a) == shard_hashes(b)
+
+
+def test_world_labels_through_the_torch_loader_with_workers(world):
+    torch = pytest.importorskip("torch")
+    from torch.utils.data import DataLoader
+
+    from mothello_data.torch import GameDataset
+
+    ds = GameDataset(str(world), split="train", batch_size=32, shuffle=False,
+                     labels=["board_state", "hash", "flip_count", "age", "last_move", "winner", "mobility"])
+    batch = next(iter(DataLoader(ds, batch_size=None, num_workers=1)))
+    assert batch["hash"].dtype == torch.int64 and batch["flip_count"].shape[-1] == 64
+    assert batch["winner"].shape == (32,) and batch["mobility"].shape[-1] == 2
+    rows = loader.RowBlock.from_table(pq.ParquetDataset(loader.find_shard_files(str(world), "train")).read().slice(0, 32), False)
+    plain = loader.build_batch(rows, labels=["hash", "age"])
+    assert np.array_equal(batch["hash"].numpy(), plain["hash"]) and np.array_equal(batch["age"].numpy(), plain["age"])

@@ -42,12 +42,14 @@ EXAMPLES = """examples:
   mothello-gen import WTHOR_2023.wtb WTHOR_2024.wtb --langs 4 --out wthor/
       real games (WTHOR or move-list files) in the same schema (mothello-gen import --help)
   mothello-gen verify data/
+  mothello-gen --games 2000000 --split-by opening:6 --dedupe symmetric --labels hash,canonical_hash --out wm/
+      world-model tests: no opening (up to symmetry) in two splits, position hashes per ply
   mothello-gen --games 1000000000 --langs 4 --out /shared/big --job-index $I --num-jobs 64
       job I of a 64-job array (any order, any machine); then: mothello-gen finalize /shared/big
   mothello-gen --langs 4 --out /shared/d --backend dask --scheduler tcp://head:8786
 
 subcommands: mothello-gen verify DIR (check a dataset), mothello-gen finalize DIR (merge the jobs
-of a split run); each has --help.
+of a split run), mothello-gen stats DIR (a report: stats.json, plots, a card section); each has --help.
 
 Load the result with datasets.load_dataset("parquet", data_dir="data/data") or
 datasets.load_dataset("data/"); train from it with mothello_data.torch.make_loader("data/")
@@ -315,7 +317,8 @@ def describe(plan: Plan) -> str:
          f"{plan.imported['n_repeats']:,} repeats {'dropped' if plan.imported['repeats_dropped'] else 'kept'}") if plan.imported
         else f"policy: {plan.policy.name}" + (f", epsilon {plan.policy.epsilon:g}" if plan.policy.epsilon else ""),
         f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
-        f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}",
+        f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}"
+        + (f"; by opening of {plan.split_by} moves" if plan.split_by else "") + ("; symmetric dedupe" if plan.dedupe != "exact" else ""),
         f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",
         f"labels: {', '.join(plan.labels) or 'none'}; "
         + ("moves only (no token columns)" if plan.moves_only else "parallel corpus" if plan.parallel else "one language per game")

@@ -1,8 +1,8 @@
 """Streaming the games of a written dataset, row group by row group, for whole-dataset passes
 (:mod:`mothello_data.stats`, :mod:`mothello_data.transpositions`). Shards are found and opened by
 :mod:`mothello_data.shard_index` (checksums verified); list columns are padded by the loader's
-``_pad``. A parallel corpus holds each game once per language: :attr:`GameBatch.first` marks the
-first row of each game so that per-game passes count it once.
+``_pad``. A parallel corpus holds each game once per language, in consecutive rows:
+:attr:`GameBatch.first` marks the first row of each game so that per-game passes count it once.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import pyarrow as pa
 
 from . import engine
 from .loader import _pad
-from .shard_index import find_shard_files, open_shard, read_row_group, split_of
+from .shard_index import LoaderError, find_shard_files, open_shard, split_of
 
 
 @dataclass
 class GameBatch:
-    """One row group: ``split``, ``game_id``, ``lang``, ``length``, ``moves`` ``(n, 60)`` uint8
+    """A batch of rows of one shard: ``split``, ``game_id``, ``lang``, ``length``, ``moves`` ``(n, 60)`` uint8
     (255-padded), ``first`` (bool: first row of its game in this batch) and the Arrow ``table``
     (every column asked for)."""
 
@@ -44,21 +44,30 @@ def count_rows(source) -> int:
     return sum(open_shard(path).metadata.num_rows for path in find_shard_files(source))
 
 
-def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = True) -> Iterator[GameBatch]:
-    """Every row group of ``source`` (a dataset folder, a folder of shards or files) as a
-    :class:`GameBatch`, with the extra ``columns`` in its table; by default one row per game."""
+def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = True,
+               batch_rows: int = 32_768) -> Iterator[GameBatch]:
+    """Every shard of ``source`` (a dataset folder, a folder of shards or files) in batches of at
+    most ``batch_rows`` rows as :class:`GameBatch` es, with the extra ``columns`` in each table (those
+    the shard has); by default one row per game. Batches are decoded page by page (``iter_batches``):
+    reading whole row groups would hold their decompressed column chunks, several hundred MB each."""
     for path in find_shard_files(source):
         pf = open_shard(path)
         names = set(pf.schema_arrow.names)  # a moves-only shard has no lang (nor tokens): language -1
         wanted = [c for c in dict.fromkeys(["game_id", "lang", "length", "moves", *columns]) if c in names]
-        for rg in range(pf.num_row_groups):
-            table = read_row_group(pf, path, rg, wanted)
-            ids = table.column("game_id").to_numpy()
-            moves, _ = _pad(table.column("moves"), engine.MAX_PLIES, engine.PAD_SQUARE, np.uint8)
-            _, firsts = np.unique(ids, return_index=True)
-            first = np.zeros(len(ids), bool)
-            first[firsts] = True
-            lang = table.column("lang").to_numpy() if "lang" in names else np.full(len(ids), -1, np.int64)
-            batch = GameBatch(split_of(path), ids, lang, table.column("length").to_numpy(),
-                              moves, first, table)
-            yield batch.games() if one_row_per_game and not first.all() else batch
+        last = None  # the game of the previous batch's last row: a parallel corpus's rows may straddle
+        try:
+            batches = pf.iter_batches(batch_size=batch_rows, columns=wanted, use_threads=False)
+            for record_batch in batches:
+                table = pa.Table.from_batches([record_batch])
+                ids = table.column("game_id").to_numpy()
+                moves, _ = _pad(table.column("moves"), engine.MAX_PLIES, engine.PAD_SQUARE, np.uint8)
+                first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, bool)
+                if len(ids) and last is not None and ids[0] == last:
+                    first[0] = False
+                last = ids[-1] if len(ids) else last
+                lang = table.column("lang").to_numpy() if "lang" in names else np.full(len(ids), -1, np.int64)
+                batch = GameBatch(split_of(path), ids, lang, table.column("length").to_numpy(), moves, first, table)
+                yield batch.games() if one_row_per_game and not first.all() else batch
+        except (OSError, pa.ArrowException) as exc:
+            raise LoaderError(f"{path}: damaged ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
+                              "`mothello-gen verify` names every damaged shard") from None

@@ -11,7 +11,9 @@ openings; duplicate games (exact, and up to symmetry); transpositions (exact and
 datasets written with ``--labels``, the distribution of each stored label column (bit counts of
 bitboard columns, values of the others).
 
-Memory: one row group, the game hashes (16 bytes a game) and one transposition partition.
+Memory: one row group and one temporary partition (game hashes and transposition nodes go to
+temporary files, sorted one partition at a time); temporary disk about 30 bytes per game and ply
+up to ``--max-ply`` plus 16 bytes per game.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 from typing import Optional
 
@@ -48,10 +51,11 @@ def _popcount(x: np.ndarray) -> np.ndarray:
     return np.unpackbits(bytes_, axis=1).sum(axis=1)
 
 
-def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1) -> np.ndarray:
+def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, cols: Optional[dict] = None) -> np.ndarray:
     """Passes in each game: plies whose mover also made the ply before (the mover's disc count grows;
-    disc counts come from the engine's replay, so a pass is read from the game, not from parity)."""
-    cols = world_ply_columns(moves, lengths, ["disc_count"], threads)
+    disc counts come from the engine's replay, so a pass is read from the game, not from parity).
+    ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them."""
+    cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads)
     black = cols["count_black"].astype(np.int16)
     prev = np.concatenate([np.full((len(black), 1), 2, np.int16), black[:, :-1]], axis=1)
     mover_black = black > prev
@@ -60,17 +64,43 @@ def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1) ->
     return repeat.sum(axis=1)
 
 
+class _RepeatCounter:
+    """Counts repeated 64-bit game hashes in bounded memory: hashes go to 16 temporary files by their
+    top bits; each file is sorted alone at the end."""
+
+    def __init__(self, tmpdir: Optional[str]) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="mothello-stats-", dir=tmpdir)
+        self._files = [open(os.path.join(self._dir.name, f"{p:02d}.bin"), "wb") for p in range(16)]
+
+    def add(self, hashes: np.ndarray) -> None:
+        part = (hashes >> np.uint64(60)).astype(np.uint8)
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(17))
+        for p, f in enumerate(self._files):
+            hashes[order[bounds[p]: bounds[p + 1]]].tofile(f)
+
+    def repeats(self) -> int:
+        """Hashes seen before (games minus distinct games); removes the files."""
+        total = 0
+        for f in self._files:
+            f.close()
+            h = np.sort(np.fromfile(f.name, dtype=np.uint64))
+            total += int(np.count_nonzero(h[1:] == h[:-1])) if len(h) else 0
+        self._dir.cleanup()
+        return total
+
+
 class StatsCollector:
     """Accumulates the report batch by batch (:meth:`add`), then :meth:`finish` returns it."""
 
-    def __init__(self, n_rows: int, max_ply: int = 32, threads: int = 1, tmpdir: Optional[str] = None) -> None:
+    def __init__(self, max_ply: int = 32, threads: int = 1, tmpdir: Optional[str] = None) -> None:
         self.threads = threads
         self.lengths = np.zeros(MAX_PLIES + 1, np.int64)
         self.passes = np.zeros(MAX_PLIES, np.int64)
         self.games = self.rows = 0
         self.split_rows: dict = {}
         self.tokens: dict = {}
-        self.hashes = {k: np.empty(n_rows, np.uint64) for k in ("exact", "symmetric")}
+        self.repeats = {k: _RepeatCounter(tmpdir) for k in ("exact", "symmetric")}
         self.openings = {(k, c): [] for k in OPENING_PLIES for c in (False, True)}
         self.top: dict = {}
         self.labels: dict = {}
@@ -87,18 +117,18 @@ class StatsCollector:
                 self.tokens[int(lang)] = self.tokens.get(int(lang), 0) + int(n_tok[rows.lang == lang].sum())
         self._labels(rows.table)
         g = rows.games()
-        lo, n = self.games, len(g.game_id)
-        self.games += n
+        self.games += len(g.game_id)
         self.lengths += np.bincount(g.length, minlength=MAX_PLIES + 1)
-        self.passes += np.bincount(passes_per_game(g.moves, g.length, self.threads), minlength=MAX_PLIES)[:MAX_PLIES]
-        self.hashes["exact"][lo: lo + n] = game_hashes(g.moves)
-        self.hashes["symmetric"][lo: lo + n] = game_hashes(canonical_rows(g.moves))
+        cols = world_ply_columns(g.moves, g.length, ["hash", "canonical_hash", "disc_count"], self.threads)  # one replay
+        self.passes += np.bincount(passes_per_game(g.moves, g.length, cols=cols), minlength=MAX_PLIES)[:MAX_PLIES]
+        self.repeats["exact"].add(game_hashes(g.moves))
+        self.repeats["symmetric"].add(game_hashes(canonical_rows(g.moves)))
         for k in OPENING_PLIES:
             head = np.array(g.moves[:, :k], copy=True)
             head[np.arange(k)[None, :] >= g.length[:, None]] = PAD_SQUARE
             self.openings[(k, False)].append(np.unique(game_hashes(head)))
             self.openings[(k, True)].append(np.unique(game_hashes(canonical_openings(g.moves, g.length, k))))
-            if sum(len(a) for a in self.openings[(k, False)]) > 4_000_000:
+            if len(self.openings[(k, False)]) >= 8:  # merged often: memory stays at the distinct openings
                 for c in (False, True):
                     self.openings[(k, c)] = [np.unique(np.concatenate(self.openings[(k, c)]))]
         head = g.moves[:, :TOP_OPENING_PLIES]
@@ -106,8 +136,8 @@ class StatsCollector:
                                  return_counts=True)
         for key, c in zip(keys.tolist(), counts.tolist()):
             self.top[key] = self.top.get(key, 0) + c
-        for finder in self.finders.values():
-            finder.add(g.game_id, g.moves, g.length)
+        for canonical, finder in self.finders.items():
+            finder.add(g.game_id, g.moves, g.length, cols["canonical_hash" if canonical else "hash"])
 
     def _labels(self, table) -> None:
         for name, dtype in (c for cols in KIND_COLUMNS.values() for c in cols):
@@ -127,11 +157,7 @@ class StatsCollector:
 
     def finish(self) -> dict:
         """The report as plain JSON values (removes the temporary files)."""
-        dup = {}
-        for kind, h in self.hashes.items():
-            h = np.sort(h[: self.games])
-            dup[kind] = int(self.games - (np.count_nonzero(h[1:] != h[:-1]) + 1)) if self.games else 0
-        self.hashes = {}
+        dup = {kind: counter.repeats() for kind, counter in self.repeats.items()}
         diversity = {f"{k}": {"as_played": int(len(np.unique(np.concatenate(self.openings[(k, False)])))),
                               "up_to_symmetry": int(len(np.unique(np.concatenate(self.openings[(k, True)]))))}
                      for k in OPENING_PLIES} if self.games else {}
@@ -166,7 +192,7 @@ def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = T
     """The report of the dataset ``source``, from one pass over its shards (tqdm bar on stderr)."""
     n_rows = count_rows(source)
     columns = ["tokens"] + [name for cols in KIND_COLUMNS.values() for name, _ in cols]
-    collector = StatsCollector(n_rows, max_ply, threads)
+    collector = StatsCollector(max_ply, threads)
     bar = None
     if progress:
         from tqdm import tqdm

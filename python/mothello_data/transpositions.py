@@ -6,8 +6,8 @@ A position after ``k`` moves always has ``k + 4`` discs, so equal positions are 
 ply. Each game contributes, per ply up to ``max_ply``, a node ``(ply, position hash, move-order
 hash)``: the position hash is the engine's (:mod:`mothello_data.symmetry`), the move-order hash
 chains ``mix64`` over the moves played so far (canonical: the least over the start symmetries).
-Nodes are de-duplicated per batch (with a game count and the first game as example) and written
-to ``partitions`` temporary files by the top bits of the position hash; each file is then read
+Nodes are de-duplicated per batch (with a game count and an example game) and written
+to ``partitions`` temporary files by the top bits of the (re-mixed) position hash; each file is then read
 alone, sorted, and its positions with two or more move orders are the transpositions. Memory is
 one batch plus one partition; temporary disk 29 bytes per distinct node of a batch. A node is
 identified by one 64-bit word mixing both hashes (a false merge needs a 64-bit collision).
@@ -33,6 +33,7 @@ from .world_labels import world_ply_columns
 # a node: position hash, node key (position and move order in one word), example game, games, ply
 _NODE = np.dtype([("pos", "<u8"), ("key", "<u8"), ("game", "<u8"), ("count", "<u4"), ("ply", "u1")])
 _ORDER_IV = 0x5851F42D4C957F2D
+BATCH_GAMES = 16_384  # games per slice of add(): about 60 MB of temporary arrays
 _SHARED_PLIES = 14  # plies whose nodes are merged per batch already (random games still share them)
 
 
@@ -78,7 +79,7 @@ class TranspositionFinder:
     """Collects nodes batch by batch into temporary partition files; :meth:`results` finds the
     transpositions one partition at a time. Use as a context manager (the files are removed)."""
 
-    def __init__(self, canonical: bool = False, max_ply: int = MAX_PLIES, partitions: int = 64,
+    def __init__(self, canonical: bool = False, max_ply: int = MAX_PLIES, partitions: int = 256,
                  tmpdir: Optional[str] = None, threads: int = 1) -> None:
         if not 1 <= partitions <= 256:
             raise ValueError(f"partitions must be in 1..256, got {partitions}")
@@ -90,10 +91,20 @@ class TranspositionFinder:
         self._files = [open(os.path.join(self._dir.name, f"{p:04d}.bin"), "wb") for p in range(1 << self.bits)]
         self.nodes = 0
 
-    def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray) -> None:
-        """Add games (ids, ``(n, 60)`` uint8 moves, lengths)."""
-        kind = "canonical_hash" if self.canonical else "hash"
-        pos = world_ply_columns(moves, lengths, [kind], self.threads)[kind][:, : self.max_ply]
+    def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray,
+            positions: Optional[np.ndarray] = None) -> None:
+        """Add games (ids, ``(n, 60)`` uint8 moves, lengths), in slices of :data:`BATCH_GAMES` games
+        so that the temporary arrays stay small whatever the caller's batch. ``positions``: the
+        games' per-ply ``hash`` (or, canonical, ``canonical_hash``) columns when the caller has them
+        (:func:`mothello_data.world_labels.world_ply_columns`), else they are computed here."""
+        if positions is None:
+            kind = "canonical_hash" if self.canonical else "hash"
+            positions = world_ply_columns(moves, lengths, [kind], self.threads)[kind]
+        for lo in range(0, len(lengths), BATCH_GAMES):
+            hi = lo + BATCH_GAMES
+            self._add(game_ids[lo:hi], moves[lo:hi], lengths[lo:hi], positions[lo:hi, : self.max_ply])
+
+    def _add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray, pos: np.ndarray) -> None:
         order = order_hashes(moves[:, : self.max_ply], self.canonical)
         valid = np.arange(self.max_ply)[None, :] < np.asarray(lengths)[:, None]
         ids = np.asarray(game_ids, dtype=np.uint64)
@@ -112,7 +123,8 @@ class TranspositionFinder:
             self._write(nodes)
 
     def _write(self, nodes: np.ndarray) -> None:
-        part = (nodes["pos"] >> np.uint64(64 - self.bits)).astype(np.uint8) if self.bits else np.zeros(len(nodes), np.uint8)
+        # mixed again: a canonical hash is a minimum of 8 hashes, so its own top bits are skewed to 0
+        part = (mix64(nodes["pos"]) >> np.uint64(64 - self.bits)).astype(np.uint8) if self.bits else np.zeros(len(nodes), np.uint8)
         order = np.argsort(part, kind="stable")  # a radix sort for uint8
         nodes, part = nodes[order], part[order]
         bounds = np.searchsorted(part, np.arange(len(self._files) + 1))
@@ -125,17 +137,18 @@ class TranspositionFinder:
         for f in self._files:
             f.close()
         for f in self._files:
-            nodes = _merge(np.fromfile(f.name, dtype=_NODE))
-            nodes = nodes[np.argsort(nodes["pos"], kind="stable")]
+            nodes = np.fromfile(f.name, dtype=_NODE)
             os.remove(f.name)
             if not len(nodes):
                 continue
+            nodes = nodes[np.argsort(nodes["pos"])]  # equal nodes (same key) have equal positions too
             starts = np.flatnonzero(np.r_[True, nodes["pos"][1:] != nodes["pos"][:-1]])
             ends = np.r_[starts[1:], len(nodes)]
             for a in np.flatnonzero(ends - starts > 1):
-                s, e = starts[a], ends[a]
-                yield Transposition(int(nodes["ply"][s]), int(nodes["pos"][s]), nodes["game"][s:e].copy(),
-                                    nodes["count"][s:e].copy())
+                group = _merge(nodes[starts[a]: ends[a]])  # a node seen in several batches counts once
+                if len(group) > 1:
+                    yield Transposition(int(group["ply"][0]), int(group["pos"][0]), group["game"].copy(),
+                                        group["count"].copy())
 
     def close(self) -> None:
         """Remove the temporary files."""
