@@ -27,3 +27,16 @@ def py_mix64(z: int) -> int:
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
     return z ^ (z >> 31)
+
+
+def ref_square(s, sq):
+    """Symmetry ``s`` of a square written with rows and columns (the independent reference of
+    mothello_data.symmetry): ``s & 1`` mirrors files, ``s & 2`` flips ranks, then ``s & 4`` transposes."""
+    r, c = divmod(sq, 8)
+    if s & 1:
+        c = 7 - c
+    if s & 2:
+        r = 7 - r
+    if s & 4:
+        r, c = c, r
+    return 8 * r + c

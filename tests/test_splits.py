@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import gen, shard_hashes
+from helpers import gen, shard_hashes, ref_square
 from mothello_data import engine, loader, symmetry
 from mothello_data.arguments import plan_from_argv
 from mothello_data.reference import ReferenceBoard
@@ -16,17 +16,6 @@ from mothello_data.shards import HeldOutIndex
 
 K = 5
 SPLITS = "train=0.8,validation=0.1,test=0.1"
-
-
-def ref_square(s, sq):
-    r, c = divmod(sq, 8)
-    if s & 1:
-        c = 7 - c
-    if s & 2:
-        r = 7 - r
-    if s & 4:
-        r, c = c, r
-    return 8 * r + c
 
 
 def start_symmetries():

@@ -8,23 +8,12 @@ import os
 
 import pytest
 
-from helpers import gen
+from helpers import gen, ref_square
 from mothello_data import loader
 from mothello_data.reference import ReferenceBoard
 from mothello_data.transpositions import find_transpositions
 
 import pyarrow.parquet as pq
-
-
-def ref_square(s, sq):
-    r, c = divmod(sq, 8)
-    if s & 1:
-        c = 7 - c
-    if s & 2:
-        r = 7 - r
-    if s & 4:
-        r, c = c, r
-    return 8 * r + c
 
 
 START = (0, 3, 4, 7)

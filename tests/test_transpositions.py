@@ -7,21 +7,10 @@ import collections
 import numpy as np
 import pytest
 
-from helpers import gen
+from helpers import gen, ref_square
 from mothello_data.dataset_reader import iter_games
 from mothello_data.reference import ReferenceBoard
 from mothello_data.transpositions import TranspositionFinder, find_transpositions
-
-
-def ref_square(s, sq):
-    r, c = divmod(sq, 8)
-    if s & 1:
-        c = 7 - c
-    if s & 2:
-        r = 7 - r
-    if s & 4:
-        r, c = c, r
-    return 8 * r + c
 
 
 def key(board, s=0):

@@ -7,24 +7,12 @@ import itertools
 import numpy as np
 import pytest
 
-from helpers import py_mix64
+from helpers import py_mix64, ref_square
 from mothello_data import engine, symmetry
 from mothello_data.reference import BLACK, EMPTY, WHITE, ReferenceBoard
 from mothello_data.world_labels import world_ply_columns, world_position_labels
 
 MASK = (1 << 64) - 1
-
-
-def ref_square(s, sq):
-    """Symmetry s of a square, written with rows and columns: mirror files, flip ranks, transpose."""
-    r, c = divmod(sq, 8)
-    if s & 1:
-        c = 7 - c
-    if s & 2:
-        r = 7 - r
-    if s & 4:
-        r, c = c, r
-    return 8 * r + c
 
 
 def ref_board(s, bb):
