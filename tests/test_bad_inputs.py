@@ -39,6 +39,12 @@ REFUSED = [
     ("input-languages-range", ["--langs", 3, "--input-languages", "2-1"], {}, r"--input-languages: the range '2-1' is empty"),
     ("input-languages-text", ["--langs", 3, "--input-languages", "x"], {}, r"--input-languages: 'x' is not a language"),
     ("input-languages-missing", ["--langs", 3, "--input-languages", "3"], {}, r"input_languages must be an integer in 0\.\.2"),
+    ("config-policy-unknown", ["--config", "p.toml"], {"p.toml": 'languages = 2\npolicy = "bogus"\n'},
+     r"p\.toml: policy: unknown policy 'bogus'"),
+    ("config-split-by-bad", ["--config", "p.toml"], {"p.toml": 'languages = 2\nsplit_by = "x"\n'},
+     r"p\.toml: split_by: expected id or opening:K"),
+    ("config-dedupe-bad", ["--config", "p.toml"], {"p.toml": 'languages = 2\ndedupe = "fuzzy"\n'},
+     r"p\.toml: dedupe: expected exact or symmetric"),
     # issue #11: the paper's files have exactly its four keys
     ("mothello-missing-key", ["--config", "m.py"], {"m.py": "{'language_types': ['atomic'], 'overlap_toks': {}}"},
      r"m\.py: missing key 'train_seed': a mOthello experiment file has exactly the keys"),
@@ -186,6 +192,10 @@ ACCEPTED = [
     ("json-with-bom", ["--config", "b.json"], {"b.json": '\ufeff{"types": ["split"]}'}, r"L0=split"),
     ("mothello-python-dict", ["--config", "m.py"], {"m.py": "cfg = " + MOTHELLO % ("['atomic', 'split']", "3")
                                                      + "\nmodel = {'n_layer': int('8')}\n"}, r"L0=atomic, L1=split"),
+    ("config-policy-and-splits", ["--config", "p.toml"],
+     {"p.toml": 'languages = 2\npolicy = "search:2"\nepsilon = 0.05\n'}, r"policy: search:2, epsilon 0\.05"),
+    ("config-split-by", ["--config", "p.toml"], {"p.toml": 'languages = 2\nsplit_by = "opening:4"\ndedupe = "symmetric"\n'},
+     r"by opening of 4 moves; symmetric dedupe"),
     ("mothello-unified-inputs", ["--config", "m.py"], {"m.py": MOTHELLO % ("['atomic', 'split', 'atomic']", "3")},
      r"one language per game \(input languages 1, 2\)"),
     ("mothello-inputs-override", ["--config", "m.py", "--input-languages", "0-2"],

@@ -278,12 +278,30 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     parallel, moves_only = settings.get("parallel", False), settings.get("moves_only", False)
     require_bool(parallel, f"{args.config}: parallel")
     require_bool(moves_only, f"{args.config}: moves_only")
-    policy = parse_policy(getattr(args, "policy", None) or "uniform", getattr(args, "epsilon", None))
+    flags = getattr(args, "policy", None), getattr(args, "epsilon", None)  # import has neither
+    in_file = flags == (None, None) and ("policy" in settings or "epsilon" in settings)
+    policy = _checked(args.config if in_file else None, "policy", parse_policy,
+                      flags[0] if flags[0] is not None else settings.get("policy", "uniform"),
+                      flags[1] if flags[1] is not None else settings.get("epsilon"))
+    split_by = _checked(args.config, "split_by", parse_split_by, settings.get("split_by"))
+    dedupe = _checked(args.config, "dedupe", check_dedupe, settings.get("dedupe"))
     plan = Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
                 parallel=args.parallel or parallel, moves_only=args.moves_only or moves_only,
-                split_by=parse_split_by(args.split_by), dedupe=check_dedupe(args.dedupe), policy=policy)
+                split_by=parse_split_by(args.split_by) if args.split_by is not None else split_by,
+                dedupe=check_dedupe(args.dedupe) if args.dedupe is not None else dedupe, policy=policy)
     check_split_by(plan)
     return plan
+
+
+def _checked(config: Optional[str], name: str, parse, *values):
+    """``parse(*values)`` for a setting read from the ``--config`` file: its error names the file
+    (``config`` None: the values came from flags, whose errors name the flag)."""
+    try:
+        return parse(*values)
+    except SpecError as exc:
+        if config is None:
+            raise
+        raise SpecError(f"{config}: {name}: {str(exc).split(': ', 1)[-1]}") from None
 
 
 def parse_input_languages(text: str) -> Optional[list[int]]:

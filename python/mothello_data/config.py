@@ -11,11 +11,12 @@ else TOML, else a Python dict literal), always whole or not at all:
       language_seed = 0        # split lengths and anchor choice (default: seed)
       lang_tags = false
       unified_output = true
-      [groups]                 # explicit anchor groups: square -> language groups
-      a5 = [[0, 1], [2, 3]]
-      # generation settings are read by mothello-gen (see `mothello-gen --help`):
+      # generation settings are read by mothello-gen (see `mothello-gen --help`); also
+      # splits, games_per_shard, labels, parallel, moves_only, policy, epsilon, split_by, dedupe
       games = 1000000
       seed = 0
+      [groups]                 # explicit anchor groups: square -> language groups (a TOML table
+      a5 = [[0, 1], [2, 3]]    # comes last: keys after it belong to it)
 
 * The mOthello repository's experiment files as they are (``exp_configs/*.txt``): a Python-literal
   dict (optionally assigned to a name) with exactly the paper's four keys, ``language_types``,
@@ -41,7 +42,8 @@ from .spec import MAX_LANGUAGE_SEED, SPEC_KEYS, LanguageSpec, SpecError, require
 
 # In a config file ``seed`` is the seed of the games, so the spec's seed is spelled ``language_seed``.
 LANGUAGE_KEYS = set(SPEC_KEYS) - {"seed"}
-GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "parallel", "moves_only"}
+GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "parallel", "moves_only", "policy", "epsilon",
+                   "split_by", "dedupe"}
 MOTHELLO_KEYS = {"language_types", "overlap_toks", "train_seed", "unified_output"}
 _PAPER_KEYS_TEXT = "a mOthello experiment file has exactly the keys " + ", ".join(sorted(MOTHELLO_KEYS))
 
