@@ -64,6 +64,11 @@ def test_transpositions_match_brute_force(dataset, canonical):
     found = list(find_transpositions(str(dataset), canonical=canonical, max_ply=max_ply))
     assert dict(collections.Counter(t.ply for t in found)) == want_ply
     assert sum(t.pairs for t in found) == want_pairs > 0
+    with TranspositionFinder(canonical, max_ply, partitions=8) as finder:  # the vectorised count (stats)
+        for b in iter_games(dataset):
+            finder.add(b.game_id, b.moves, b.length)
+        per_ply, pairs = finder.counts()
+    assert {p: int(c) for p, c in enumerate(per_ply) if c} == want_ply and pairs == want_pairs
     by_id = {int(g): m for b in iter_games(dataset) for g, m in zip(b.game_id, b.moves.tolist())}
     for t in found[:50]:  # the example games really reach one position by different orders
         for a, ply, b, _ in t.example_pairs():

@@ -166,14 +166,10 @@ class StatsCollector:
                                           if key >> (8 * i) & 255 != PAD_SQUARE), "games": c} for key, c in top]
         tps = {}
         for canonical, finder in self.finders.items():
-            per_ply, positions, pairs = np.zeros(MAX_PLIES + 1, np.int64), 0, 0
             with finder:
-                for t in finder.results():
-                    per_ply[t.ply] += 1
-                    positions += 1
-                    pairs += t.pairs
+                per_ply, pairs = finder.counts()
             tps["up_to_symmetry" if canonical else "exact"] = {
-                "positions": positions, "game_pairs": pairs, "positions_per_ply": per_ply.tolist()}
+                "positions": int(per_ply.sum()), "game_pairs": pairs, "positions_per_ply": per_ply.tolist()}
         games = max(self.games, 1)
         return {
             "rows": self.rows, "games": self.games, "rows_per_split": self.split_rows,
