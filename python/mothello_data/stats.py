@@ -18,6 +18,8 @@ up to ``--max-ply`` plus 16 bytes per game.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import argparse
 import json
 import os
@@ -136,8 +138,17 @@ class StatsCollector:
                                  return_counts=True)
         for key, c in zip(keys.tolist(), counts.tolist()):
             self.top[key] = self.top.get(key, 0) + c
-        for canonical, finder in self.finders.items():
-            finder.add(g.game_id, g.moves, g.length, cols["canonical_hash" if canonical else "hash"])
+        # The two searches share nothing and numpy releases the GIL in their sorts: one thread each.
+        self._both(lambda canonical, finder: finder.add(g.game_id, g.moves, g.length,
+                                                        cols["canonical_hash" if canonical else "hash"]))
+
+    def _both(self, work) -> list:
+        """``work(canonical, finder)`` for the exact and the canonical search, side by side when
+        ``threads`` > 1 (results in that order)."""
+        if self.threads == 1:
+            return [work(c, f) for c, f in self.finders.items()]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return list(pool.map(lambda item: work(*item), self.finders.items()))
 
     def _labels(self, table) -> None:
         for name, dtype in (c for cols in KIND_COLUMNS.values() for c in cols):
@@ -165,9 +176,12 @@ class StatsCollector:
         top_named = [{"opening": " ".join(square_name(key >> (8 * i) & 255) for i in range(TOP_OPENING_PLIES)
                                           if key >> (8 * i) & 255 != PAD_SQUARE), "games": c} for key, c in top]
         tps = {}
-        for canonical, finder in self.finders.items():
+
+        def count(canonical, finder):
             with finder:
-                per_ply, pairs = finder.counts()
+                return finder.counts()
+
+        for canonical, (per_ply, pairs) in zip(self.finders, self._both(count)):
             tps["up_to_symmetry" if canonical else "exact"] = {
                 "positions": int(per_ply.sum()), "game_pairs": pairs, "positions_per_ply": per_ply.tolist()}
         games = max(self.games, 1)
@@ -243,6 +257,7 @@ def link_card(dataset: str, out: str, plots: list) -> None:
 def main(argv=None) -> int:
     """``mothello-gen stats DIR``; returns the exit status (0 written, 1 unreadable data, 2 bad arguments)."""
     from .arguments import OneLineParser
+    from .engine import default_threads
 
     p = OneLineParser(prog="mothello-gen stats", description="Read a dataset once and write stats.json and PNG plots "
                       "(lengths, passes, openings, duplicates, transpositions, tokens per language, label distributions);\n"
@@ -251,7 +266,9 @@ def main(argv=None) -> int:
     p.add_argument("dir", help="dataset folder written by mothello-gen")
     p.add_argument("--out", metavar="DIR", help="where stats.json and the plots go (default DIR/stats)")
     p.add_argument("--max-ply", type=int, default=32, help="transpositions are searched up to this ply (1..60, default %(default)s)")
-    p.add_argument("--threads", type=int, default=1, help="engine threads (default %(default)s)")
+    p.add_argument("--threads", type=int, default=min(default_threads(), 1024),
+                   help="threads: the replay, and the exact and symmetric transposition searches side by side "
+                   "(default: all cores, %(default)s here)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     args = p.parse_args(argv)
     if not 1 <= args.max_ply <= MAX_PLIES:
