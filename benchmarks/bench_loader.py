@@ -37,6 +37,12 @@ def make_dataset(games: int, lang_types: str) -> str:
     return out
 
 
+def remove_generated(given: str, data: str) -> None:
+    """Delete the dataset :func:`make_dataset` made (``given``: the ``--data`` folder, never deleted)."""
+    if not given:
+        shutil.rmtree(os.path.dirname(data), ignore_errors=True)
+
+
 def pass_rate(make_iter, repeats: int) -> float:
     """Games per second of a full pass (median of ``repeats`` after a warm-up pass)."""
     count = [0]
@@ -139,8 +145,7 @@ def main() -> None:
               f"{results['train_rows']:,} train rows, batch {bs}, median of {args.repeats}")
         write_results(results, rows, args.json)
     finally:
-        if not args.data:
-            shutil.rmtree(os.path.dirname(data), ignore_errors=True)
+        remove_generated(args.data, data)
 
 
 if __name__ == "__main__":

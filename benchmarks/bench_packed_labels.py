@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -22,7 +21,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _common import machine, require_release_build, write_results  # noqa: E402
-from bench_loader import make_dataset  # noqa: E402
+from bench_loader import make_dataset, remove_generated  # noqa: E402
 
 
 def main() -> None:
@@ -62,8 +61,7 @@ def main() -> None:
             rows.append((f"packed / per position, {where.replace('_', ' ')}", f"{ratio:.2f}x"))
         write_results(results, rows, args.json)
     finally:
-        if not args.data:
-            shutil.rmtree(os.path.dirname(data), ignore_errors=True)
+        remove_generated(args.data, data)
 
 
 if __name__ == "__main__":
