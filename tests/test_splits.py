@@ -104,3 +104,18 @@ def test_symmetric_held_out_index_catches_games_equal_up_to_a_start_symmetry():
         assert np.array_equal(exact.repeats(mapped, seed), same)
     assert not sym.repeats(fresh, seed).any() and exact.repeats(games.moves, seed).all()
     assert symmetry.START_SYMMETRIES == tuple(start_symmetries())
+
+
+def test_a_stream_beside_an_opening_split_dataset_yields_only_train_openings(by_opening):
+    from mothello_data.stream import GameStream
+
+    held = {ref_opening(m, K) for s in ("validation", "test") for m in split_moves(by_opening, s)}
+    stream = GameStream(held_out=str(by_opening), batch_size=500, games=3000)
+    streamed = [ids for batch in stream.batches(0, 1) for ids in batch["game_id"].tolist()]
+    moves = engine.generate(3000, 8, 12000).moves  # the stream's games are (seed, id)'s, ids after the dataset
+    by_id = {12000 + i: [x for x in m if x != 255] for i, m in enumerate(moves.tolist())}
+    kept = [by_id[g] for g in streamed]
+    assert 0 < len(kept) < 3000  # some candidates were turned away (the test can fail)
+    assert not {ref_opening(m, K) for m in kept} & held
+    dropped = [by_id[g] for g in set(by_id) - set(streamed)]
+    assert {ref_opening(m, K) for m in dropped} & held

@@ -143,6 +143,13 @@ class ShardRecord:
         return {k: v for k, v in self.__dict__.items() if v is not None or k != "opening_rejected"}
 
 
+def opening_splits(moves: np.ndarray, lengths: np.ndarray, k: int, seed: int, sizes: Sequence[int]) -> np.ndarray:
+    """Split index of each game under ``--split-by opening:K``: its canonical first ``k`` moves,
+    hashed, drawn into the splits by their sizes (:func:`mothello_data.splits.assign_splits`). The
+    writer, its sample check and the stream's held-out rule all call this."""
+    return assign_splits(game_hashes(canonical_openings(moves, lengths, k)), seed, list(sizes))
+
+
 def check_split_by(plan: Plan, sample: int = 100_000) -> None:
     """Refuse (one line, before anything is written) a ``--split-by opening:K`` under which a
     non-empty split gets no opening among the openings of ``sample`` games of the run (K too small:
@@ -153,8 +160,8 @@ def check_split_by(plan: Plan, sample: int = 100_000) -> None:
         raise SpecError("--split-by opening:K draws fresh uniform candidates for each split: it cannot be combined "
                         "with --policy or an import yet (use the default id splits)")
     games = engine.generate(sample, plan.seed, 0)
-    opening = game_hashes(canonical_openings(games.moves, games.lengths, plan.split_by))
-    got = np.bincount(assign_splits(opening, plan.seed, list(plan.splits.values())), minlength=len(plan.splits))
+    got = np.bincount(opening_splits(games.moves, games.lengths, plan.split_by, plan.seed, plan.splits.values()),
+                      minlength=len(plan.splits))
     for (name, size), hits in zip(plan.splits.items(), got):
         if size and not hits:
             raise SpecError(f"--split-by opening:{plan.split_by}: no opening of {plan.split_by} moves falls to split {name!r} "
@@ -171,8 +178,7 @@ def opening_games(plan: Plan, split: str, lo: int, n: int, threads: int) -> tupl
     missing, rejected, attempt = np.arange(n), 0, 0
     while len(missing):
         cand = engine.generate(len(missing), attempt_seed(plan.seed, attempt), lo, threads=threads)
-        opening = game_hashes(canonical_openings(cand.moves, cand.lengths, plan.split_by))
-        ok = assign_splits(opening, plan.seed, sizes) == target
+        ok = opening_splits(cand.moves, cand.lengths, plan.split_by, plan.seed, sizes) == target
         moves[missing[ok]], lengths[missing[ok]] = cand.moves[ok], cand.lengths[ok]
         rejected += int((~ok).sum())
         missing, attempt = missing[~ok], attempt + 1

@@ -31,7 +31,8 @@ from . import engine, loader
 from .card import ManifestError, read_manifest
 from .config import load_experiment
 from .shard_index import LoaderError
-from .shards import HeldOutIndex, language_of_games
+from .shards import HeldOutIndex, language_of_games, opening_splits
+from .splits import parse_split_by
 from .spec import LanguageSpec
 from .vocabulary import Vocabulary
 
@@ -58,7 +59,10 @@ def load_vocabulary(source: Union[str, os.PathLike, Vocabulary, LanguageSpec]) -
 
 class HeldOut:
     """A written dataset's held-out games: the id ranges of its splits other than ``train``, the
-    run's seed and total game count, and the move-sequence index of those games."""
+    run's seed and total game count, and the move-sequence index of those games (up to the start's
+    symmetries for a ``--dedupe symmetric`` dataset). For a ``--split-by opening:K`` dataset, whose
+    held-out games are not (seed, id)'s, the rule is its own: a streamed game must have an opening
+    that the dataset's split rule gives to ``train``, so no held-out opening reaches training."""
 
     def __init__(self, source: Union[str, os.PathLike]) -> None:
         try:
@@ -66,9 +70,15 @@ class HeldOut:
         except ManifestError as exc:
             raise LoaderError(str(exc)) from None
         self.seed = int(doc["seed"])
-        self.end_game = int(sum(doc["config"]["splits"].values()))
+        config = doc["config"]
+        self.end_game = int(sum(config["splits"].values()))
         self.ranges = sorted((int(s["first_game"]), int(s["end_game"])) for s in doc["shards"] if s["split"] != "train")
-        self.index = HeldOutIndex.from_ranges(self.seed, self.ranges)
+        self.split_by, self.sizes = parse_split_by(config.get("split_by")), list(config["splits"].values())
+        if self.split_by and "train" not in config["splits"]:
+            raise LoaderError(f"{source}: split by opening without a train split: no opening is free to stream")
+        self.train = list(config["splits"]).index("train") if self.split_by else None
+        symmetric = config.get("dedupe") == "symmetric"
+        self.index = None if self.split_by else HeldOutIndex.from_ranges(self.seed, self.ranges, symmetric)
 
     def excluded(self, game_ids: np.ndarray, moves: np.ndarray) -> np.ndarray:
         """Mask of games inside a held-out id range or repeating a held-out game's moves."""
@@ -76,6 +86,9 @@ class HeldOut:
         inside = np.zeros(len(ids), dtype=bool)
         for lo, hi in self.ranges:
             inside |= (ids >= lo) & (ids < hi)
+        if self.split_by:  # the dataset's own rule: only openings it gives to train
+            lengths = (np.asarray(moves) != engine.PAD_SQUARE).sum(axis=1)
+            return inside | (opening_splits(moves, lengths, self.split_by, self.seed, self.sizes) != self.train)
         return inside | self.index.repeats(moves, self.seed)
 
 
