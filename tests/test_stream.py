@@ -162,3 +162,28 @@ def test_a_stream_loader_has_no_length_and_says_so():
     with pytest.raises(TypeError, match="a StreamDataset has no length"):
         len(loader)
     assert sum(len(b["game_id"]) for b in loader) == 16
+
+
+def test_the_stream_continues_a_policy_run_with_its_policy(tmp_path):
+    from helpers import gen
+    from mothello_data.policies import parse_policy
+    from mothello_data.stream import GameStream
+    from mothello_data.vocabulary import Vocabulary
+
+    out = tmp_path / "greedy"
+    gen("--games", 600, "--policy", "greedy", "--epsilon", 0.1, "--langs", 2, "--splits", "train=500,test=100",
+        "--out", out, "--quiet", check=True)
+    stream = GameStream(held_out=str(out), batch_size=100, games=200)
+    assert stream.policy == parse_policy("greedy", 0.1) and "policy" in stream.identity(1)
+    vocab = Vocabulary.load(out / "vocab.json")
+    greedy = engine.generate(200, stream.seed, 600, policy=parse_policy("greedy", 0.1)).moves
+    uniform = engine.generate(200, stream.seed, 600).moves
+    seen = 0
+    for batch in stream.batches(0, 1):
+        for g in range(len(batch["game_id"])):
+            tokens = batch["input_ids"][g][batch["attention_mask"][g] > 0].tolist()
+            moves = vocab.decode(tokens, int(batch["lang"][g]))
+            i = int(batch["game_id"][g]) - 600
+            assert moves == [m for m in greedy[i].tolist() if m != 255] != [m for m in uniform[i].tolist() if m != 255]
+            seen += 1
+    assert seen == 200

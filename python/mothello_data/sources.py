@@ -43,6 +43,14 @@ def extra_columns(plan: Plan, ids: np.ndarray) -> dict:
     return {name: src.extras[name][idx] for name, _ in extra_fields(plan)}
 
 
+def ranged_moves(config: dict, seed: int, lo: int, n: int) -> np.ndarray:
+    """The ``(n, 60)`` moves of games ``lo .. lo + n`` of the run a manifest's ``config`` describes:
+    played from (seed, policy, id), or read from the import's files."""
+    if config.get("import"):
+        return importer.load(config["import"]).moves[lo: lo + n]
+    return engine.generate(n, seed, lo, policy=Policy.from_json(config.get("policy"))).moves
+
+
 def expected_moves(config: dict, seed: int, ids: np.ndarray) -> Optional[np.ndarray]:
     """The ``(len(ids), 60)`` moves a manifest's ``config`` says games ``ids`` have: regenerated
     from (seed, policy, id), or read from the import's files (None when they are not available)."""

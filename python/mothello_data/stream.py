@@ -32,13 +32,22 @@ from .card import ManifestError, read_manifest
 from .config import load_experiment
 from .shard_index import LoaderError
 from .shards import HeldOutIndex, language_of_games, opening_splits
+from .policies import UNIFORM, Policy, parse_policy
+from .sources import ranged_moves
 from .splits import parse_split_by
-from .spec import LanguageSpec
+from .spec import LanguageSpec, SpecError
 from .vocabulary import Vocabulary
 
 __all__ = ["GameStream", "HeldOut", "load_vocabulary"]
 
 STREAM_FORMAT = "mothello-stream-v1"  # the checkpoint's format tag
+
+
+def _policy(text: str) -> "Policy":
+    try:
+        return parse_policy(text)
+    except SpecError as exc:
+        raise LoaderError(str(exc)) from None
 
 
 def load_vocabulary(source: Union[str, os.PathLike, Vocabulary, LanguageSpec]) -> Vocabulary:
@@ -78,7 +87,9 @@ class HeldOut:
             raise LoaderError(f"{source}: split by opening without a train split: no opening is free to stream")
         self.train = list(config["splits"]).index("train") if self.split_by else None
         symmetric = config.get("dedupe") == "symmetric"
-        self.index = None if self.split_by else HeldOutIndex.from_ranges(self.seed, self.ranges, symmetric)
+        self.policy = Policy.from_json(config.get("policy"))  # how the dataset's games were played
+        self.index = None if self.split_by else HeldOutIndex.from_ranges(
+            self.seed, self.ranges, symmetric, lambda lo, n: ranged_moves(config, self.seed, lo, n))
 
     def excluded(self, game_ids: np.ndarray, moves: np.ndarray) -> np.ndarray:
         """Mask of games inside a held-out id range or repeating a held-out game's moves."""
@@ -108,12 +119,14 @@ class GameStream:
         block_games: consecutive ids a consumer plays before the next consumer's turn.
         threads: engine threads per consumer.
         pack_labels: labels packed, as for ``GameDataset`` (``mothello_data.torch.expand_labels``).
+        policy: how moves are chosen (a policy name such as ``"search:2"``, or a
+            :class:`~mothello_data.policies.Policy`; default: the ``held_out`` dataset's, else uniform).
     """
 
     def __init__(self, vocabulary=None, seed: Optional[int] = None, batch_size: int = 256, targets: Optional[str] = None,
                  labels: Sequence[str] = (), held_out=None, first_game: Optional[int] = None,
                  games: Optional[int] = None, block_games: int = 4096, threads: int = 1,
-                 pack_labels: bool = False) -> None:
+                 pack_labels: bool = False, policy=None) -> None:
         for name, value, low in (("batch_size", batch_size, 1), ("block_games", block_games, 1), ("threads", threads, 1),
                                  ("seed", seed, 0), ("first_game", first_game, 0), ("games", games, 0)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
@@ -133,6 +146,9 @@ class GameStream:
         targets = targets or self.vocab.spec.default_targets  # the experiment's, as in GameDataset
         self.seed, self.batch_size, self.targets, self.threads = seed, batch_size, targets, threads
         self.first_game, self.block_games, self.pack_labels = first_game, block_games, bool(pack_labels)
+        if isinstance(policy, str):
+            policy = _policy(policy)
+        self.policy = policy or (self.held_out.policy if self.held_out is not None else UNIFORM)
         self.end_game = None if games is None else first_game + games
         if (self.end_game or first_game) > 2**64:
             raise LoaderError("first_game + games exceeds the 64-bit game counter")
@@ -164,7 +180,7 @@ class GameStream:
 
     def rows(self, lo: int, hi: int) -> loader.RowBlock:
         """Padded rows of games ``lo .. hi`` of the run, held-out games left out."""
-        games = engine.generate(hi - lo, self.seed, lo, threads=self.threads)
+        games = engine.generate(hi - lo, self.seed, lo, threads=self.threads, policy=self.policy)
         ids = np.arange(lo, hi, dtype=np.uint64)
         if self.held_out is not None:
             keep = ~self.held_out.excluded(ids, games.moves)
@@ -200,4 +216,5 @@ class GameStream:
     def identity(self, n_consumers: int) -> dict:
         """What a checkpoint's positions mean: they resume only a stream with the same identity."""
         return {"format": STREAM_FORMAT, "seed": self.seed, "first_game": self.first_game,
-                "block_games": self.block_games, "consumers": n_consumers}
+                "block_games": self.block_games, "consumers": n_consumers,
+                **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {})}
