@@ -23,8 +23,9 @@ from __future__ import annotations
 from typing import Union
 
 import numpy as np
-import pyarrow.parquet as pq
 
+from .dataset_reader import iter_games
+from .engine import MAX_PLIES
 from .loader import LoaderError, find_shard_files, find_vocabulary
 from .squares import PLAYABLE_SQUARES
 from .stream import load_vocabulary
@@ -48,20 +49,10 @@ class PaperExamples:
         if vocab is None:
             raise LoaderError("no vocab.json beside the shards: give experiment=")
         self.vocab: Vocabulary = vocab
-        ids, moves, lengths = [], [], []
-        for path in files:
-            table = pq.read_table(path, columns=["game_id", "length", "moves"])
-            flat = table.column("moves").combine_chunks()
-            ids.append(table.column("game_id").to_numpy())
-            lengths.append(table.column("length").to_numpy().astype(np.int64))
-            moves.append(flat.values.to_numpy(zero_copy_only=False)[flat.offsets[0].as_py(): flat.offsets[-1].as_py()])
-        game_ids = np.concatenate(ids) if ids else np.zeros(0, np.uint64)
-        lengths_all = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
-        flat_moves = np.concatenate(moves) if moves else np.zeros(0, np.uint8)
-        starts = np.concatenate([[0], np.cumsum(lengths_all)])
-        _, first = np.unique(game_ids, return_index=True)  # a parallel corpus holds each game once per language
-        keep = np.sort(first)
-        self._moves, self._starts, self._lengths = flat_moves, starts[keep], lengths_all[keep]  # numpy, not lists
+        # One row per game (a parallel corpus holds each game once per language), as numpy rows.
+        batches = list(iter_games(files))
+        self._moves = np.concatenate([b.moves for b in batches]) if batches else np.zeros((0, MAX_PLIES), np.uint8)
+        self._lengths = np.concatenate([b.length for b in batches]) if batches else np.zeros(0, np.uint8)
         spec = vocab.spec
         self.nTokenSpaces = spec.n_languages
         self.unified_output = spec.unified_output
@@ -79,12 +70,11 @@ class PaperExamples:
         self.retrieval_mode = mode
 
     def __len__(self) -> int:
-        return len(self._starts)
+        return len(self._lengths)
 
     def game(self, idx: int) -> list:
         """The squares of game ``idx`` (the paper's data item)."""
-        start = int(self._starts[idx])
-        return self._moves[start: start + int(self._lengths[idx])].tolist()
+        return self._moves[idx, : int(self._lengths[idx])].tolist()
 
     def _tokens(self, moves: list, lang: int) -> list:
         seq, seq_len = self.vocab.seq, self.vocab.seq_len

@@ -16,7 +16,6 @@ vocabulary's recorded experiment (``unified_output``).
 
 from __future__ import annotations
 
-import os
 from typing import Optional, Sequence
 
 import numpy as np
@@ -24,6 +23,7 @@ import numpy as np
 from .card import read_manifest
 from .loader import LoaderError, RowBlock, find_vocabulary
 from .rng import draw_int
+from .shard_index import find_sidecar
 from .shards import language_of_games
 from .stream import load_vocabulary
 from .vocabulary import Vocabulary
@@ -58,11 +58,8 @@ class Recoder:
 
 def _is_parallel(files: Sequence[str]) -> bool:
     """Whether the dataset's ``manifest.json`` (beside the shards or one level up) says parallel corpus."""
-    for d in {os.path.dirname(os.path.abspath(f)) for f in files}:
-        for candidate in (os.path.join(d, "manifest.json"), os.path.join(os.path.dirname(d), "manifest.json")):
-            if os.path.isfile(candidate):
-                return bool(read_manifest(candidate).get("config", {}).get("parallel"))
-    return False
+    path = find_sidecar(files, "manifest.json")
+    return path is not None and bool(read_manifest(path).get("config", {}).get("parallel"))
 
 
 def choose_tokens(files: Sequence[str], has_tokens: bool, languages, vocabulary, seed: int,

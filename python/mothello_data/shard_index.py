@@ -128,13 +128,20 @@ def read_row_group(pf: pq.ParquetFile, path: str, row_group: int, columns: Seque
                           "`mothello-gen verify` names every damaged shard") from None
 
 
+def find_sidecar(files: Sequence[str], name: str) -> Optional[str]:
+    """The path of the dataset file ``name`` (``vocab.json``, ``manifest.json``) next to the shards
+    or one level up (the dataset root), if present."""
+    for d in {os.path.dirname(os.path.abspath(f)) for f in files}:
+        for candidate in (os.path.join(d, name), os.path.join(os.path.dirname(d), name)):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
 def find_vocabulary(files: Sequence[str]) -> Optional[Vocabulary]:
     """``vocab.json`` next to the shards or one level up (the dataset root), if present."""
-    for d in {os.path.dirname(os.path.abspath(f)) for f in files}:
-        for candidate in (os.path.join(d, "vocab.json"), os.path.join(os.path.dirname(d), "vocab.json")):
-            if os.path.isfile(candidate):
-                return Vocabulary.load(candidate)
-    return None
+    path = find_sidecar(files, "vocab.json")
+    return None if path is None else Vocabulary.load(path)
 
 
 # ---- units of work ------------------------------------------------------------------------------

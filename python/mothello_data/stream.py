@@ -5,7 +5,8 @@ Game ``g`` of a stream is game ``g`` of the run with the stream's seed (the engi
 of ``(seed, g)``), tokenised in language ``shards.language_of_games`` -- the writer's
 single-language rule -- so a stream row equals a written dataset's row for the same seed, spec and
 game id. (The shard loaders' per-epoch draw, :mod:`mothello_data.recode`, is the same rule with a
-seed chained from the epoch; a stream plays each game once, so it keeps the writer's draw.) Parallel corpora (one row per language) are not streamed.
+seed chained from the epoch; a stream plays each game once, so it keeps the writer's draw.)
+Parallel corpora (one row per language) are not streamed.
 
 Which consumer plays which games: game ids from ``first_game`` on are cut into blocks of
 ``block_games``; consumer ``c`` of ``C`` (rank x worker, as in ``GameDataset``) takes blocks

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import torch
 
+from ..engine import MAX_PLIES
 from ..probing import PACKED_KEYS
 from ..squares import PLAYABLE_SQUARES
-
-_PAD_BOARD = -100  # the ignore index on board_state pads, as the C++ labels write it
+from ..targets import IGNORE_INDEX  # board_state pads, as the C++ labels write them
 
 
 def _bits(values: torch.Tensor) -> torch.Tensor:
@@ -38,7 +38,7 @@ def expand_labels(batch: dict) -> dict:
         return batch
     packed = {key for keys in PACKED_KEYS.values() for key in keys}
     out = {k: v for k, v in batch.items() if k not in packed and k != "label_state"}
-    index = batch["label_state"].long().clamp_(0, 60)
+    index = batch["label_state"].long().clamp_(0, MAX_PLIES)
     real = batch["attention_mask"].bool()
 
     def at(key: str) -> torch.Tensor:  # the state's value at every position, (B, T)
@@ -46,7 +46,7 @@ def expand_labels(batch: dict) -> dict:
 
     if "state_mine" in batch:
         board = (_bits(at("state_mine")) + 2 * _bits(at("state_theirs"))).to(torch.int8)
-        out["board_state"] = board.masked_fill_(~real.unsqueeze(-1), _PAD_BOARD)
+        out["board_state"] = board.masked_fill_(~real.unsqueeze(-1), IGNORE_INDEX)
     if "state_legal" in batch:
         playable = torch.tensor(PLAYABLE_SQUARES, device=index.device)
         out["legal_moves"] = _bits(at("state_legal")).index_select(-1, playable).bool() & real.unsqueeze(-1)
