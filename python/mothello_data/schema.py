@@ -4,7 +4,9 @@ read their column lists from here.
 
 Columns of every shard: ``game_id`` (uint64, the RNG counter), ``lang`` (ClassLabel), ``length``
 (uint8 placements), ``moves`` (list of uint8 squares), ``tokens`` (list of uint16) and ``token_ply``
-(list of int8: the ply each token belongs to, -1 for a tag). A moves-only shard
+(list of int8: the ply each token belongs to, -1 for a tag). A dataset with rule variants
+(``--rules``, ``--pass-token``, ``--max-plies``) adds :data:`RULE_COLUMN`, the rule of each game as a
+ClassLabel (move codes then include 64 for a written pass). A moves-only shard
 (``mothello-gen --moves-only``, for loaders that encode the moves per epoch) leaves out the
 :data:`TOKEN_COLUMNS`. With ``--labels``, per-ply label columns (packed bitboards, one entry per ply)
 for each chosen label kind.
@@ -36,6 +38,8 @@ BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("token_ply", "list", "int8"),
 )
 BASE_COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _, _ in BASE_COLUMNS)
+#: The rule of each game (datasets with rule variants only): a ClassLabel of the run's rules.
+RULE_COLUMN: tuple[str, str, str] = ("rule", "class", "int64")
 #: The columns that hold a game in a language: all present, or all absent (a moves-only shard).
 TOKEN_COLUMNS: tuple[str, ...] = ("lang", "tokens", "token_ply")
 
@@ -112,11 +116,14 @@ def ply_label_columns(ply_labels) -> dict[str, np.ndarray]:
     }
 
 
-def feature_columns(labels: Sequence[str], moves_only: bool = False, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
+def feature_columns(labels: Sequence[str], moves_only: bool = False, extra: Sequence[tuple[str, str]] = (),
+                    rules: Sequence[str] = ()) -> list[tuple[str, str, str]]:
     """(name, kind, dtype) of every column of a shard with these label kinds (``moves_only``: without
-    the :data:`TOKEN_COLUMNS`), then the ``extra`` (name, dtype) value columns of an import (e.g.
+    the :data:`TOKEN_COLUMNS`; ``rules``: the rule names of a run with rule variants, which adds
+    :data:`RULE_COLUMN`), then the ``extra`` (name, dtype) value columns of an import (e.g.
     WTHOR's year and players)."""
     cols = [c for c in BASE_COLUMNS if not (moves_only and c[0] in TOKEN_COLUMNS)]
+    cols += [RULE_COLUMN] if rules else []
     for label in canonical_labels(labels):
         cols += [(name, "list", dtype) for name, dtype in KIND_COLUMNS[label]]
     return cols + [(name, "value", dtype) for name, dtype in extra]
@@ -128,12 +135,12 @@ def language_names(types: Sequence[str]) -> list[str]:
 
 
 def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
-                extra: Sequence[tuple[str, str]] = ()) -> dict:
+                extra: Sequence[tuple[str, str]] = (), rules: Sequence[str] = ()) -> dict:
     """The ``datasets`` Features as JSON (``Sequence`` form: read by old and new versions)."""
     out = {}
-    for name, kind, dtype in feature_columns(labels, moves_only, extra):
+    for name, kind, dtype in feature_columns(labels, moves_only, extra, rules):
         if kind == "class":
-            out[name] = {"names": language_names(types), "_type": "ClassLabel"}
+            out[name] = {"names": list(rules) if name == RULE_COLUMN[0] else language_names(types), "_type": "ClassLabel"}
         elif kind == "list":
             out[name] = {"feature": {"dtype": dtype, "_type": "Value"}, "_type": "Sequence"}
         else:
@@ -142,14 +149,14 @@ def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = 
 
 
 def arrow_schema(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
-                 extra: Sequence[tuple[str, str]] = ()) -> pa.Schema:
+                 extra: Sequence[tuple[str, str]] = (), rules: Sequence[str] = ()) -> pa.Schema:
     """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata (``moves_only``,
-    ``extra``: see :func:`feature_columns`)."""
+    ``extra``, ``rules``: see :func:`feature_columns`)."""
     fields = []
-    for name, kind, dtype in feature_columns(labels, moves_only, extra):
+    for name, kind, dtype in feature_columns(labels, moves_only, extra, rules):
         t = pa.from_numpy_dtype(np.dtype(dtype))
         fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
-    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, moves_only, extra)}})}
+    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, moves_only, extra, rules)}})}
     return pa.schema(fields, metadata=meta)
 
 
