@@ -48,17 +48,25 @@ inline void with_kind(int rule, bool pass, int max_plies, F&& f) {
     else with_flags<Classic, kMayCut>(pass, max_plies, f);
 }
 
+// The rows [begin, end) of one loop kind: a function of its own per kind, so that each holds one
+// compact copy of the game loop (as the loop of a single rule would), whatever the compiler's
+// inlining budget.
+template <class Kind, class Game>
+__attribute__((noinline)) void kind_rows(std::int64_t begin, std::int64_t end, Game& game) {
+    for (std::int64_t row = begin; row < end; ++row) game(Kind{}, row);
+}
+
 // Runs game(kind, row) for rows [begin, end), dispatching on the rule once for a batch of one rule.
 template <bool kMayCut, class Game>
 inline void for_rows(const GameRules& rules, int max_plies, std::int64_t begin, std::int64_t end, Game game) {
     if (!rules.per_game) {
-        with_kind<kMayCut>(rules.rule, rules.pass_token, max_plies, [&](auto kind) {
-            for (std::int64_t row = begin; row < end; ++row) game(kind, row);
-        });
+        with_kind<kMayCut>(rules.rule, rules.pass_token, max_plies,
+                           [&](auto kind) { kind_rows<decltype(kind)>(begin, end, game); });
         return;
     }
     for (std::int64_t row = begin; row < end; ++row)
-        with_kind<kMayCut>(rules.per_game[row], rules.pass_token, max_plies, [&](auto kind) { game(kind, row); });
+        with_kind<kMayCut>(rules.per_game[row], rules.pass_token, max_plies,
+                           [&](auto kind) { kind_rows<decltype(kind)>(row, row + 1, game); });
 }
 
 template <class Kind, class Source, class Sink>
