@@ -3,6 +3,7 @@
 
 #include "bindings_common.hpp"
 #include "engine.hpp"
+#include "game_loop.hpp"
 #include "policies.hpp"
 #include "rng.hpp"
 
@@ -12,8 +13,7 @@ namespace {
 using namespace mothello;
 
 // Allocates the per-ply label arrays, points `labels` at them and adds them to `result`.
-void add_label_arrays(py::ssize_t n, PlyLabels& labels, py::dict& result) {
-    const py::ssize_t P = kMaxPlies;
+void add_label_arrays(py::ssize_t n, py::ssize_t P, PlyLabels& labels, py::dict& result) {
     labels.before = new_output<std::uint64_t>(result, "board_before", {n, P, 2});
     labels.after = new_output<std::uint64_t>(result, "board_after", {n, P, 2});
     labels.legal = new_output<std::uint64_t>(result, "legal", {n, P});
@@ -22,11 +22,31 @@ void add_label_arrays(py::ssize_t n, PlyLabels& labels, py::dict& result) {
     labels.passed = new_output<std::uint8_t>(result, "passed", {n, P});
 }
 
+// The rules of a call: one id for every game, or a uint8 array of one id per game (kept alive by
+// the caller's `holder`).
+GameRules game_rules(int rule, const py::object& per_game, bool pass_token, py::ssize_t n,
+                     exact_array<std::uint8_t>& holder) {
+    GameRules rules{rule, nullptr, pass_token};
+    if (!per_game.is_none()) {
+        holder = per_game.cast<exact_array<std::uint8_t>>();
+        if (holder.ndim() != 1 || holder.shape(0) != n)
+            throw py::value_error("rules must be a 1-D uint8 array with one rule id per game");
+        rules.per_game = holder.data();
+    }
+    check_rules(rules, n);  // std::invalid_argument: ValueError
+    return rules;
+}
+
 py::dict generate(std::int64_t n_games, std::uint64_t seed, std::uint64_t first_game_index, int threads,
                   bool labels, int policy, int depth, std::uint64_t epsilon_threshold, int white_policy,
-                  int white_depth, std::uint64_t white_epsilon_threshold, int opening_plies) {
+                  int white_depth, std::uint64_t white_epsilon_threshold, int opening_plies, int rule,
+                  py::object rules_per_game, bool pass_token, int max_plies) {
     if (n_games < 0) throw py::value_error("n_games must be >= 0, got " + std::to_string(n_games));
     check_threads(threads);
+    if (max_plies < 1 || max_plies > kMaxWidth)
+        throw py::value_error("max_plies must be in 1.." + std::to_string(kMaxWidth) + ", got " + std::to_string(max_plies));
+    exact_array<std::uint8_t> holder;
+    const GameRules rules = game_rules(rule, rules_per_game, pass_token, n_games, holder);
     const bool match = white_policy >= 0;
     if (!match && policy == kUniform && (depth != 0 || epsilon_threshold != 0))
         throw py::value_error("the uniform policy takes no depth or epsilon");
@@ -35,20 +55,23 @@ py::dict generate(std::int64_t n_games, std::uint64_t seed, std::uint64_t first_
                                        : PolicyConfig{policy, depth, epsilon_threshold}};
     py::dict result;
     GameArrays out;
-    out.moves = new_output<std::uint8_t>(result, "moves", {n_games, kMaxPlies});
+    out.width = max_plies;
+    out.moves = new_output<std::uint8_t>(result, "moves", {n_games, max_plies});
     out.lengths = new_output<std::uint8_t>(result, "lengths", {n_games});
-    if (labels) add_label_arrays(n_games, out.labels, result);
+    out.ended = new_output<std::uint8_t>(result, "ended", {n_games});
+    if (labels) add_label_arrays(n_games, max_plies, out.labels, result);
     {
         py::gil_scoped_release release;
         if (policy == kUniform && !match && opening_plies == 0)
-            generate_games(n_games, seed, first_game_index, threads, out);
+            generate_games(n_games, seed, first_game_index, threads, out, rules);
         else
-            generate_policy_games(n_games, seed, first_game_index, cfg, opening_plies, threads, out);
+            generate_policy_games(n_games, seed, first_game_index, cfg, opening_plies, threads, out, rules);
     }
     return result;
 }
 
-py::dict replay(exact_array<std::uint8_t> moves, exact_array<std::uint8_t> lengths, int threads, bool labels) {
+py::dict replay(exact_array<std::uint8_t> moves, exact_array<std::uint8_t> lengths, int threads, bool labels, int rule,
+                py::object rules_per_game, bool pass_token) {
     check_threads(threads);
     if (moves.ndim() != 2) throw py::value_error("moves must be a 2-D array (games x plies)");
     if (lengths.ndim() != 1 || lengths.shape(0) != moves.shape(0))
@@ -57,18 +80,21 @@ py::dict replay(exact_array<std::uint8_t> moves, exact_array<std::uint8_t> lengt
     const int width = static_cast<int>(moves.shape(1));
     const std::uint8_t* len = lengths.data();
     for (py::ssize_t i = 0; i < n; ++i) {
-        if (len[i] > width || len[i] > kMaxPlies)
+        if (len[i] > width)
             throw py::value_error("game " + std::to_string(i) + ": length " + std::to_string(len[i]) +
-                                  " exceeds the row width or 60 plies");
+                                  " exceeds the row width " + std::to_string(width));
     }
+    exact_array<std::uint8_t> holder;
+    const GameRules rules = game_rules(rule, rules_per_game, pass_token, n, holder);
     py::dict result;
     GameArrays out;
+    out.width = width;
     out.lengths = new_output<std::uint8_t>(result, "lengths", {n});
     out.ended = new_output<std::uint8_t>(result, "ended", {n});
-    if (labels) add_label_arrays(n, out.labels, result);
+    if (labels) add_label_arrays(n, width, out.labels, result);
     {
         py::gil_scoped_release release;
-        replay_games(moves.data(), n, width, len, threads, out);
+        replay_games(moves.data(), n, width, len, threads, out, rules);
     }
     return result;
 }
@@ -91,7 +117,8 @@ void bind_engine(py::module_& m) {
     m.def("generate", &generate, py::arg("n_games"), py::arg("seed"), py::arg("first_game_index") = 0,
           py::arg("threads") = 1, py::arg("labels") = false, py::arg("policy") = 0, py::arg("depth") = 0,
           py::arg("epsilon_threshold") = 0, py::arg("white_policy") = -1, py::arg("white_depth") = 0,
-          py::arg("white_epsilon_threshold") = 0, py::arg("opening_plies") = 0,
+          py::arg("white_epsilon_threshold") = 0, py::arg("opening_plies") = 0, py::arg("rule") = 0,
+          py::arg("rules") = py::none(), py::arg("pass_token") = false, py::arg("max_plies") = kMaxPlies,
           R"doc(Play n_games games; game k is game first_game_index + k of the run `seed`.
 
 Args: n_games (int >= 0), seed and first_game_index (uint64), threads (int >= 1; the output does not
@@ -100,30 +127,38 @@ depth (search: 1..8), epsilon_threshold (0..2**32: a ply plays a uniform move wh
 of its draw are below it). white_policy, white_depth, white_epsilon_threshold: a match, where white
 plays this policy and black the first one (white_policy -1: both sides play the first). opening_plies
 (0..60): the first plies are uniformly random moves (the same ones for any policies: paired matches).
-Returns a dict: moves (n, 60) uint8 squares padded with 255, lengths (n,) uint8; with labels also
-board_before, board_after (n, 60, 2) uint64 (black, white), legal, flipped (n, 60) uint64,
-player, passed (n, 60) uint8 (0 past a game's end).
-Raises ValueError when n_games < 0, threads < 1, or for a bad policy, depth or epsilon_threshold.)doc");
+rule (0 classic, 1 nomidflip, 2 delflank) for every game, or rules: a uint8 array of one rule id per
+game. pass_token: a forced pass is a ply of its own, written as 64. max_plies (1..255): a game stops
+after that many plies (passes count when written) and is then not ended.
+Returns a dict: moves (n, max_plies) uint8 squares padded with 255, lengths (n,) uint8, ended (n,)
+uint8 (1: nobody can move, 0: cut at max_plies); with labels also board_before, board_after
+(n, max_plies, 2) uint64 (black, white), legal, flipped (n, max_plies) uint64 (flips, or delflank's
+removals), player, passed (n, max_plies) uint8 (0 past a game's end).
+Raises ValueError when n_games < 0, threads < 1, for a bad policy, depth, epsilon_threshold, rule
+id or max_plies.)doc");
     m.def("replay", &replay, py::arg("moves"), py::arg("lengths"), py::arg("threads") = 1,
-          py::arg("labels") = true,
-          R"doc(Replay games from the start position (passes implicit).
+          py::arg("labels") = true, py::arg("rule") = 0, py::arg("rules") = py::none(), py::arg("pass_token") = false,
+          R"doc(Replay games from the start position of their rule.
 
-Args: moves (n, w) uint8 squares, lengths (n,) uint8 with lengths <= min(w, 60), threads (int >= 1),
-labels (bool).
+Args: moves (n, w) uint8 squares, lengths (n,) uint8 with lengths <= w, threads (int >= 1),
+labels (bool), rule or rules (as generate()), pass_token (a 64 must sit exactly at a forced pass;
+without it passes are implicit and 64 is out of range). Label arrays have the row width w.
 Returns a dict: lengths (n,) uint8, ended (n,) uint8 (1 when nobody can move after the last move),
 and with labels the per-ply arrays of generate().
 Raises ValueError on bad shapes, a length over the row width or 60, threads < 1, or a bad move:
 "game G, ply P: square S is out of range 0..63", "...: illegal move d3 (19)" or
-"...: move after the game ended: d3 (19)" (the lowest bad game). TypeError for another dtype.)doc");
+"...: move after the game ended: d3 (19)", "...: illegal pass (64): ...", "...: a pass (64) is
+forced here, got d3 (19)" (the lowest bad game); a bad rule id. TypeError for another dtype.)doc");
     m.def(
         "perft",
-        [](int depth) {
+        [](int depth, int rule) {
             py::gil_scoped_release release;
-            return perft(depth);
+            return perft(depth, rule);
         },
-        py::arg("depth"),
-        R"doc(Leaf count of the game tree from the start position to `depth` (int); a forced pass counts
-as a move and a finished game as a leaf. Returns int. Raises ValueError when depth < 0.)doc");
+        py::arg("depth"), py::arg("rule") = 0,
+        R"doc(Leaf count of the game tree from the start position of `rule` (0 classic, 1 nomidflip,
+2 delflank) to `depth` (int); a forced pass counts as a move and a finished game as a leaf.
+Returns int. Raises ValueError when depth < 0 or for a bad rule id.)doc");
     m.def("kernel", &kernel_name,
           R"doc(Name of the kernel chosen at run time: "bmi2" or "generic" (MOTHELLO_KERNEL=generic or bmi2 forces
 it). Raises ValueError for another MOTHELLO_KERNEL value, or bmi2 on a CPU without BMI2/POPCNT.)doc");
@@ -140,6 +175,8 @@ Args: values, a uint64 array of any shape. Returns a new uint64 array of the sam
 Raises TypeError for another dtype.)doc");
     m.attr("PAD_SQUARE") = kPadSquare;
     m.attr("MAX_PLIES") = kMaxPlies;
+    m.attr("MAX_WIDTH") = kMaxWidth;
+    m.attr("PASS_MOVE") = kPassSquare;
 }
 
 }  // namespace mothello_py

@@ -120,42 +120,128 @@ static inline u64 flips(int square, u64 P, u64 O) {
     return f;
 }
 
+// ---- the rule variants (issue #15): one policy type per rule, a template parameter of the loop ---
+
+// nomidflip: per direction only the first and the last disc of the flanked run flip (a run of one
+// flips that disc). The run of a direction is found exactly as in flips(); its ends are its lowest
+// and highest set bits.
+static inline u64 end_flips(int square, u64 P, u64 O) {
+    const unsigned sq = static_cast<unsigned>(square);
+    u64 f = 0;
+    for (int d = 0; d < 8; ++d) {
+        const u64 r = kRays.ray[d][sq];
+        const u64 not_opp = r & ~O;
+        u64 run;
+        if (d < 4) {
+            const u64 first = not_opp & (0 - not_opp);
+            run = r & (first - 1) & (0 - static_cast<u64>((first & P) != 0));
+        } else {
+            const u64 first = 1ull << (63 - __builtin_clzll(not_opp | 1));
+            run = r & (0 - (first << 1)) & (0 - static_cast<u64>((first & not_opp & P) != 0));
+        }
+        f |= (run & (0 - run)) | (run ? 1ull << (63 - __builtin_clzll(run)) : 0);
+    }
+    return f;
+}
+
+// Empty squares 8-adjacent to a disc of P (delflank's legal moves); the file masks stop wraps.
+static inline u64 adjacent_empty(u64 P, u64 O) {
+    const u64 row = P | ((P << 1) & kNotFileA) | ((P >> 1) & kNotFileH);
+    return (row | (row << 8) | (row >> 8)) & ~(P | O);
+}
+
+enum RuleId : int { kClassicRule = 0, kNoMidFlipRule = 1, kDelFlankRule = 2 };
+constexpr int kRules = 3;
+
+// A rule: the start discs, legal(me, opp), and play(sq, me, opp) that updates both sides for the
+// mover and returns the discs it changed (flipped, or for delflank removed). kMaxPlacements bounds
+// the moves of a game (0: unbounded).
+struct Classic {
+    static constexpr int kId = kClassicRule;
+    static constexpr u64 kBlack = kStartBlack, kWhite = kStartWhite;
+    static constexpr int kMaxPlacements = 60;
+    static MOTHELLO_INLINE u64 legal(u64 me, u64 opp) { return legal_moves(me, opp); }
+    static MOTHELLO_INLINE u64 effect(int sq, u64 me, u64 opp) { return flips(sq, me, opp); }
+    static MOTHELLO_INLINE u64 play(int sq, u64& me, u64& opp) {
+        const u64 f = flips(sq, me, opp);
+        me ^= f | (1ull << sq);
+        opp ^= f;
+        return f;
+    }
+};
+
+struct NoMidFlip {
+    static constexpr int kId = kNoMidFlipRule;
+    static constexpr u64 kBlack = kStartBlack, kWhite = kStartWhite;
+    static constexpr int kMaxPlacements = 60;
+    static MOTHELLO_INLINE u64 legal(u64 me, u64 opp) { return legal_moves(me, opp); }
+    static MOTHELLO_INLINE u64 effect(int sq, u64 me, u64 opp) { return end_flips(sq, me, opp); }
+    static MOTHELLO_INLINE u64 play(int sq, u64& me, u64& opp) {
+        const u64 f = end_flips(sq, me, opp);
+        me ^= f | (1ull << sq);
+        opp ^= f;
+        return f;
+    }
+};
+
+// Open start: black c3 (18) and f6 (45), white f3 (21) and c6 (42).
+struct DelFlank {
+    static constexpr int kId = kDelFlankRule;
+    static constexpr u64 kBlack = (1ull << 18) | (1ull << 45), kWhite = (1ull << 21) | (1ull << 42);
+    static constexpr int kMaxPlacements = 0;
+    static MOTHELLO_INLINE u64 legal(u64 me, u64 opp) { return adjacent_empty(me, opp); }
+    static MOTHELLO_INLINE u64 effect(int sq, u64 me, u64 opp) { return flips(sq, me, opp); }  // the removed discs
+    static MOTHELLO_INLINE u64 play(int sq, u64& me, u64& opp) {
+        const u64 r = flips(sq, me, opp);
+        me |= 1ull << sq;
+        opp &= ~r;
+        return r;
+    }
+};
+
 // ---- a position and the pass rule -------------------------------------------------------------
 
 // Discs of the side to move (`me`) and of the other side (`opp`); `player` is the side to move,
-// 0 black, 1 white.
-struct Position {
-    u64 me = kStartBlack;
-    u64 opp = kStartWhite;
+// 0 black, 1 white. The rule R fixes the start, the legal moves and the effect of a move.
+template <class R>
+struct RulePosition {
+    using Rule = R;
+    u64 me = R::kBlack;
+    u64 opp = R::kWhite;
     int player = 0;
 
-    MOTHELLO_INLINE u64 legal() const { return legal_moves(me, opp); }
+    MOTHELLO_INLINE u64 legal() const { return R::legal(me, opp); }
+    // The legal moves of the other side.
+    MOTHELLO_INLINE u64 other_legal() const { return R::legal(opp, me); }
 
-    // Places a disc on the legal square sq for the side to move, flips, hands the turn to the other
-    // side and returns the flipped discs. No legality check: callers have checked sq.
+    // Places a disc on the legal square sq for the side to move, flips (or removes), hands the
+    // turn to the other side and returns the changed discs. No legality check: callers have checked sq.
     MOTHELLO_INLINE u64 play(int sq) {
-        const u64 f = flips(sq, me, opp);
-        const u64 mine = me ^ (f | (1ull << sq));
-        me = opp ^ f;
+        u64 mine = me, theirs = opp;
+        const u64 f = R::play(sq, mine, theirs);
+        me = theirs;
         opp = mine;
         player ^= 1;
         return f;
     }
+
+    // The turn handed to the other side, discs unchanged (a pass).
+    MOTHELLO_INLINE RulePosition passed() const { return RulePosition{opp, me, player ^ 1}; }
 };
+
+using Position = RulePosition<Classic>;
 
 // The pass rule, the only place it is written. `legal` holds the side to move's legal moves. If
 // it has none, the turn goes to the other side when that side can move (`passed` is set);
 // otherwise the game is over and the position is left as it is (so the side to move is the
 // opponent of the last mover). Returns the legal moves of the side to move: 0 iff the game is over.
-static inline u64 resolve_pass(Position& p, u64 legal, bool& passed) {
+template <class R>
+static inline u64 resolve_pass(RulePosition<R>& p, u64 legal, bool& passed) {
     passed = false;
     if (legal) return legal;
-    const u64 other = legal_moves(p.opp, p.me);
+    const u64 other = p.other_legal();
     if (other) {
-        const u64 me = p.me;
-        p.me = p.opp;
-        p.opp = me;
-        p.player ^= 1;
+        p = p.passed();
         passed = true;
     }
     return other;

@@ -46,15 +46,17 @@ bool use_bmi2() {
 
 namespace {
 
-std::uint64_t perft_node(const Position& pos, int depth);
+template <class P>
+std::uint64_t perft_node(const P& pos, int depth);
 
 // Leaves below `pos`, whose side to move has the moves `legal` (not 0).
-std::uint64_t perft_moves(const Position& pos, u64 legal, int depth) {
+template <class P>
+std::uint64_t perft_moves(const P& pos, u64 legal, int depth) {
     if (depth == 0) return 1;
     if (depth == 1) return static_cast<std::uint64_t>(popcount64(legal));
     std::uint64_t total = 0;
     for (; legal; legal &= legal - 1) {
-        Position child = pos;
+        P child = pos;
         child.play(lowest_square(legal));
         total += perft_node(child, depth - 1);
     }
@@ -62,9 +64,10 @@ std::uint64_t perft_moves(const Position& pos, u64 legal, int depth) {
 }
 
 // A forced pass is a move of its own (it uses one level); a finished game is a leaf.
-std::uint64_t perft_node(const Position& pos, int depth) {
+template <class P>
+std::uint64_t perft_node(const P& pos, int depth) {
     if (depth == 0) return 1;
-    Position p = pos;
+    P p = pos;
     bool passed;
     const u64 legal = resolve_pass(p, p.legal(), passed);
     if (legal == 0) return 1;
@@ -76,28 +79,60 @@ std::uint64_t perft_node(const Position& pos, int depth) {
 void throw_replay_error(const ReplayError& error) {
     std::string what = "game " + std::to_string(error.game) + ", ply " + std::to_string(error.ply) + ": ";
     const std::string sq = std::to_string(error.square);
+    const std::string name = error.square == 64 ? std::string("pass")
+                                                : std::string{static_cast<char>('a' + error.square % 8),
+                                                              static_cast<char>('1' + error.square / 8)};
     if (error.kind == 1) {
         what += "square " + sq + " is out of range 0..63";
+        if (error.square == 64) what += " (64 is a written pass: replay with pass tokens)";
+    } else if (error.kind == 2 && error.square == 64) {
+        what += "illegal pass (64): the side to move has a legal move";
+    } else if (error.kind == 4) {
+        what += "a pass (64) is forced here, got " + name + " (" + sq + ")";
     } else {
-        const std::string name = {static_cast<char>('a' + error.square % 8), static_cast<char>('1' + error.square / 8)};
         what += (error.kind == 2 ? "illegal move " : "move after the game ended: ") + name + " (" + sq + ")";
     }
     throw std::invalid_argument(what);
 }
 
+void check_rules(const GameRules& rules, std::int64_t n) {
+    const auto bad = [](int id) {
+        throw std::invalid_argument("rule id " + std::to_string(id) + " is not a rule; use 0 classic, 1 nomidflip, 2 delflank");
+    };
+    if (!rules.per_game) {
+        if (rules.rule < 0 || rules.rule >= kRules) bad(rules.rule);
+        return;
+    }
+    for (std::int64_t i = 0; i < n; ++i)
+        if (rules.per_game[i] >= kRules) bad(rules.per_game[i]);
+}
+
+namespace {
+
+void check_width(int width) {
+    if (width < 1 || width > kMaxWidth)
+        throw std::invalid_argument("max_plies must be in 1.." + std::to_string(kMaxWidth) + ", got " + std::to_string(width));
+}
+
+}  // namespace
+
 void generate_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, int threads,
-                    const GameArrays& out) {
+                    const GameArrays& out, const GameRules& rules) {
+    check_width(out.width);
+    check_rules(rules, n);
     const bool bmi2 = use_bmi2();
     parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
         if (bmi2)
-            kernel_bmi2::generate_range(b, e, seed, first_index, out);
+            kernel_bmi2::generate_range(b, e, seed, first_index, out, rules);
         else
-            kernel_generic::generate_range(b, e, seed, first_index, out);
+            kernel_generic::generate_range(b, e, seed, first_index, out, rules);
     });
 }
 
 void generate_policy_games(std::int64_t n, std::uint64_t seed, std::uint64_t first_index, const PolicyConfig cfg[2],
-                           int opening, int threads, const GameArrays& out) {
+                           int opening, int threads, const GameArrays& out, const GameRules& rules) {
+    check_width(out.width);
+    check_rules(rules, n);
     if (opening < 0 || opening > kMaxPlies) throw std::invalid_argument("opening_plies must be in 0..60, got " + std::to_string(opening));
     for (int s = 0; s < 2; ++s) {
         const PolicyConfig& c = cfg[s];
@@ -109,20 +144,21 @@ void generate_policy_games(std::int64_t n, std::uint64_t seed, std::uint64_t fir
     const bool bmi2 = use_bmi2();
     parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
         if (bmi2)
-            kernel_bmi2::generate_policy_range(b, e, seed, first_index, cfg, opening, out);
+            kernel_bmi2::generate_policy_range(b, e, seed, first_index, cfg, opening, out, rules);
         else
-            kernel_generic::generate_policy_range(b, e, seed, first_index, cfg, opening, out);
+            kernel_generic::generate_policy_range(b, e, seed, first_index, cfg, opening, out, rules);
     });
 }
 
 void replay_games(const std::uint8_t* moves, std::int64_t n, int width, const std::uint8_t* lengths,
-                  int threads, const GameArrays& out) {
+                  int threads, const GameArrays& out, const GameRules& rules) {
+    check_rules(rules, n);
     const bool bmi2 = use_bmi2();
     std::mutex lock;
     ReplayError first;  // the bad game with the lowest index, whichever thread met it
     parallel_for(n, threads, [&](std::int64_t b, std::int64_t e) {
-        const ReplayError err = bmi2 ? kernel_bmi2::replay_range(b, e, moves, width, lengths, out)
-                                     : kernel_generic::replay_range(b, e, moves, width, lengths, out);
+        const ReplayError err = bmi2 ? kernel_bmi2::replay_range(b, e, moves, width, lengths, out, rules)
+                                     : kernel_generic::replay_range(b, e, moves, width, lengths, out, rules);
         if (err.game < 0) return;
         std::lock_guard<std::mutex> guard(lock);
         if (first.game < 0 || err.game < first.game) first = err;
@@ -130,8 +166,11 @@ void replay_games(const std::uint8_t* moves, std::int64_t n, int width, const st
     if (first.game >= 0) throw_replay_error(first);
 }
 
-std::uint64_t perft(int depth) {
+std::uint64_t perft(int depth, int rule) {
     if (depth < 0) throw std::invalid_argument("perft depth must be >= 0");
+    check_rules(GameRules{rule}, 1);
+    if (rule == kNoMidFlipRule) return perft_node(RulePosition<NoMidFlip>{}, depth);
+    if (rule == kDelFlankRule) return perft_node(RulePosition<DelFlank>{}, depth);
     return perft_node(Position{}, depth);
 }
 

@@ -17,14 +17,18 @@
 namespace mothello {
 
 // A move source has next(ply, legal, pos), called while the side to move of `pos` (pass rule
-// resolved) has the legal moves `legal` (not 0): the square to play (0..63) or, only when its kMayRefuse is true (it plays a given list), kStop
-// when the list is done or a bad move of ReplayError kind k as -1 - k; and after_end(ply), called
-// once the game is over: kStop, or a refused move (kind 3) when the source still has moves.
+// resolved) has the legal moves `legal` (not 0): the square to play (0..63) or, only when its
+// kMayRefuse is true (it plays a given list), kStop when the list is done or a bad move of
+// ReplayError kind k as -1 - k; pass(ply), called only with written passes at a forced pass:
+// kPassSquare, or (kMayRefuse) kStop or a bad move; and after_end(ply), called once the game is
+// over: kStop, or a refused move (kind 3) when the source still has moves.
 constexpr int kStop = -1;
+constexpr int kPassSquare = 64;  // a written pass in a move row
 static constexpr int bad_move(int kind) { return -1 - kind; }
 
-// How a game ended: `plies` moves were played; `over` when nobody can move in the final state;
-// `error` is the ReplayError kind of the move at ply `plies` that was refused (0: none).
+// How a game ended: `plies` moves were played (written passes count); `over` when nobody can move
+// in the final state (false for a game cut at max_plies); `error` is the ReplayError kind of the
+// move at ply `plies` that was refused (0: none).
 struct GameEnd {
     int plies;
     bool over;
@@ -41,14 +45,20 @@ static inline int select_square(u64 m, unsigned k) {
 #endif
 }
 
-// Uniformly random legal moves from the counter RNG; appends each chosen square at `out`.
+// Uniformly random legal moves from the counter RNG; appends each chosen square at `out`. A
+// written pass draws nothing, so a game with passes written is the same game with 64s inserted.
 struct RandomMoves {
     static constexpr bool kMayRefuse = false;  // plays until the game is over: no test for bad moves
     GameRng rng;
     std::uint8_t* out;
 
     MOTHELLO_INLINE int after_end(int) const { return kStop; }
-    MOTHELLO_INLINE int next(int, u64 legal, const Position&) {
+    MOTHELLO_INLINE int pass(int) {
+        *out++ = static_cast<std::uint8_t>(kPassSquare);
+        return kPassSquare;
+    }
+    template <class P>
+    MOTHELLO_INLINE int next(int, u64 legal, const P&) {
         const int sq = select_square(legal, rng.below(static_cast<unsigned>(popcount64(legal))));
         *out++ = static_cast<std::uint8_t>(sq);
         return sq;
@@ -56,43 +66,79 @@ struct RandomMoves {
 };
 
 // The first `length` squares of `row`, checked: the order of the checks fixes which error a
-// move reports (after the game ended, then out of range, then illegal).
+// move reports (after the game ended, then out of range, then illegal). With `pass_tokens` a 64
+// must sit exactly where the side to move has no legal move (kind 2 elsewhere, kind 4 for a square
+// where a pass is forced); without, a 64 is out of range (kind 1).
 struct GivenMoves {
     static constexpr bool kMayRefuse = true;
     const std::uint8_t* row;
     int length;
+    bool pass_tokens = false;
 
     MOTHELLO_INLINE int after_end(int ply) const { return ply == length ? kStop : bad_move(3); }
-    MOTHELLO_INLINE int next(int ply, u64 legal, const Position&) const {
+    MOTHELLO_INLINE int pass(int ply) const {
         if (ply == length) return kStop;
         const int sq = row[ply];
-        if (sq >= 64) return bad_move(1);
+        if (sq == kPassSquare) return kPassSquare;
+        return sq > kPassSquare ? bad_move(1) : bad_move(4);
+    }
+    template <class P>
+    MOTHELLO_INLINE int next(int ply, u64 legal, const P&) const {
+        if (ply == length) return kStop;
+        const int sq = row[ply];
+        if (sq >= 64) return (sq == kPassSquare && pass_tokens) ? bad_move(2) : bad_move(1);
         if (!((legal >> sq) & 1)) return bad_move(2);
         return sq;
     }
 };
 
-// Sink interface: ply(k, before, legal, passed, sq, flips, after) for each move k, where `before`
-// is the position with the pass rule resolved and `legal` its legal moves; final_state(k, pos,
-// legal) once at the end with the final position (pass rule resolved; legal 0 iff game over).
+// Sink interface: ply(k, before, legal, passed, sq, flips, after) for each ply k, where `before`
+// is the position with the pass rule resolved and `legal` its legal moves (with written passes, a
+// pass ply has sq = kPassSquare, `before` with the passing side to move, legal 0, flips 0, and
+// `after` the same discs with the turn handed over); final_state(k, pos, legal) once at the end
+// with the final position (pass rule resolved; legal 0 iff game over). Positions are
+// RulePosition<Rule>, so sinks take them as a template.
 struct NoSink {
-    MOTHELLO_INLINE void ply(int, const Position&, u64, bool, int, u64, const Position&) {}
-    MOTHELLO_INLINE void final_state(int, const Position&, u64) {}
+    template <class P>
+    MOTHELLO_INLINE void ply(int, const P&, u64, bool, int, u64, const P&) {}
+    template <class P>
+    MOTHELLO_INLINE void final_state(int, const P&, u64) {}
+};
+
+// The loop's compile-time options: the rule, whether passes are written as plies, and whether a
+// game may be cut at max_plies (false where the rule's bound makes a cut impossible: classic
+// without written passes and max_plies >= 60 compiles to the plain loop).
+template <class R, bool kPasses, bool kCuts>
+struct LoopKind {
+    using Rule = R;
+    static constexpr bool kPassTokens = kPasses;
+    static constexpr bool kCut = kCuts;
 };
 
 // The shape of this loop was picked by counting instructions (callgrind): the BMI2 kernel runs
-// as many per game as the hand-written loop it replaced.
-template <class Source, class Sink>
-static inline GameEnd play_game(Source& source, Sink& sink) {
-    Position pos;
+// as many per game as the hand-written loop it replaced. `max_plies` is read only when Kind::kCut.
+template <class Kind, class Source, class Sink>
+static inline GameEnd play_game(Source& source, Sink& sink, int max_plies = 0) {
+    using Pos = RulePosition<typename Kind::Rule>;
+    Pos pos;
     bool passed = false;
     u64 legal = pos.legal();
     for (int ply = 0;; ++ply) {
+        bool pass_ply = false;
         int sq;
         if (__builtin_expect(legal == 0, 0)) {  // rare: a pass or the end of the game, settled by the pass rule
             legal = resolve_pass(pos, legal, passed);
-            sq = legal ? source.next(ply, legal, pos) : source.after_end(ply);
+            pass_ply = Kind::kPassTokens && passed;
+            if (Kind::kCut && ply == max_plies) {
+                sink.final_state(ply, pos, legal);
+                return GameEnd{ply, legal == 0, 0};
+            }
+            sq = pass_ply ? source.pass(ply) : legal ? source.next(ply, legal, pos) : source.after_end(ply);
         } else {
+            if (Kind::kCut && ply == max_plies) {
+                sink.final_state(ply, pos, legal);
+                return GameEnd{ply, false, 0};
+            }
             sq = source.next(ply, legal, pos);
         }
         if (sq == kStop) {
@@ -100,7 +146,11 @@ static inline GameEnd play_game(Source& source, Sink& sink) {
             return GameEnd{ply, legal == 0, 0};
         }
         if (Source::kMayRefuse && sq < 0) return GameEnd{ply, legal == 0, -1 - sq};
-        const Position before = pos;
+        if (__builtin_expect(pass_ply, 0)) {  // a written pass: `passed` stays set for the next ply
+            sink.ply(ply, pos.passed(), 0, false, kPassSquare, 0, pos);
+            continue;
+        }
+        const Pos before = pos;
         const u64 f = pos.play(sq);
         sink.ply(ply, before, legal, passed, sq, f, pos);
         passed = false;

@@ -13,14 +13,16 @@ namespace mothello {
 
 constexpr int kStates = kMaxPlies + 1;  // states 0..60 of a game
 
-// Per-ply labels of one game row (PlyLabels in engine.hpp); rows are zeroed beforehand, so plies
-// past the end stay 0.
+// Per-ply labels of one game row (PlyLabels in engine.hpp, rows of `width` plies); rows are
+// zeroed beforehand, so plies past the end stay 0. A written pass gets its own row (see NoSink).
 struct PlyLabelSink {
     PlyLabels L;  // a copy: the pointers stay in registers across the byte stores
     std::int64_t row;
+    int width = kMaxPlies;
 
-    MOTHELLO_INLINE void ply(int k, const Position& before, u64 legal, bool passed, int, u64 flipped, const Position& after) {
-        const std::int64_t i = row * kMaxPlies + k;
+    template <class P>
+    MOTHELLO_INLINE void ply(int k, const P& before, u64 legal, bool passed, int, u64 flipped, const P& after) {
+        const std::int64_t i = row * width + k;
         const int who = before.player;
         L.before[2 * i + who] = before.me;
         L.before[2 * i + (who ^ 1)] = before.opp;
@@ -31,7 +33,8 @@ struct PlyLabelSink {
         L.after[2 * i + who] = after.opp;  // `after` has handed the turn over: the mover is opp
         L.after[2 * i + (who ^ 1)] = after.me;
     }
-    MOTHELLO_INLINE void final_state(int, const Position&, u64) {}
+    template <class P>
+    MOTHELLO_INLINE void final_state(int, const P&, u64) {}
 };
 
 // Per-state arrays, each pointing at one game's rows of 61 states: state k is the position before
@@ -48,7 +51,8 @@ struct StateRows {
         return {boards + 2 * kStates * r, player + kStates * r, legal + kStates * r, flipped + kStates * r};
     }
 
-    MOTHELLO_INLINE void set(int k, const Position& p, u64 legal_moves, u64 flips) const {
+    template <class P>
+    MOTHELLO_INLINE void set(int k, const P& p, u64 legal_moves, u64 flips) const {
         boards[2 * k + p.player] = p.me;
         boards[2 * k + (p.player ^ 1)] = p.opp;
         player[k] = static_cast<std::uint8_t>(p.player);
@@ -58,7 +62,8 @@ struct StateRows {
 
     // Writes the final state k and keeps the later states defined: copies of it, with no legal
     // moves and no flips.
-    MOTHELLO_INLINE void set_final(int k, const Position& p, u64 legal_moves, u64 flips) const {
+    template <class P>
+    MOTHELLO_INLINE void set_final(int k, const P& p, u64 legal_moves, u64 flips) const {
         set(k, p, legal_moves, flips);
         for (int j = k + 1; j < kStates; ++j) set(j, p, 0, 0);
     }
@@ -68,11 +73,13 @@ struct StateSink {
     StateRows rows;
     u64 last_flips = 0;
 
-    MOTHELLO_INLINE void ply(int k, const Position& before, u64 legal, bool, int, u64 flips, const Position&) {
+    template <class P>
+    MOTHELLO_INLINE void ply(int k, const P& before, u64 legal, bool, int, u64 flips, const P&) {
         rows.set(k, before, legal, last_flips);
         last_flips = flips;
     }
-    MOTHELLO_INLINE void final_state(int k, const Position& pos, u64 legal) { rows.set_final(k, pos, legal, last_flips); }
+    template <class P>
+    MOTHELLO_INLINE void final_state(int k, const P& pos, u64 legal) { rows.set_final(k, pos, legal, last_flips); }
 };
 
 // ---- world-model labels (issue #13): hashes, counts, mobility, flip history, last move ---------
@@ -105,18 +112,20 @@ struct WorldSink {
     std::int8_t age[64];
     std::uint8_t last = 255;
 
-    explicit WorldSink(const WorldRows& r) : rows(r) {
-        for (int i = 0; i < 64; ++i) age[i] = ((kStartBlack | kStartWhite) >> i & 1) ? 0 : -1;
+    // `start`: the discs of the start position (the rule's).
+    explicit WorldSink(const WorldRows& r, u64 start = kStartBlack | kStartWhite) : rows(r) {
+        for (int i = 0; i < 64; ++i) age[i] = (start >> i & 1) ? 0 : -1;
     }
 
-    MOTHELLO_INLINE void set(int k, const Position& p, u64 legal) const {
+    template <class P>
+    MOTHELLO_INLINE void set(int k, const P& p, u64 legal) const {
         const u64 black = p.player ? p.opp : p.me, white = p.player ? p.me : p.opp;
         rows.boards[2 * k] = black;
         rows.boards[2 * k + 1] = white;
         rows.player[k] = static_cast<std::uint8_t>(p.player);
         if (rows.mobility) {
             rows.mobility[2 * k + p.player] = static_cast<std::uint8_t>(popcount64(legal));
-            rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(popcount64(legal_moves(p.opp, p.me)));
+            rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(popcount64(p.other_legal()));
         }
         rows.last_move[k] = last;
         if (rows.hash) rows.hash[k] = position_hash(black, white, p.player);
@@ -125,19 +134,21 @@ struct WorldSink {
         if (rows.age) std::memcpy(rows.age + 64 * k, age, 64);
     }
 
-    MOTHELLO_INLINE void ply(int k, const Position& before, u64 legal, bool, int sq, u64 flips, const Position&) {
+    template <class P>
+    MOTHELLO_INLINE void ply(int k, const P& before, u64 legal, bool, int sq, u64 flips, const P&) {
         set(k, before, legal);
         for (u64 f = flips; f; f &= f - 1) {
             const int i = lowest_square(f);
             ++counts[i];
             age[i] = static_cast<std::int8_t>(k + 1);
         }
-        age[sq] = static_cast<std::int8_t>(k + 1);
+        if (sq < 64) age[sq] = static_cast<std::int8_t>(k + 1);
         last = static_cast<std::uint8_t>(sq);
     }
 
     // The final state k, and copies of it (no legal moves) for the later states.
-    MOTHELLO_INLINE void final_state(int k, const Position& pos, u64 legal) {
+    template <class P>
+    MOTHELLO_INLINE void final_state(int k, const P& pos, u64 legal) {
         set(k, pos, legal);
         for (int j = k + 1; j < kStates; ++j) {
             set(j, pos, 0);

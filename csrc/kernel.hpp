@@ -11,12 +11,13 @@ namespace mothello {
 #define MOTHELLO_DECLARE_KERNEL(NS)                                                               \
     namespace NS {                                                                                \
     void generate_range(std::int64_t begin, std::int64_t end, std::uint64_t seed,                 \
-                        std::uint64_t first_index, const GameArrays& out);                        \
+                        std::uint64_t first_index, const GameArrays& out, const GameRules& rules);\
     void generate_policy_range(std::int64_t begin, std::int64_t end, std::uint64_t seed,          \
                                std::uint64_t first_index, const PolicyConfig* cfg, int opening,   \
-                               const GameArrays& out);                                            \
+                               const GameArrays& out, const GameRules& rules);                    \
     ReplayError replay_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves,     \
-                             int width, const std::uint8_t* lengths, const GameArrays& out);      \
+                             int width, const std::uint8_t* lengths, const GameArrays& out,       \
+                             const GameRules& rules);                                             \
     ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, \
                                     const std::uint8_t* lengths, const StateRows& out);           \
     }

@@ -3,6 +3,7 @@
 // play_game (game_loop.hpp); only the k-th-legal-move selection and the bit-count instructions
 // differ between the two builds.
 #include <cstring>
+#include <type_traits>
 
 #include "game_loop.hpp"
 #include "game_sinks.hpp"
@@ -13,9 +14,9 @@ namespace mothello {
 namespace MOTHELLO_KERNEL_NS {
 namespace {
 
-void clear_label_rows(const PlyLabels& L, std::int64_t begin, std::int64_t end) {
-    const std::size_t plies = static_cast<std::size_t>(end - begin) * kMaxPlies;
-    const std::size_t first = static_cast<std::size_t>(begin) * kMaxPlies;
+void clear_label_rows(const PlyLabels& L, int width, std::int64_t begin, std::int64_t end) {
+    const std::size_t plies = static_cast<std::size_t>(end - begin) * width;
+    const std::size_t first = static_cast<std::size_t>(begin) * width;
     std::memset(L.before + 2 * first, 0, plies * 2 * sizeof(u64));
     std::memset(L.after + 2 * first, 0, plies * 2 * sizeof(u64));
     std::memset(L.legal + first, 0, plies * sizeof(u64));
@@ -24,81 +25,139 @@ void clear_label_rows(const PlyLabels& L, std::int64_t begin, std::int64_t end) 
     std::memset(L.passed + first, 0, plies);
 }
 
-template <class Sink>
-inline void random_game(std::int64_t row, std::uint64_t seed, std::uint64_t first_index, const GameArrays& out,
-                        Sink& sink) {
-    std::uint8_t* moves = out.moves + row * kMaxPlies;
-    RandomMoves source{GameRng(seed, first_index + static_cast<std::uint64_t>(row)), moves};
-    const int plies = play_game(source, sink).plies;
-    std::memset(moves + plies, kPadSquare, kMaxPlies - plies);
-    out.lengths[row] = static_cast<std::uint8_t>(plies);
+// Calls f(LoopKind<Rule, passes, cut>{}) for the rule id `rule` (0..2, checked by the caller).
+// A cut test is compiled in only when kMayCut and a game of the rule can outlast `max_plies`
+// (classic without written passes and max_plies >= 60 runs the plain loop).
+template <class R, bool kMayCut, class F>
+inline void with_flags(bool pass, int max_plies, F& f) {
+    const int bound = R::kMaxPlacements * (pass ? 2 : 1);  // written passes: one at most per placement
+    const bool cut = kMayCut && (bound == 0 || max_plies < bound);
+    if (pass) {
+        if (cut) f(LoopKind<R, true, kMayCut>{});
+        else f(LoopKind<R, true, false>{});
+    } else {
+        if (cut) f(LoopKind<R, false, kMayCut>{});
+        else f(LoopKind<R, false, false>{});
+    }
 }
 
-template <class Sink>
+template <bool kMayCut, class F>
+inline void with_kind(int rule, bool pass, int max_plies, F&& f) {
+    if (rule == kNoMidFlipRule) with_flags<NoMidFlip, kMayCut>(pass, max_plies, f);
+    else if (rule == kDelFlankRule) with_flags<DelFlank, kMayCut>(pass, max_plies, f);
+    else with_flags<Classic, kMayCut>(pass, max_plies, f);
+}
+
+// The rows [begin, end) of one loop kind: a function of its own per kind, so that each holds one
+// compact copy of the game loop (as the loop of a single rule would), whatever the compiler's
+// inlining budget.
+template <class Kind, class Game>
+__attribute__((noinline)) void kind_rows(std::int64_t begin, std::int64_t end, Game& game) {
+    for (std::int64_t row = begin; row < end; ++row) game(Kind{}, row);
+}
+
+// Runs game(kind, row) for rows [begin, end), dispatching on the rule once for a batch of one rule.
+template <bool kMayCut, class Game>
+inline void for_rows(const GameRules& rules, int max_plies, std::int64_t begin, std::int64_t end, Game game) {
+    if (!rules.per_game) {
+        with_kind<kMayCut>(rules.rule, rules.pass_token, max_plies,
+                           [&](auto kind) { kind_rows<decltype(kind)>(begin, end, game); });
+        return;
+    }
+    for (std::int64_t row = begin; row < end; ++row)
+        with_kind<kMayCut>(rules.per_game[row], rules.pass_token, max_plies,
+                           [&](auto kind) { kind_rows<decltype(kind)>(row, row + 1, game); });
+}
+
+template <class Kind, class Source, class Sink>
+inline void generated_game(std::int64_t row, const GameArrays& out, Source& source, Sink& sink) {
+    const int width = out.width;
+    const GameEnd game = play_game<Kind>(source, sink, width);
+    std::memset(out.moves + row * width + game.plies, kPadSquare, width - game.plies);
+    out.lengths[row] = static_cast<std::uint8_t>(game.plies);
+    if (out.ended) out.ended[row] = game.over ? 1 : 0;
+}
+
+template <class Kind, class Sink>
+inline void random_game(std::int64_t row, std::uint64_t seed, std::uint64_t first_index, const GameArrays& out,
+                        Sink& sink) {
+    RandomMoves source{GameRng(seed, first_index + static_cast<std::uint64_t>(row)), out.moves + row * out.width};
+    generated_game<Kind>(row, out, source, sink);
+}
+
+template <class Kind, class Sink>
 inline void policy_game(std::int64_t row, std::uint64_t seed, std::uint64_t first_index, const PolicyConfig* cfg,
                         int opening, const GameArrays& out, Sink& sink) {
-    std::uint8_t* moves = out.moves + row * kMaxPlies;
-    PolicyMoves source{GameRng(seed, first_index + static_cast<std::uint64_t>(row)), moves, {cfg[0], cfg[1]}, opening};
-    const int plies = play_game(source, sink).plies;
-    std::memset(moves + plies, kPadSquare, kMaxPlies - plies);
-    out.lengths[row] = static_cast<std::uint8_t>(plies);
+    PolicyMoves source{GameRng(seed, first_index + static_cast<std::uint64_t>(row)), out.moves + row * out.width,
+                       {cfg[0], cfg[1]}, opening};
+    generated_game<Kind>(row, out, source, sink);
 }
 
 }  // namespace
 
 void generate_range(std::int64_t begin, std::int64_t end, std::uint64_t seed, std::uint64_t first_index,
-                    const GameArrays& out) {
+                    const GameArrays& out, const GameRules& rules) {
     if (out.labels.before) {
-        clear_label_rows(out.labels, begin, end);
-        for (std::int64_t row = begin; row < end; ++row) {
-            PlyLabelSink sink{out.labels, row};
-            random_game(row, seed, first_index, out, sink);
-        }
+        clear_label_rows(out.labels, out.width, begin, end);
+        for_rows<true>(rules, out.width, begin, end, [&](auto kind, std::int64_t row) {
+            PlyLabelSink sink{out.labels, row, out.width};
+            random_game<decltype(kind)>(row, seed, first_index, out, sink);
+        });
     } else {
-        NoSink sink;
-        for (std::int64_t row = begin; row < end; ++row) random_game(row, seed, first_index, out, sink);
+        for_rows<true>(rules, out.width, begin, end, [&](auto kind, std::int64_t row) {
+            NoSink sink;
+            random_game<decltype(kind)>(row, seed, first_index, out, sink);
+        });
     }
 }
 
 void generate_policy_range(std::int64_t begin, std::int64_t end, std::uint64_t seed, std::uint64_t first_index,
-                           const PolicyConfig* cfg, int opening, const GameArrays& out) {
+                           const PolicyConfig* cfg, int opening, const GameArrays& out, const GameRules& rules) {
     if (out.labels.before) {
-        clear_label_rows(out.labels, begin, end);
-        for (std::int64_t row = begin; row < end; ++row) {
-            PlyLabelSink sink{out.labels, row};
-            policy_game(row, seed, first_index, cfg, opening, out, sink);
-        }
+        clear_label_rows(out.labels, out.width, begin, end);
+        for_rows<true>(rules, out.width, begin, end, [&](auto kind, std::int64_t row) {
+            PlyLabelSink sink{out.labels, row, out.width};
+            policy_game<decltype(kind)>(row, seed, first_index, cfg, opening, out, sink);
+        });
     } else {
-        NoSink sink;
-        for (std::int64_t row = begin; row < end; ++row) policy_game(row, seed, first_index, cfg, opening, out, sink);
+        for_rows<true>(rules, out.width, begin, end, [&](auto kind, std::int64_t row) {
+            NoSink sink;
+            policy_game<decltype(kind)>(row, seed, first_index, cfg, opening, out, sink);
+        });
     }
 }
 
 ReplayError replay_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,
-                         const std::uint8_t* lengths, const GameArrays& out) {
+                         const std::uint8_t* lengths, const GameArrays& out, const GameRules& rules) {
     const bool labels = out.labels.before != nullptr;
-    if (labels) clear_label_rows(out.labels, begin, end);
-    for (std::int64_t row = begin; row < end; ++row) {
+    if (labels) clear_label_rows(out.labels, out.width, begin, end);
+    ReplayError error;
+    for_rows<false>(rules, width, begin, end, [&](auto kind, std::int64_t row) {
+        using Kind = decltype(kind);
+        if (error.game >= 0) return;
         const std::uint8_t* in = moves + row * width;
         const int n = lengths[row];
-        GivenMoves source{in, n};
+        GivenMoves source{in, n, rules.pass_token};
         GameEnd game;
         if (labels) {
-            PlyLabelSink sink{out.labels, row};
-            game = play_game(source, sink);
+            PlyLabelSink sink{out.labels, row, out.width};
+            game = play_game<Kind>(source, sink);
         } else {
             NoSink sink;
-            game = play_game(source, sink);
+            game = play_game<Kind>(source, sink);
         }
-        if (game.error) return ReplayError{row, game.plies, in[game.plies], game.error};
+        if (game.error) {
+            error = ReplayError{row, game.plies, in[game.plies], game.error};
+            return;
+        }
         out.lengths[row] = static_cast<std::uint8_t>(n);
         if (out.moves) {
-            std::memcpy(out.moves + row * kMaxPlies, in, n);
-            std::memset(out.moves + row * kMaxPlies + n, kPadSquare, kMaxPlies - n);
+            std::memcpy(out.moves + row * out.width, in, n);
+            std::memset(out.moves + row * out.width + n, kPadSquare, out.width - n);
         }
         out.ended[row] = game.over ? 1 : 0;
-    }
-    return ReplayError{};
+    });
+    return error;
 }
 
 ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves,
@@ -107,7 +166,7 @@ ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std:
         const std::uint8_t* in = moves + g * kMaxPlies;
         GivenMoves source{in, lengths[g]};
         StateSink sink{out.game(g - begin)};
-        const GameEnd game = play_game(source, sink);
+        const GameEnd game = play_game<LoopKind<Classic, false, false>>(source, sink);
         if (game.error) return ReplayError{g, game.plies, in[game.plies], game.error};
     }
     return ReplayError{};

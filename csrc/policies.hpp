@@ -14,7 +14,7 @@
 // Scores of a legal move sq of the side to move:
 //   uniform:  0 for every move (inside a match, where each side has its own policy: step 2 then
 //             draws uniformly among the legal moves, the same draw as RandomMoves).
-//   greedy:   discs flipped by sq.
+//   greedy:   discs flipped (delflank: removed) by sq.
 //   mobility: minus the number of legal moves the opponent has after sq.
 //   search:D: minus the negamax value, to depth D - 1, of the position after sq (so search:1 scores
 //             a move by evaluate() of the position it leads to, from the mover's side).
@@ -24,6 +24,8 @@
 // evaluate(p), from the side to move: game over -> kWin * (own discs - other discs); otherwise
 //   sum of kSquareWeights over own discs - the same over the other's
 //   + kMobilityWeight * (own legal moves - the other side's legal moves).
+// Under a rule variant (board.hpp) every step uses the rule's legal moves and moves; a pass
+// written as a ply draws nothing (the policy is not asked).
 // The search is alpha-beta (fail-soft) with exact values at the root: each root move is searched
 // with the window (best so far - 1, +inf), so every move that ties the best gets its exact value.
 #pragma once
@@ -66,27 +68,26 @@ static inline int square_sum(u64 discs) {
     return s;
 }
 
-static inline int evaluate(const Position& p) {
+// Positions are RulePosition<Rule> (board.hpp): legal moves, moves and passes follow the game's rule.
+template <class P>
+static inline int evaluate(const P& p) {
     const int mine = popcount64(p.legal());
-    const int theirs = popcount64(legal_moves(p.opp, p.me));
+    const int theirs = popcount64(p.other_legal());
     if (mine == 0 && theirs == 0) return kWin * (popcount64(p.me) - popcount64(p.opp));
     return square_sum(p.me) - square_sum(p.opp) + kMobilityWeight * (mine - theirs);
 }
 
-static inline int negamax(const Position& p, int depth, int alpha, int beta) {
+template <class P>
+static inline int negamax(const P& p, int depth, int alpha, int beta) {
     if (depth == 0) return evaluate(p);
     const u64 legal = p.legal();
     if (!legal) {
-        if (!legal_moves(p.opp, p.me)) return kWin * (popcount64(p.me) - popcount64(p.opp));
-        Position passed = p;
-        passed.me = p.opp;
-        passed.opp = p.me;
-        passed.player ^= 1;
-        return -negamax(passed, depth, -beta, -alpha);
+        if (!p.other_legal()) return kWin * (popcount64(p.me) - popcount64(p.opp));
+        return -negamax(p.passed(), depth, -beta, -alpha);
     }
     int best = -kInfinity;
     for (u64 m = legal; m; m &= m - 1) {
-        Position child = p;
+        P child = p;
         child.play(lowest_square(m));
         const int v = -negamax(child, depth - 1, -beta, -alpha);
         if (v > best) best = v;
@@ -97,7 +98,8 @@ static inline int negamax(const Position& p, int depth, int alpha, int beta) {
 }
 
 // The best-scoring legal moves of the side to move of `p` (legal != 0) under `cfg`.
-static inline u64 best_moves(const Position& p, u64 legal, const PolicyConfig& cfg) {
+template <class P>
+static inline u64 best_moves(const P& p, u64 legal, const PolicyConfig& cfg) {
     if (cfg.kind == kUniform) return legal;
     u64 best = 0;
     int top = -kInfinity;
@@ -105,9 +107,9 @@ static inline u64 best_moves(const Position& p, u64 legal, const PolicyConfig& c
         const int sq = lowest_square(m);
         int score;
         if (cfg.kind == kGreedy) {
-            score = popcount64(flips(sq, p.me, p.opp));
+            score = popcount64(P::Rule::effect(sq, p.me, p.opp));
         } else {
-            Position child = p;
+            P child = p;
             child.play(sq);
             if (cfg.kind == kMobility)
                 score = -popcount64(child.legal());
@@ -133,7 +135,12 @@ struct PolicyMoves {
     int opening = 0;
 
     MOTHELLO_INLINE int after_end(int) const { return kStop; }
-    MOTHELLO_INLINE int next(int ply, u64 legal, const Position& pos) {
+    MOTHELLO_INLINE int pass(int) {
+        *out++ = static_cast<std::uint8_t>(kPassSquare);
+        return kPassSquare;
+    }
+    template <class P>
+    MOTHELLO_INLINE int next(int ply, u64 legal, const P& pos) {
         const PolicyConfig& cfg = side[pos.player];
         int sq;
         if (ply < opening) {

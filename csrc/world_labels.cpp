@@ -48,7 +48,7 @@ ReplayError replay_world(const std::uint8_t* moves, const std::uint8_t* lengths,
         const std::uint8_t* in = moves + g * kMaxPlies;
         GivenMoves source{in, lengths[g]};
         WorldSink sink(buf.rows.game(g - b));
-        const GameEnd game = play_game(source, sink);
+        const GameEnd game = play_game<LoopKind<Classic, false, false>>(source, sink);
         if (game.error) return ReplayError{g, game.plies, in[game.plies], game.error};
     }
     return ReplayError{};

@@ -10,6 +10,8 @@ import numpy.typing as npt
 
 PAD_SQUARE: int
 MAX_PLIES: int
+MAX_WIDTH: int
+PASS_MOVE: int
 IGNORE_INDEX: int
 
 def generate(
@@ -25,11 +27,21 @@ def generate(
     white_depth: int = 0,
     white_epsilon_threshold: int = 0,
     opening_plies: int = 0,
+    rule: int = 0,
+    rules: Optional[npt.NDArray[np.uint8]] = None,
+    pass_token: bool = False,
+    max_plies: int = 60,
 ) -> Dict[str, np.ndarray]: ...
 def replay(
-    moves: npt.NDArray[np.uint8], lengths: npt.NDArray[np.uint8], threads: int = 1, labels: bool = True
+    moves: npt.NDArray[np.uint8],
+    lengths: npt.NDArray[np.uint8],
+    threads: int = 1,
+    labels: bool = True,
+    rule: int = 0,
+    rules: Optional[npt.NDArray[np.uint8]] = None,
+    pass_token: bool = False,
 ) -> Dict[str, np.ndarray]: ...
-def perft(depth: int) -> int: ...
+def perft(depth: int, rule: int = 0) -> int: ...
 def kernel() -> str: ...
 def build_type() -> str: ...
 def mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]: ...

@@ -13,6 +13,12 @@ Every call works on whole batches of games and runs in C++ with the GIL released
 Game ``i`` of a run is a pure function of ``(seed, i)`` (counter-based SplitMix64, see
 :data:`RNG_ID`), so a batch made with ``first_game_index=k`` continues a run exactly and results
 never depend on the thread count.
+
+Rule variants (issue #15; csrc/board.hpp owns them): ``classic``; ``nomidflip`` (legal as classic,
+only the first and last disc of each flanked run flip); ``delflank`` (open start, black c3 f6, white
+f3 c6; legal on any empty square next to an own disc; flanked runs are removed). With
+``pass_token=True`` a forced pass is a ply of its own, written as :data:`PASS_MOVE`; ``max_plies``
+cuts a game (then ``ended`` is False).
 """
 
 from __future__ import annotations
@@ -27,15 +33,53 @@ from . import _core
 from .rng import RNG_ID  # the engine's stream; mothello_data.rng owns the name  # noqa: F401
 
 PAD_SQUARE: int = int(_core.PAD_SQUARE)  # fills move rows past a game's end
-MAX_PLIES: int = int(_core.MAX_PLIES)
+MAX_PLIES: int = int(_core.MAX_PLIES)  # row width of classic games without written passes
+PASS_MOVE: int = int(_core.PASS_MOVE)  # a written pass (pass_token=True)
+MAX_WIDTH: int = int(_core.MAX_WIDTH)  # largest max_plies (lengths are uint8)
+RULES: tuple[str, ...] = ("classic", "nomidflip", "delflank")  # rule ids 0, 1, 2 (board.hpp RuleId)
 
 EMPTY, MINE, THEIRS = 0, 1, 2  # board_planes values, relative to the player to move
 BLACK, WHITE = 0, 1
 
 
-# Bytes per game of the label arrays (bindings_engine.cpp add_label_arrays): two boards of two
+# Bytes per ply of the label arrays (bindings_engine.cpp add_label_arrays): two boards of two
 # uint64 per ply, legal and flipped uint64, player and passed uint8.
-LABEL_BYTES_PER_GAME = MAX_PLIES * (2 * 16 + 8 + 8 + 1 + 1)
+LABEL_BYTES_PER_PLY = 2 * 16 + 8 + 8 + 1 + 1
+LABEL_BYTES_PER_GAME = MAX_PLIES * LABEL_BYTES_PER_PLY  # rows of 60 plies
+
+
+def rule_id(name: str) -> int:
+    """The id (0, 1, 2) of a rule name; ``ValueError`` naming the valid ones for anything else."""
+    if name not in RULES:
+        raise ValueError(f"unknown rule {name!r}; use one of {', '.join(RULES)}")
+    return RULES.index(name)
+
+
+def max_plies_default(rule_names: Union[str, Sequence[str]], pass_token: bool) -> int:
+    """Default row width: 60 for classic and nomidflip without written passes, 120 with them (a
+    game can never be cut then), and 60 (MetaOthello's MAX_STEPS) whenever delflank is among the
+    rules, whose games are unbounded."""
+    names = [rule_names] if isinstance(rule_names, str) else list(rule_names)
+    for name in names:
+        rule_id(name)
+    if "delflank" in names:
+        return MAX_PLIES
+    return 2 * MAX_PLIES if pass_token else MAX_PLIES
+
+
+def _rule_args(rules, n: int) -> tuple[dict, list[str]]:
+    """``_core`` keyword arguments for ``rules`` (a name, or one uint8 id per game) and the rule
+    names present."""
+    if isinstance(rules, str):
+        return {"rule": rule_id(rules)}, [rules]
+    ids = np.asarray(rules)
+    if ids.shape != (n,) or (ids.size and not np.issubdtype(ids.dtype, np.integer)):
+        raise ValueError(f"rules must be a rule name or {n} integer rule ids, one per game")
+    bad = np.flatnonzero((ids < 0) | (ids >= len(RULES)))
+    if bad.size:
+        raise ValueError(f"game {int(bad[0])}: rule id {int(ids[bad[0]])} is not a rule; use 0 classic, 1 nomidflip, 2 delflank")
+    ids = np.ascontiguousarray(ids, dtype=np.uint8)
+    return {"rules": ids}, [RULES[i] for i in np.unique(ids)]
 
 
 def physical_memory() -> Optional[int]:
@@ -69,21 +113,25 @@ def _threads(threads: Optional[int]) -> int:
 
 @dataclass
 class PlyLabels:
-    """Per-ply labels, one row of 60 plies per game; entries past a game's length are 0.
+    """Per-ply labels, one row of ``width`` plies per game (60 for classic games without written
+    passes; else ``max_plies`` or the replayed row width); entries past a game's length are 0.
 
     Boards are packed bitboards (bit ``i`` = square ``i``) in absolute colours:
     ``board_before[g, t] == (black, white)`` discs before ply ``t``. ``player`` is the player to
     move at that ply (0 black, 1 white), read from the game, never from ply parity; ``passed`` is 1
     when the other side had no move just before the ply. ``legal`` is the legal-move set of the
-    player to move and ``flipped`` the discs the ply turned over.
+    player to move and ``flipped`` the flips or removals of the ply: the discs it turned over
+    (delflank: the discs it removed). A written pass ply (move 64): ``board_before`` the position
+    with the passing side to move, ``player`` the passing side, ``legal`` and ``flipped`` 0,
+    ``board_after`` the same discs.
     """
 
-    board_before: np.ndarray  # (n, 60, 2) uint64
-    board_after: np.ndarray  # (n, 60, 2) uint64
-    legal: np.ndarray  # (n, 60) uint64
-    flipped: np.ndarray  # (n, 60) uint64
-    player: np.ndarray  # (n, 60) uint8
-    passed: np.ndarray  # (n, 60) uint8
+    board_before: np.ndarray  # (n, width, 2) uint64
+    board_after: np.ndarray  # (n, width, 2) uint64
+    legal: np.ndarray  # (n, width) uint64
+    flipped: np.ndarray  # (n, width) uint64
+    player: np.ndarray  # (n, width) uint8
+    passed: np.ndarray  # (n, width) uint8
 
     @classmethod
     def _from(cls, raw: dict) -> Optional["PlyLabels"]:
@@ -92,19 +140,22 @@ class PlyLabels:
         return cls(**{name: raw[name] for name in cls.__dataclass_fields__})
 
     def board_planes(self, after: bool = False) -> np.ndarray:
-        """Board per ply as int8 ``(n, 60, 64)``: 0 empty, 1 mine, 2 theirs, relative to the player
+        """Board per ply as int8 ``(n, width, 64)``: 0 empty, 1 mine, 2 theirs, relative to the player
         to move at that ply (``after=True``: the board after the ply, same player's view)."""
         return board_planes(self.board_after if after else self.board_before, self.player)
 
 
 @dataclass
 class Games:
-    """A batch of games: ``moves`` is ``(n, 60)`` uint8 squares padded with :data:`PAD_SQUARE`,
-    ``lengths`` the number of placements per game; ``labels`` when asked for."""
+    """A batch of games: ``moves`` is ``(n, max_plies)`` uint8 squares (:data:`PASS_MOVE` a
+    written pass) padded with :data:`PAD_SQUARE`, ``lengths`` the number of written moves per
+    game; ``labels`` when asked for; ``ended`` (n,) bool: True when the game is over, False when it
+    was cut at ``max_plies``."""
 
     moves: np.ndarray
     lengths: np.ndarray
     labels: Optional[PlyLabels] = None
+    ended: Optional[np.ndarray] = None
 
     def __len__(self) -> int:
         return int(self.lengths.shape[0])
@@ -132,6 +183,9 @@ def generate(
     policy=None,
     white_policy=None,
     opening_plies: int = 0,
+    rules: Union[str, np.ndarray, Sequence[int]] = "classic",
+    pass_token: bool = False,
+    max_plies: Optional[int] = None,
 ) -> Games:
     """Play ``n_games`` games, by default uniformly random (each move uniform among the legal moves).
 
@@ -140,13 +194,26 @@ def generate(
     :class:`mothello_data.policies.Policy` (``None``: uniform), chooses the moves instead; with
     ``white_policy`` too, a match: ``policy`` plays black and ``white_policy`` white;
     ``opening_plies`` (0..60) first uniformly random moves, the same for any policies.
+
+    ``rules``: a name of :data:`RULES` for every game, or a uint8 array of one rule id per game.
+    ``pass_token``: a forced pass is written as :data:`PASS_MOVE` and counts as a ply.
+    ``max_plies`` (1..255, the row width): a game stops after that many plies (then
+    ``ended[k]`` is False); default :func:`max_plies_default` of the rules present (pass it
+    explicitly for a batch mixing rules, so that a game never depends on the others' rules).
+    Game ``k`` depends only on (seed, its index, its rule, pass_token, max_plies); a written pass
+    draws nothing from the game's random stream, so removing the 64s from a game played with
+    ``pass_token=True`` gives the same game played without (when neither is cut).
     """
     n = _integer("n_games", n_games)  # n >= 0 is checked by the bindings
     seed = _uint64("seed", seed)
     first = _uint64("first_game_index", first_game_index)
     if n > 0 and first + n > 2**64:
         raise ValueError("first_game_index + n_games exceeds 2**64")
-    _check_fits("generate", n, MAX_PLIES + 1 + (LABEL_BYTES_PER_GAME if labels else 0))
+    rule_args, names = _rule_args(rules, n)
+    width = max_plies_default(names, bool(pass_token)) if max_plies is None else _integer("max_plies", max_plies)
+    if not 1 <= width <= MAX_WIDTH:
+        raise ValueError(f"max_plies must be in 1..{MAX_WIDTH}, got {width}")
+    _check_fits("generate", n, width + 2 + (width * LABEL_BYTES_PER_PLY if labels else 0))
     from .policies import UNIFORM
 
     extra = {} if (policy is None or policy.is_uniform) and white_policy is None else (policy or UNIFORM).engine_args()
@@ -154,8 +221,9 @@ def generate(
         extra.update({"white_" + k: v for k, v in white_policy.engine_args().items()})
     if opening_plies:
         extra["opening_plies"] = _integer("opening_plies", opening_plies)  # 0..60: checked in C++
-    raw = _core.generate(n, seed, first, _threads(threads), bool(labels), **extra)
-    return Games(raw["moves"], raw["lengths"], PlyLabels._from(raw))
+    raw = _core.generate(n, seed, first, _threads(threads), bool(labels), **extra, **rule_args,
+                         pass_token=bool(pass_token), max_plies=width)
+    return Games(raw["moves"], raw["lengths"], PlyLabels._from(raw), raw["ended"].astype(bool))
 
 
 def replay(
@@ -163,22 +231,29 @@ def replay(
     lengths: Optional[Union[np.ndarray, Sequence[int]]] = None,
     threads: Optional[int] = None,
     labels: bool = True,
+    rules: Union[str, np.ndarray, Sequence[int]] = "classic",
+    pass_token: bool = False,
 ) -> Replay:
     """Replay move lists from the start position and compute per-ply labels in bulk.
 
     ``moves`` is a 2-D integer array (games x plies) or a list of move lists. Without
-    ``lengths`` a row ends at its first :data:`PAD_SQUARE` (255) or negative entry. Passes are
-    implicit. An illegal move raises ``ValueError`` naming the game and the ply.
+    ``lengths`` a row ends at its first :data:`PAD_SQUARE` (255) or negative entry. ``rules`` as
+    in :func:`generate`. Every move is checked under its game's rule; without ``pass_token``
+    passes are implicit (a 64 is an error), with it a 64 must sit exactly where the side to move
+    has no legal move. A bad move raises ``ValueError`` naming the game and the ply. Label rows
+    have the width of ``moves``.
     """
     padded, lens = _as_move_rows(moves, lengths)
-    _check_fits("replay", len(lens), 2 + (LABEL_BYTES_PER_GAME if labels else 0))
-    raw = _core.replay(padded, lens, _threads(threads), bool(labels))
+    rule_args, _ = _rule_args(rules, len(lens))
+    _check_fits("replay", len(lens), 2 + padded.shape[1] * (LABEL_BYTES_PER_PLY if labels else 0))
+    raw = _core.replay(padded, lens, _threads(threads), bool(labels), **rule_args, pass_token=bool(pass_token))
     return Replay(raw["lengths"], raw["ended"].astype(bool), PlyLabels._from(raw))
 
 
-def perft(depth: int) -> int:
-    """Leaf count of the game tree from the start position (a pass counts as a move)."""
-    return int(_core.perft(_integer("depth", depth)))  # depth >= 0: checked in C++
+def perft(depth: int, rule: str = "classic") -> int:
+    """Leaf count of the game tree from the start position of ``rule`` (a pass counts as a move,
+    a finished game is a leaf)."""
+    return int(_core.perft(_integer("depth", depth), rule_id(rule)))  # depth >= 0: checked in C++
 
 
 def kernel() -> str:
@@ -261,11 +336,11 @@ def _as_move_rows(moves, lengths) -> tuple[np.ndarray, np.ndarray]:
         lens = np.asarray(lengths)
         if lens.shape != (rows.shape[0],) or (lens.size and not np.issubdtype(lens.dtype, np.integer)):
             raise ValueError(f"lengths must be {rows.shape[0]} integers, one per game")
-        # Only what the uint8 cast would lose; length <= min(width, 60) is the bindings' check.
+        # Only what the uint8 cast would lose; length <= width is the bindings' check.
         bad = np.flatnonzero((lens < 0) | (lens > 255))
         if bad.size:
             g = int(bad[0])
-            raise ValueError(f"game {g}: length {int(lens[g])} is outside 0..{min(rows.shape[1], MAX_PLIES)}")
+            raise ValueError(f"game {g}: length {int(lens[g])} is outside 0..{rows.shape[1]}")
     lens = lens.astype(np.int64)
     inside = np.arange(rows.shape[1]) < lens[:, None]
     # Squares that do not fit uint8; 64..255 are refused by the engine's replay (same message).
