@@ -5,7 +5,7 @@
 
 namespace mothello {
 
-// Move codes of a table row: the squares 0..63 and the written pass (64, the engine's kPassMove).
+// Move codes of a table row: the squares 0..63 and the written pass (64, game_loop.hpp's kPassSquare).
 constexpr int kMoveCodes = 65;
 
 struct TokenTable {

@@ -4,7 +4,7 @@ and the rule set of a run. References are plain restatements, not the package's 
 import numpy as np
 import pytest
 
-from mothello_data.moves import CLASSIC, PASS_MOVE, MoveSpace, metaothello_iago_permutation
+from mothello_data.moves import CLASSIC, N_CODES, PASS_MOVE, MoveSpace, metaothello_iago_permutation
 from mothello_data.rules import CLASSIC_RULES, RuleSet, parse_rules
 from mothello_data.shards import language_of_games
 from mothello_data.spec import LanguageSpec, SpecError
@@ -140,3 +140,9 @@ def test_rule_sets():
     assert (langs != idx).any()  # its own stream: not the language draw
     args = mixed.engine_args(0, 3000, 9)
     assert args["rules"].tolist() == np.array([0, 1, 2])[idx].tolist() and args["max_plies"] == 80
+
+
+def test_pass_code_is_the_engines():
+    from mothello_data import engine
+
+    assert PASS_MOVE == engine.PASS_MOVE and N_CODES == engine.PASS_MOVE + 1

@@ -23,8 +23,8 @@ import numpy as np
 
 from .squares import PLAYABLE_SQUARES, parse_square, square_name
 
-#: Move code of a written pass (the engine's ``PASS_MOVE``).
-PASS_MOVE = 64
+#: Move code of a written pass.
+PASS_MOVE = 64  # equals engine.PASS_MOVE (csrc); tests/test_move_space.py checks it
 #: Rows of the per-code tables (squares 0..63 and the pass).
 N_CODES = 65
 SQUARE_COUNTS = (60, 64)

@@ -12,7 +12,8 @@ plan, the writer, ``verify``, the stream and the card ask it; the engine owns th
   pass as a move with ``pass_token``.
 * ``max_plies``: a game stops after that many written moves (a cut game is not over); the default
   is the longest game the rules allow without a cut (60 placements, 120 with written passes), and
-  60 (MetaOthello's cut) when delflank, whose games need not end, is played.
+  60 (MetaOthello's cut) when delflank, whose games need not end, is played
+  (:func:`mothello_data.engine.max_plies_default`).
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
+from .engine import RULES, max_plies_default
 from .moves import MoveSpace
 from .rng import balanced_choice
 from .spec import SpecError
 
-#: The engine's rules, in rule-id order (C++ enum; the ``rule`` ClassLabel of a dataset names its own).
-RULES = ("classic", "nomidflip", "delflank")
-#: Longest ``--max-plies`` (token plies are stored as int8).
+#: Longest ``--max-plies``: token plies are int8, and 120 rows hold any classic game with written passes.
 MAX_PLIES_LIMIT = 120
 _RULE_STREAM = 0x2B1E
 
@@ -38,13 +38,6 @@ RULE_TEXT = {
     "delflank": "open start (black c3 f6, white f3 c6); a move is any empty square next to an own disc; "
                 "flanked runs are removed, not flipped (squares are emptied and can be played again)",
 }
-
-
-def default_max_plies(names: Sequence[str], pass_token: bool) -> int:
-    """The cut when none is given: 60 with delflank (MetaOthello's), else the natural bound."""
-    if "delflank" in names:
-        return 60
-    return 120 if pass_token else 60
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ class RuleSet:
         object.__setattr__(self, "names", names)
         if not isinstance(self.pass_token, bool):
             raise SpecError(f"pass_token must be true or false, got {self.pass_token!r}")
-        cut = default_max_plies(names, self.pass_token) if self.max_plies is None else self.max_plies
+        cut = max_plies_default(names, self.pass_token) if self.max_plies is None else self.max_plies
         if isinstance(cut, bool) or not isinstance(cut, int) or not 1 <= cut <= MAX_PLIES_LIMIT:
             raise SpecError(f"--max-plies must be an integer in 1..{MAX_PLIES_LIMIT}, got {cut!r}")
         object.__setattr__(self, "max_plies", cut)
@@ -91,8 +84,7 @@ class RuleSet:
     @property
     def may_cut(self) -> bool:
         """Whether some game can be cut by ``max_plies`` (else every game ends by the rules)."""
-        return self.max_plies < default_max_plies([n for n in self.names if n != "delflank"], self.pass_token) \
-            or "delflank" in self.names
+        return "delflank" in self.names or self.max_plies < max_plies_default("classic", self.pass_token)
 
     def rule_ids(self) -> np.ndarray:
         """The engine's id of each of ``names``, in order."""
