@@ -8,7 +8,7 @@ import os
 from . import __version__
 from .rng import RNG_ID
 from .plan import Plan
-from .schema import KIND_COLUMNS, WORLD_LABEL_KINDS, canonical_labels, feature_columns, language_names
+from .schema import KIND_COLUMNS, SHARD_FORMAT, WORLD_LABEL_KINDS, canonical_labels, feature_columns, language_names
 from .files import write_atomic
 from .shards import ShardRecord
 from .rules import RULE_TEXT
@@ -50,6 +50,7 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
         "config": plan.identity(),
         "rng": RNG_ID,
         "token_layout": TOKEN_LAYOUT,
+        "shard_format": SHARD_FORMAT,
         "seed": plan.seed,
         "rows": sum(r.rows for r in records),
         **({"split_hygiene": split_hygiene(plan, records)} if plan.split_by or plan.dedupe != "exact" else {}),
@@ -157,11 +158,12 @@ def _moves_text(plan: Plan) -> str:
 
 def _token_columns_text(plan: Plan) -> str:
     if plan.moves_only:
-        return ("- Moves only (`--moves-only`): no `lang`, `tokens` or `token_ply` columns. `mothello_data.torch` encodes\n"
+        return ("- Moves only (`--moves-only`): no `lang` or `tokens` columns. `mothello_data.torch` encodes\n"
                 "  the moves per epoch (`languages=\"sample\"`) into the languages of `vocab.json` or of any experiment.")
-    return """- `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
-  (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
-  next token has another ply (the position that carries a unified-output target)."""
+    return f"""- `tokens` (list of uint16): the game in language `lang` (`vocab.json`). The move (0-based ply)
+  each token belongs to is not stored (shard format {SHARD_FORMAT}): `mothello_data` derives it by encoding
+  `moves` in `lang` again; a token completes its move when the next token belongs to another ply
+  (the position that carries a unified-output target)."""
 
 
 def input_text(spec) -> str:
@@ -245,6 +247,8 @@ Move space: {spec.move_space.describe()}.
 from datasets import load_dataset
 ds = load_dataset("parquet", data_dir="data")   # or load_dataset(<this folder>)
 ```
+`game_id`, `moves` and `tokens` are written with Parquet's BYTE_STREAM_SPLIT encoding (for integers
+since Parquet format 2.11): readers need pyarrow >= 16 (or another reader that supports it).
 Shards carry Parquet page checksums; `datasets` checks them only when asked (datasets >= 4.2):
 `load_dataset(<this folder>, fragment_scan_options=pyarrow.dataset.ParquetFragmentScanOptions(page_checksum_verification=True))`.
 `mothello-gen verify <this folder>` checks every shard against `manifest.json`.

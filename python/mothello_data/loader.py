@@ -23,10 +23,11 @@ from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
                           find_vocabulary, open_shard, read_row_group, split_of)
 from .targets import TARGET_MODES, token_targets
+from .vocabulary import Vocabulary
 from .world_labels import world_position_labels
 
 __all__ = ["LoaderError", "check_options", "ShardIndex", "Unit", "find_shard_files", "find_vocabulary", "split_of",
-           "RowBlock", "PieceReader", "shuffled_batches", "build_batch", "BALANCE_MODES", "TARGET_MODES"]
+           "RowBlock", "derive_token_ply", "PieceReader", "shuffled_batches", "build_batch", "BALANCE_MODES", "TARGET_MODES"]
 
 
 def check_options(targets: str = "unified", labels: Sequence[str] = (), balance: str = "pad") -> None:
@@ -52,6 +53,26 @@ def _pad(column: pa.ChunkedArray, width: Optional[int], fill, dtype) -> tuple[np
     out = np.full((len(lens), W), fill, dtype=dtype)
     out[np.arange(W)[None, :] < lens[:, None]] = values
     return out, lens
+
+
+NO_VOCABULARY = ("the shards store no token_ply (shard format 2): it is derived from the moves with the dataset's "
+                 "vocab.json, which was not found beside them; give vocabulary= (the dataset folder or its vocab.json)")
+
+
+def derive_token_ply(vocab: Vocabulary, moves: np.ndarray, lengths: np.ndarray, langs: np.ndarray,
+                     tokens: np.ndarray, n_tokens: np.ndarray) -> np.ndarray:
+    """The ply (0-based move number) of each stored token, ``(n, W)`` int8 (-1 for tags and pads):
+    the rows' moves encoded again in their languages by the one encoder
+    (:meth:`~mothello_data.vocabulary.Vocabulary.encode_batch`). Refuses (:class:`LoaderError`, one
+    line) tokens that are not that encoding (another vocabulary's)."""
+    try:
+        enc = vocab.encode_batch(moves, lengths, langs)
+    except ValueError as exc:  # a language or square the vocabulary does not have
+        raise LoaderError(f"cannot derive token_ply: {exc}") from None
+    if not (np.array_equal(enc.lengths, n_tokens) and np.array_equal(enc.tokens, tokens)):
+        raise LoaderError("the stored tokens are not the moves encoded in this vocabulary (the dataset's vocab.json "
+                          "or the vocabulary given): cannot derive token_ply")
+    return enc.token_ply
 
 
 @dataclass
@@ -105,14 +126,21 @@ class RowBlock:
         )
 
     @classmethod
-    def from_table(cls, table: pa.Table, stored_labels: bool) -> "RowBlock":
+    def from_table(cls, table: pa.Table, stored_labels: bool, vocab: Optional[Vocabulary] = None) -> "RowBlock":
         """Pad the list columns of a shard table (and its stored label columns when asked); a
-        moves-only table gets empty token rows and language -1 (to be encoded per epoch)."""
+        moves-only table (or one read without its ``tokens``) gets empty token rows and language -1
+        (to be encoded per epoch). ``token_ply`` is derived with ``vocab``, the tokens' vocabulary
+        (:func:`derive_token_ply`); without one only a format-1 table's stored column will do."""
         moves, _ = _pad(table.column("moves"), engine.MAX_PLIES, engine.PAD_SQUARE, np.uint8)
         if "tokens" in table.column_names:
             tokens, n_tokens = _pad(table.column("tokens"), None, 0, np.uint16)
-            token_ply, _ = _pad(table.column("token_ply"), tokens.shape[1], -1, np.int8)
             lang = table.column("lang").to_numpy()
+            if vocab is not None:
+                token_ply = derive_token_ply(vocab, moves, table.column("length").to_numpy(), lang, tokens, n_tokens)
+            elif "token_ply" in table.column_names:  # shard format 1 read without a vocabulary
+                token_ply, _ = _pad(table.column("token_ply"), tokens.shape[1], -1, np.int8)
+            else:
+                raise LoaderError(NO_VOCABULARY)
         else:
             n = table.num_rows
             tokens, token_ply = np.zeros((n, 0), np.uint16), np.zeros((n, 0), np.int8)
@@ -129,12 +157,16 @@ class PieceReader:
     """Reads ``(unit, start, stop)`` pieces of a :class:`ShardIndex` as :class:`RowBlock` s."""
 
     def __init__(self, index: ShardIndex, use_stored_labels: bool = False, max_rows: int = 16_384,
-                 use_threads: bool = True) -> None:
+                 use_threads: bool = True, vocab: Optional[Vocabulary] = None, tokens: bool = True) -> None:
+        """``vocab``: the stored tokens' vocabulary, to derive ``token_ply``; ``tokens=False``: leave
+        the stored tokens unread (they are encoded afresh, :mod:`mothello_data.recode`)."""
         self.index = index
         self.use_threads = use_threads  # pyarrow decodes the columns of a row group in parallel
         self.use_stored = use_stored_labels
         self.max_rows = max_rows
-        self.columns = [c for c in schema.BASE_COLUMN_NAMES if index.has_tokens or c not in schema.TOKEN_COLUMNS]
+        self.vocab = vocab
+        self.columns = [c for c in schema.BASE_COLUMN_NAMES
+                        if (index.has_tokens or c not in schema.TOKEN_COLUMNS) and (tokens or c != "tokens")]
         if use_stored_labels:
             self.columns += list(schema.ALL_LABEL_COLUMNS)
         self._files: dict = {}
@@ -148,14 +180,18 @@ class PieceReader:
         """The rows of each piece, in order, in blocks of at most ``max_rows``."""
         for u, start, stop in pieces:
             unit = self.index.units[u]
-            table = read_row_group(self._file(unit.path), unit.path, unit.row_group, self.columns, self.use_threads)
+            pf = self._file(unit.path)
+            columns = self.columns
+            if self.vocab is None and "tokens" in columns and "token_ply" in pf.schema_arrow.names:
+                columns = columns + ["token_ply"]  # shard format 1, no vocabulary to derive it with
+            table = read_row_group(pf, unit.path, unit.row_group, columns, self.use_threads)
             if self.index.languages is not None:
                 keep = np.flatnonzero(np.isin(table.column("lang").to_numpy(), self.index.languages))
                 table = table.take(pa.array(keep[start:stop]))
             else:
                 table = table.slice(start, stop - start)
             for lo in range(0, table.num_rows, self.max_rows):
-                yield RowBlock.from_table(table.slice(lo, self.max_rows), self.use_stored)
+                yield RowBlock.from_table(table.slice(lo, self.max_rows), self.use_stored, self.vocab)
 
 
 def _picker(n: int, rng: Optional[Permutations]):

@@ -3,10 +3,12 @@ kinds. The writer (:mod:`mothello_data.shards`), the loader, ``verify`` and the 
 read their column lists from here.
 
 Columns of every shard: ``game_id`` (uint64, the RNG counter), ``lang`` (ClassLabel), ``length``
-(uint8 placements), ``moves`` (list of uint8 squares), ``tokens`` (list of uint16) and ``token_ply``
-(list of int8: the ply each token belongs to, -1 for a tag). A dataset with rule variants
-(``--rules``, ``--pass-token``, ``--max-plies``) adds :data:`RULE_COLUMN`, the rule of each game as a
-ClassLabel (move codes then include 64 for a written pass). A moves-only shard
+(uint8 placements), ``moves`` (list of uint8 squares) and ``tokens`` (list of uint16). The ply each
+token belongs to is not stored (shard format 2, :data:`SHARD_FORMAT`): readers derive it by encoding
+the moves again (:func:`mothello_data.loader.derive_token_ply`); format-1 shards (mothello-data 0.1 to
+0.3) also hold it as a ``token_ply`` column (list of int8), which readers ignore. A dataset with rule
+variants (``--rules``, ``--pass-token``, ``--max-plies``) adds :data:`RULE_COLUMN`, the rule of each
+game as a ClassLabel (move codes then include 64 for a written pass). A moves-only shard
 (``mothello-gen --moves-only``, for loaders that encode the moves per epoch) leaves out the
 :data:`TOKEN_COLUMNS`. With ``--labels``, per-ply label columns (packed bitboards, one entry per ply)
 for each chosen label kind.
@@ -35,13 +37,20 @@ BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("length", "value", "uint8"),
     ("moves", "list", "uint8"),
     ("tokens", "list", "uint16"),
-    ("token_ply", "list", "int8"),
 )
 BASE_COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _, _ in BASE_COLUMNS)
 #: The rule of each game (datasets with rule variants only): a ClassLabel of the run's rules.
 RULE_COLUMN: tuple[str, str, str] = ("rule", "class", "int64")
 #: The columns that hold a game in a language: all present, or all absent (a moves-only shard).
-TOKEN_COLUMNS: tuple[str, ...] = ("lang", "tokens", "token_ply")
+TOKEN_COLUMNS: tuple[str, ...] = ("lang", "tokens")
+#: The shard layout this version writes, recorded in ``manifest.json`` (absent there: 1). Format 2
+#: drops format 1's ``token_ply`` column and writes ``game_id``, ``moves`` and ``tokens`` with
+#: Parquet's BYTE_STREAM_SPLIT encoding (:data:`BYTE_STREAM_SPLIT_COLUMNS`); same ``datasets``
+#: Features otherwise. Readers read both formats.
+SHARD_FORMAT = 2
+#: Columns written with BYTE_STREAM_SPLIT instead of a dictionary (Parquet format 2.11 for integer
+#: columns: pyarrow >= 16 reads them): a third cheaper to write than dictionary pages, and as small.
+BYTE_STREAM_SPLIT_COLUMNS: tuple[str, ...] = ("game_id", "moves", "tokens")
 
 #: label kind -> its per-ply columns (name, dtype). Boards are before the ply, in absolute colours.
 LABEL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {

@@ -114,6 +114,15 @@ class HeldOutIndex:
         return mask
 
 
+def _encodings(arrow: pa.Schema) -> dict:
+    """The writer's column encodings (shard format 2): :data:`mothello_data.schema.BYTE_STREAM_SPLIT_COLUMNS`
+    byte-stream split (a list column by its leaf path), every other column dictionary-encoded."""
+    split = [c for c in schema.BYTE_STREAM_SPLIT_COLUMNS if c in arrow.names]
+    leaf = {c: f"{c}.list.element" if pa.types.is_list(arrow.field(c).type) else c for c in split}
+    return {"use_dictionary": [c for c in arrow.names if c not in split],
+            "column_encoding": {leaf[c]: "BYTE_STREAM_SPLIT" for c in split}}
+
+
 def _list_array(offsets: np.ndarray, values: np.ndarray) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values))
 
@@ -224,7 +233,6 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
             "length": pa.array(lengths_r),
             "moves": _list_array(move_offsets, flat.moves),
             "tokens": _list_array(flat.offsets, flat.values),
-            "token_ply": _list_array(flat.offsets, flat.ply),
         }
     if sources.rule_names(plan):
         columns["rule"] = pa.array(plan.rules.rule_of_games(ids, plan.seed)[row_game])
@@ -275,7 +283,7 @@ def generate_shard(
         arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan),
                                     sources.rule_names(plan))
         # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
-        with pq.ParquetWriter(tmp, arrow, compression="zstd", use_dictionary=True,
+        with pq.ParquetWriter(tmp, arrow, compression="zstd", **_encodings(arrow),
                               write_statistics=[c for c in _SCALAR_COLUMNS if c in arrow.names], write_page_checksum=True) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):

@@ -11,7 +11,8 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from .. import loader as _loader
 from ..engine import default_threads
-from ..loader import LoaderError, PieceReader, ShardIndex, check_options
+from ..loader import NO_VOCABULARY, LoaderError, PieceReader, ShardIndex, check_options
+from ..shard_index import open_shard
 from ..recode import choose_tokens
 from ..rng import Permutations
 from ..stream import GameStream
@@ -96,7 +97,10 @@ class GameDataset(IterableDataset):
         if label_source not in ("auto", "replay", "stored"):
             raise LoaderError(f"label_source must be auto, replay or stored, got {label_source!r}")
         self.index = ShardIndex.build(source, split, None if isinstance(languages, str) else languages)
-        keep, self.recoder, targets = choose_tokens(self.index.files, self.index.has_tokens, languages, vocabulary, seed, targets)
+        keep, self.recoder, targets, self.vocab = choose_tokens(self.index.files, self.index.has_tokens, languages,
+                                                                vocabulary, seed, targets)
+        if self.recoder is None and self.vocab is None and "token_ply" not in open_shard(self.index.files[0]).schema_arrow.names:
+            raise LoaderError(NO_VOCABULARY)  # shard format 2 stores no token_ply to fall back on
         if self.recoder is not None and keep is not None:  # "sample" over a parallel corpus: one row per game
             self.index = ShardIndex.build(source, split, keep)
         if self.index.total_rows == 0:
@@ -132,7 +136,7 @@ class GameDataset(IterableDataset):
         pieces = self.index.pieces(self.epoch, self.seed, self.shuffle, consumer, n_consumers, self.balance)
         # pyarrow's decode threads help a lone process; worker processes already fill the cores.
         reader = PieceReader(self.index, use_stored_labels=self.label_source == "stored",
-                             use_threads=get_worker_info() is None)
+                             use_threads=get_worker_info() is None, vocab=self.vocab, tokens=self.recoder is None)
         rng = Permutations(self.seed, self.epoch, consumer, _SHUFFLE_STREAM) if self.shuffle else None
         pack = self.pack_in_workers and get_worker_info() is not None
         blocks = reader.read(pieces)
