@@ -82,6 +82,15 @@ def _rule_args(rules, n: int) -> tuple[dict, list[str]]:
     return {"rules": ids}, [RULES[i] for i in np.unique(ids)]
 
 
+def replay_kwargs(rules, pass_token: bool, n: int) -> dict:
+    """The compiled replays' keyword arguments for ``rules`` (a name, or a rule id per game) and
+    written passes (empty for classic games with implicit passes: the compiled defaults). Used by
+    :func:`replay` and the label replays (:mod:`mothello_data.probing`, :mod:`mothello_data.world_labels`)."""
+    if isinstance(rules, str) and rules == "classic" and not pass_token:
+        return {}
+    return {**_rule_args(rules, n)[0], "pass_token": bool(pass_token)}
+
+
 def physical_memory() -> Optional[int]:
     """Bytes of physical memory of this machine (``None`` where the system does not say)."""
     try:

@@ -187,3 +187,12 @@ def has_tokens(names: Iterable[str]) -> bool:
 def has_stored_labels(names: Iterable[str]) -> bool:
     """Whether a shard with these columns stores every label column (``--labels all``)."""
     return set(ALL_LABEL_COLUMNS) <= set(names)
+
+
+def class_names(arrow: pa.Schema, column: str) -> list[str]:
+    """The ClassLabel names of ``column`` recorded in a shard schema's ``datasets`` Features."""
+    try:
+        features = json.loads(arrow.metadata[b"huggingface"])["info"]["features"]
+        return list(features[column]["names"])
+    except (TypeError, KeyError, ValueError):
+        raise SchemaError(f"the shard's schema names no ClassLabel for its {column!r} column") from None

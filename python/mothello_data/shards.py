@@ -240,7 +240,8 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
     if plan.labels:
         lab = games.labels
         source = schema.ply_label_columns(lab)
-        source.update(world_ply_columns(games.moves, games.lengths, plan.labels, threads))
+        replayed = {k: v for k, v in plan.rules.engine_args(lo, n, plan.seed).items() if k != "max_plies"}
+        source.update(world_ply_columns(games.moves, games.lengths, plan.labels, threads, **replayed))
         for label in schema.canonical_labels(plan.labels):
             for name, _ in schema.KIND_COLUMNS[label]:
                 per_game = source[name][keep]

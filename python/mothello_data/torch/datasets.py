@@ -11,7 +11,8 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from .. import loader as _loader
 from ..engine import default_threads
-from ..loader import NO_VOCABULARY, LoaderError, PieceReader, ShardIndex, check_options
+from ..loader import NO_VOCABULARY, LoaderError, PieceReader, ShardIndex, check_options, find_vocabulary
+from ..moves import CLASSIC
 from ..shard_index import open_shard
 from ..recode import choose_tokens
 from ..rng import Permutations
@@ -103,6 +104,8 @@ class GameDataset(IterableDataset):
             raise LoaderError(NO_VOCABULARY)  # shard format 2 stores no token_ply to fall back on
         if self.recoder is not None and keep is not None:  # "sample" over a parallel corpus: one row per game
             self.index = ShardIndex.build(source, split, keep)
+        known = self.vocab or (self.recoder.vocab if self.recoder is not None else None) or find_vocabulary(self.index.files)
+        self.space = known.space if known is not None else CLASSIC  # the unified targets' move space
         if self.index.total_rows == 0:
             raise LoaderError(f"no rows in split {split!r}" + ("" if languages is None else f" with languages {list(languages)}"))
         if label_source == "stored" and not self.index.has_stored_labels:
@@ -143,7 +146,8 @@ class GameDataset(IterableDataset):
         if self.recoder is not None:
             blocks = (self.recoder(block, self.epoch) for block in blocks)
         for rows in _loader.shuffled_batches(blocks, self.batch_size, self.buffer_size, rng, self.drop_last):
-            batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads, self.pack_labels)
+            batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads, self.pack_labels,
+                                        self.space)
             yield _pack(batch) if pack else to_tensors(batch)
 
 

@@ -12,6 +12,7 @@ from torch.utils.data import Dataset
 
 from .. import loader as _loader
 from ..loader import RowBlock
+from ..moves import CLASSIC
 from ..paper import PaperExamples
 from ..stream import load_vocabulary
 from .datasets import _check_options
@@ -44,7 +45,8 @@ class GameCollator:
             "game_id": pa.array([int(e["game_id"]) for e in examples], type=pa.uint64()),
         })
         rows = RowBlock.from_table(table, stored_labels=False, vocab=self.vocab)
-        return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads))
+        space = self.vocab.space if self.vocab is not None else CLASSIC
+        return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads, space=space))
 
 
 class CharDataset(Dataset):
