@@ -20,8 +20,8 @@ py::dict encode(exact_array<std::uint8_t> moves,
     if (moves.ndim() != 2 || lengths.ndim() != 1 || langs.ndim() != 1 || lengths.shape(0) != moves.shape(0) ||
         langs.shape(0) != moves.shape(0))
         throw py::value_error("encode: moves (n, w), lengths (n,) and langs (n,) must agree");
-    if (seq.ndim() != 3 || seq.shape(1) != 64 || seq.shape(2) != 3 || seq_len.ndim() != 2 ||
-        seq_len.shape(0) != seq.shape(0) || seq_len.shape(1) != 64)
+    if (seq.ndim() != 3 || seq.shape(1) != kMoveCodes || seq.shape(2) != 3 || seq_len.ndim() != 2 ||
+        seq_len.shape(0) != seq.shape(0) || seq_len.shape(1) != kMoveCodes)
         throw py::value_error("encode: bad token table");
     const py::ssize_t n = moves.shape(0);
     const int width = static_cast<int>(moves.shape(1));
@@ -47,7 +47,7 @@ py::dict encode(exact_array<std::uint8_t> moves,
         ok = count_tokens(table, moves.data(), width, len, lang, n, offsets.mutable_data(), &bad);
         for (py::ssize_t g = 0; g < n; ++g) total_moves += len[g];
     }
-    if (!ok) throw py::value_error("game " + std::to_string(bad) + ": a move is not a playable square");
+    if (!ok) throw py::value_error("game " + std::to_string(bad) + ": a move is not a move of its language");
     const std::int64_t total = offsets.data()[n];
     py::array_t<std::uint16_t> tokens(total);
     py::array_t<std::int8_t> token_ply(total);
@@ -73,15 +73,15 @@ py::dict token_targets_py(carray<std::uint16_t> tokens, carray<std::int8_t> toke
         throw py::value_error("token_targets: tokens and token_ply must be the same (n, T) shape");
     const py::ssize_t n = tokens.shape(0), T = tokens.shape(1);
     if (n_tokens.ndim() != 1 || n_tokens.shape(0) != n || lengths.ndim() != 1 || lengths.shape(0) != n ||
-        moves.ndim() != 2 || moves.shape(0) != n || moves.shape(1) != kMaxPlies || square_to_move.size() != 64)
-        throw py::value_error("token_targets: n_tokens (n,), moves (n, 60), lengths (n,), square_to_move (64,)");
+        moves.ndim() != 2 || moves.shape(0) != n || moves.shape(1) < 1 || square_to_move.size() != kMoveCodes)
+        throw py::value_error("token_targets: n_tokens (n,), moves (n, W), lengths (n,), square_to_move (65,)");
     py::dict result;
     auto* targets = new_output<std::int64_t>(result, "targets", {n, T});
     auto* completes = reinterpret_cast<std::uint8_t*>(new_output<bool>(result, "completes", {n, T}));
     {
         py::gil_scoped_release release;
-        token_targets(tokens.data(), token_ply.data(), n_tokens.data(), moves.data(), lengths.data(),
-                      square_to_move.data(), n, T, unified, targets, completes);
+        token_targets(tokens.data(), token_ply.data(), n_tokens.data(), moves.data(), static_cast<int>(moves.shape(1)),
+                      lengths.data(), square_to_move.data(), n, T, unified, targets, completes);
     }
     return result;
 }
@@ -95,8 +95,8 @@ void bind_tokens(py::module_& m) {
           R"doc(Tokens of a batch of games, each in its language, as Arrow-style values + offsets.
 
 Args: moves (n, w) uint8 squares, lengths (n,) uint8 (<= w), langs (n,) int64 language per game,
-seq (L, 64, 3) uint16 token ids of each square per language, seq_len (L, 64) uint8 tokens per
-square (0: not a move), tag_ids (L,) int32 language tag ids or None (no tags).
+seq (L, 65, 3) uint16 token ids of each move code (squares 0..63, 64 the pass) per language,
+seq_len (L, 65) uint8 tokens per move code (0: not a move), tag_ids (L,) int32 language tag ids or None (no tags).
 Returns a dict: tokens (N,) uint16, offsets (n + 1,) int64, token_ply (N,) int8 (the ply a token
 belongs to, -1 for a tag), moves (sum of lengths,) uint8.
 Raises ValueError on shapes that disagree, an unknown language, a length over the row width or a
@@ -105,8 +105,8 @@ square that is not a move in its language.)doc");
           py::arg("moves"), py::arg("lengths"), py::arg("square_to_move"), py::arg("unified"),
           R"doc(Training targets of padded token rows in one pass.
 
-Args: tokens (n, T) uint16, token_ply (n, T) int8, n_tokens (n,) int64, moves (n, 60) uint8
-(255 past the end), lengths (n,) int64, square_to_move (64,) int16, unified (bool: move index of
+Args: tokens (n, T) uint16, token_ply (n, T) int8, n_tokens (n,) int64, moves (n, W) uint8 move
+codes (255 past the end), lengths (n,) int64, square_to_move (65,) int16 move code -> move index, unified (bool: move index of
 the next move at move-completing positions; else the next token id).
 Returns a dict: targets (n, T) int64 (ignore -100), completes (n, T) bool.
 Raises ValueError on shapes that disagree.)doc");

@@ -8,10 +8,10 @@ bool count_tokens(const TokenTable& t, const std::uint8_t* moves, int width, con
     offsets[0] = 0;
     for (std::int64_t g = 0; g < n; ++g) {
         const std::uint8_t* row = moves + g * width;
-        const std::uint8_t* len = t.seq_len + langs[g] * 64;
+        const std::uint8_t* len = t.seq_len + langs[g] * kMoveCodes;
         std::int64_t count = tag;
         for (int p = 0; p < lengths[g]; ++p) {
-            const int k = row[p] < 64 ? len[row[p]] : 0;
+            const int k = row[p] < kMoveCodes ? len[row[p]] : 0;
             if (k == 0) {
                 *bad_game = g;
                 return false;
@@ -37,8 +37,8 @@ void write_tokens(const TokenTable& t, const std::uint8_t* moves, int width, con
         }
         for (int p = 0; p < lengths[g]; ++p) {
             const int sq = row[p];
-            const std::uint16_t* s = t.seq + (lang * 64 + sq) * 3;
-            const int k = t.seq_len[lang * 64 + sq];
+            const std::uint16_t* s = t.seq + (lang * kMoveCodes + sq) * 3;
+            const int k = t.seq_len[lang * kMoveCodes + sq];
             for (int j = 0; j < k; ++j) {
                 tokens[o] = s[j];
                 token_ply[o++] = static_cast<std::int8_t>(p);

@@ -5,9 +5,12 @@
 
 namespace mothello {
 
+// Move codes of a table row: the squares 0..63 and the written pass (64, game_loop.hpp's kPassSquare).
+constexpr int kMoveCodes = 65;
+
 struct TokenTable {
-    const std::uint16_t* seq;     // [n_langs][64][3] token ids of each square's sequence
-    const std::uint8_t* seq_len;  // [n_langs][64] tokens per square (0: not a move)
+    const std::uint16_t* seq;     // [n_langs][65][3] token ids of each move code's sequence
+    const std::uint8_t* seq_len;  // [n_langs][65] tokens per move code (0: not a move)
     const std::int32_t* tag_ids;  // [n_langs] language tag id, or nullptr when tags are off
     int n_langs;
 };

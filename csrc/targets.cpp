@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
+#include "encode.hpp"
 #include "engine.hpp"
 
 namespace mothello {
 
 void token_targets(const std::uint16_t* tokens, const std::int8_t* token_ply, const std::int64_t* n_tokens,
-                   const std::uint8_t* moves, const std::int64_t* lengths, const std::int16_t* square_to_move,
+                   const std::uint8_t* moves, int width, const std::int64_t* lengths, const std::int16_t* square_to_move,
                    std::int64_t n, std::int64_t T, bool unified, std::int64_t* targets, std::uint8_t* completes) {
     for (std::int64_t g = 0; g < n; ++g) {
         const std::int64_t len = std::clamp<std::int64_t>(n_tokens[g], 0, T);
@@ -22,9 +23,9 @@ void token_targets(const std::uint16_t* tokens, const std::int8_t* token_ply, co
             std::int64_t value = kIgnoreIndex;
             if (unified) {
                 const int next = ply[t] + 1;  // the ply predicted here (a tag predicts ply 0)
-                if (inside && (ends_move || ply[t] < 0) && next < lengths[g] && next < kMaxPlies) {
-                    const std::uint8_t square = moves[g * kMaxPlies + next];
-                    if (square < 64) value = square_to_move[square];
+                if (inside && (ends_move || ply[t] < 0) && next < lengths[g] && next < width) {
+                    const std::uint8_t code = moves[g * width + next];
+                    if (code < kMoveCodes && square_to_move[code] >= 0) value = square_to_move[code];
                 }
             } else if (t + 1 < len) {
                 value = tok[t + 1];

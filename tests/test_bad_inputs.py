@@ -124,7 +124,14 @@ REFUSED = [
     ("epsilon-text", ["--policy", "greedy", "--epsilon", "lots"], {}, r"--epsilon: invalid float value"),
     ("epsilon-with-uniform", ["--epsilon", 0.1], {}, r"--epsilon needs a policy other than uniform"),
     ("split-by-with-policy", ["--policy", "greedy", "--split-by", "opening:4"], {},
-     r"--split-by opening:K draws fresh uniform candidates .* cannot be combined with --policy or an import"),
+     r"--split-by opening:K draws fresh uniform candidates .* cannot be combined with --policy, --rules"),
+    ("split-by-with-rules", ["--rules", "nomidflip", "--split-by", "opening:4"], {},
+     r"--split-by opening:K .* cannot be combined with --policy, --rules/--pass-token/--max-plies"),
+    ("unknown-rule", ["--rules", "classic,reversi"], {}, r"--rules: unknown rule 'reversi' \(choose from classic, nomidflip, delflank\)"),
+    ("rule-twice", ["--rules", "classic,classic"], {}, r"--rules: a rule is listed twice"),
+    ("max-plies-range", ["--max-plies", 121], {}, r"--max-plies must be an integer in 1..120, got 121"),
+    ("iago-without-pass", ["--lang-types", "atomic,iago"], {}, r"language 1 \(iago\): the MetaOthello iago order .*--pass-token"),
+    ("iago-first", ["--lang-types", "iago,atomic", "--pass-token"], {}, r"language 0 \(iago\): its base must be a lower language"),
 ]
 
 

@@ -144,15 +144,23 @@ def test_targets_follow_the_vocabulary_definitions(mixed, mode):
 
 
 def test_shuffled_batches_carry_targets_and_completion_flags_by_the_plain_rule(mixed):
-    """Independent of the C++ targets pass: per game, from the shard's token_ply and moves in plain
-    Python, a token completes its move when the next token has another ply (or none follows)."""
+    """Independent of the C++ targets and encode passes: per game, the ply of each stored token in
+    plain Python (the tag, then each move's sequence of the vocabulary; the shards store no
+    token_ply), and a token completes its move when the next token has another ply (or none follows)."""
     rows = split_rows(mixed, "train")
+    assert "token_ply" not in rows  # shard format 2: derived by the loader
+    vocab = Vocabulary.load(mixed / "vocab.json")
     by_id = {g: i for i, g in enumerate(rows["game_id"])}
     ds = GameDataset(mixed, split="train", batch_size=64, targets="unified", shuffle=True, seed=1)
     for batch in list(ds)[:3]:
         for b in range(len(batch["game_id"])):
             i = by_id[int(batch["game_id"][b])]
-            ply, moves = rows["token_ply"][i], rows["moves"][i]
+            moves, lang = rows["moves"][i], rows["lang"][i]
+            tokens, ply = ([int(vocab.tag_ids[lang])], [-1]) if vocab.spec.lang_tags else ([], [])
+            for p, sq in enumerate(moves):
+                tokens += vocab.sequence(sq, lang)
+                ply += [p] * len(vocab.sequence(sq, lang))
+            assert tokens == rows["tokens"][i]
             n = len(ply)
             want_done = [p >= 0 and (t + 1 == n or ply[t + 1] != p) for t, p in enumerate(ply)]
             want = [IGNORE_INDEX] * n
@@ -232,7 +240,7 @@ def test_collator_for_map_style_datasets_gives_the_same_batches(mixed):
     ds = datasets.load_dataset("parquet", data_dir=str(mixed / "data"), split="validation")
     ours = batches_by_game(mixed, "validation", labels=LABELS, label_source="replay")[0]
     mapped = next(iter(DataLoader(ds.with_format("torch"), batch_size=100, shuffle=False,
-                                  collate_fn=GameCollator(labels=LABELS))))
+                                  collate_fn=GameCollator(labels=LABELS, vocabulary=mixed))))
     assert mapped.keys() == ours.keys()
     for key in ours:
         assert torch.equal(mapped[key], ours[key]), key

@@ -1,24 +1,22 @@
-"""The ``mothello-gen`` command line: its argument parsers and turning arguments into a :class:`Plan`.
+"""The ``mothello-gen`` command line: its argument parsers, their help and examples.
 
-Owns the flags, their help and examples, and the rules that combine flags with an experiment file
-(``--config``): :func:`plan_from_argv` is exactly what ``mothello-gen`` builds from an argument list.
-Nothing here touches the file system except reading ``--config``.
+Turning parsed arguments into a :class:`Plan` is :mod:`mothello_data.plan_settings`' job (re-exported
+here); :func:`plan_from_argv` is exactly what ``mothello-gen`` builds from an argument list.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Optional, Sequence
+from typing import Sequence
 
 from . import __version__, engine
 from .backends import BACKENDS
-from .config import load_experiment
-from .policies import MAX_DEPTH, parse_policy
-from .schema import LABEL_KINDS, WORLD_LABEL_KINDS, parse_labels
-from .shards import check_split_by
-from .splits import check_dedupe, parse_split_by
-from .spec import LANGUAGE_TYPES, MAX_LANGUAGE_SEED, LanguageSpec, SpecError, require_bool, require_int, resolve_types
-from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, Plan, parse_splits
+from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, Plan
+from .plan_settings import describe, parse_input_languages, plan_from_args  # noqa: F401 (re-exported)
+from .policies import MAX_DEPTH
+from .rules import MAX_PLIES_LIMIT
+from .schema import LABEL_KINDS, WORLD_LABEL_KINDS
+from .spec import LANGUAGE_TYPES
 
 PROG = "mothello-gen"
 MAX_THREADS = 1024
@@ -41,6 +39,10 @@ EXAMPLES = """examples:
       engine-played games: alpha-beta to depth 3, a random move at 5% of plies
   mothello-gen import WTHOR_2023.wtb WTHOR_2024.wtb --langs 4 --out wthor/
       real games (WTHOR or move-list files) in the same schema (mothello-gen import --help)
+  mothello-gen --rules classic,nomidflip,delflank --pass-token --games 3000000 --out worlds/
+      MetaOthello's worlds in one dataset: a rule column, passes written as moves, 64-square moves
+  mothello-gen --lang-types atomic,iago --pass-token --out iago/
+      MetaOthello's iago: a second language writing every move with another move's token
   mothello-gen verify data/
   mothello-gen --games 2000000 --split-by opening:6 --dedupe symmetric --labels hash,canonical_hash --out wm/
       world-model tests: no opening (up to symmetry) in two splits, position hashes per ply
@@ -108,8 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
                    f"mobility (fewest opponent moves) or search:D (alpha-beta to depth D, 1..{MAX_DEPTH}); ties broken at random")
     g.add_argument("--epsilon", type=float, metavar="E",
                    help="with --policy: play a uniformly random legal move with probability E at each ply (default 0)")
+    g.add_argument("--rules", metavar="LIST",
+                   help="rule set(s), MetaOthello's worlds: classic (default), nomidflip (only the first and last disc of a "
+                   "flanked run flip), delflank (open start, a move is any square next to an own disc, flanked runs are "
+                   "removed); a comma list mixes them, each game one rule, stored in a rule column")
+    g.add_argument("--pass-token", action="store_true",
+                   help="write a pass as a move of its own (a token in every language, a move index, a ply)")
+    g.add_argument("--max-plies", type=int, metavar="N",
+                   help=f"cut a game after N written moves, 1..{MAX_PLIES_LIMIT} (default: no cut; 60 with delflank, "
+                   "whose games need not end); the card counts the cut games")
     l = p.add_argument_group("languages")
-    l.add_argument("--langs", type=int, help="number of languages (default 1)")
+    l.add_argument("--langs", type=int, help="number of languages (default 1, or as many as --lang-types lists)")
     l.add_argument("--lang-types", help=f"one type for all languages or a comma list ({', '.join(LANGUAGE_TYPES)}; default atomic)")
     l.add_argument("--anchors", type=float, help="fraction of the 60 moves whose token all languages share (default 0)")
     l.add_argument("--anchor-moves", help="comma list of anchored squares instead, e.g. c4,d3,19")
@@ -195,151 +206,9 @@ def manifest_argv(argv: Sequence[str]) -> list[str]:
     return kept
 
 
-def _setting(args: argparse.Namespace, settings: dict, name: str, config: Optional[str], rule: tuple, default=None):
-    """The flag ``--name`` if given, else the config file's ``name``, else ``default``; each given
-    value (the file's too, even when the flag overrides it) must be an integer in ``rule`` =
-    ``(lo, hi, hi_text)``."""
-    flag = "--" + name.replace("_", "-")
-    if name in settings:
-        _integer(settings[name], f"{config}: {name}", *rule)
-    _integer(getattr(args, name), flag, *rule)
-    return getattr(args, name) if getattr(args, name) is not None else settings.get(name, default)
-
-
-def _integer(value, where: str, lo: int, hi: int, hi_text: str) -> None:
-    """:func:`~mothello_data.spec.require_int` for a setting that was given (``None``: not given)."""
-    if value is not None:
-        require_int(value, where, lo, hi, hi_text)
-
-
-def _comma_list(text: str, flag: str) -> list[str]:
-    """The items of a comma list flag; an empty item is refused."""
-    items = [x.strip() for x in text.split(",")]
-    if not all(items):
-        raise SpecError(f"{flag}: empty item in {text!r}")
-    return items
-
-
-def plan_from_args(args: argparse.Namespace) -> Plan:
-    """The :class:`Plan` of parsed ``mothello-gen`` arguments: ``--config`` first, flags override it."""
-    settings: dict = {}
-    spec: Optional[LanguageSpec] = None
-    if args.config:
-        spec, settings = load_experiment(args.config)
-    lang_flags = any(v is not None for v in (args.langs, args.lang_types, args.anchors, args.anchor_moves, args.language_seed,
-                                             args.input_languages)) or args.lang_tags
-    seed = _setting(args, settings, "seed", args.config, (0, 2**64 - 1, "2**64-1"), 0)
-    _integer(args.language_seed, "--language-seed", 0, MAX_LANGUAGE_SEED, "2**32-1")  # the file's: LanguageSpec
-    if spec is None or lang_flags:
-        base = spec.to_dict() if spec is not None else {}
-        if args.langs is not None or args.lang_types is not None:
-            n = args.langs if args.langs is not None else len(base.get("types", [])) or 1
-            if n != len(base.get("types", [])):
-                base.pop("input_languages", None)  # another set of languages: the file's choice is void
-            base["types"] = resolve_types(n, args.lang_types)
-        if args.anchors is not None and args.anchor_moves is not None:
-            raise SpecError("give --anchors or --anchor-moves, not both")
-        if args.anchors is not None:
-            base["anchors"] = args.anchors
-        if args.anchor_moves is not None:
-            base["anchors"] = _comma_list(args.anchor_moves, "--anchor-moves")
-        if args.language_seed is None and "seed" not in base and seed > MAX_LANGUAGE_SEED:
-            raise SpecError(f"--seed {seed} is above 2**32-1, the largest language seed (numpy's legacy generator, "
-                            "as in the paper): give --language-seed too")
-        base["seed"] = args.language_seed if args.language_seed is not None else base.get("seed", seed)
-        if args.input_languages is not None:
-            base["input_languages"] = parse_input_languages(args.input_languages)
-        if args.lang_tags:
-            base["lang_tags"] = True
-        base.setdefault("types", ["atomic"])
-        spec = LanguageSpec.from_dict(base)
-    if spec.n_languages == 1 and spec.anchor_squares_from_anchors():
-        raise SpecError("anchors need at least 2 languages (--langs): with one language no move is shared")
-    games = _setting(args, settings, "games", args.config, (1, MAX_GAMES, "2**64 (game ids are 64-bit)"))
-    split_text = settings.get("splits", DEFAULT_SPLITS)
-    if isinstance(split_text, dict):
-        split_text = ",".join(f"{k}={v}" for k, v in split_text.items())
-    if not isinstance(split_text, str):
-        raise SpecError(f"{args.config}: splits must be text like train=0.98,test=0.02 or a table, got {split_text!r}")
-    split_text = args.splits if args.splits is not None else split_text
-    splits, games = parse_splits(split_text, games)
-    if games < 1:
-        raise SpecError("--splits: the splits hold no games")
-    if games > MAX_GAMES:
-        raise SpecError(f"--splits: the splits hold {games:,} games, more than 2**64 (game ids are 64-bit)")
-    per_shard = _setting(args, settings, "games_per_shard", args.config, (1, MAX_GAMES_PER_SHARD, "2**63-1"),
-                         DEFAULT_GAMES_PER_SHARD)
-    try:
-        labels = parse_labels(settings.get("labels"))
-    except SpecError as exc:
-        raise SpecError(f"{args.config}: {exc}") from None
-    if args.labels is not None:
-        labels = parse_labels(args.labels)
-    parallel, moves_only = settings.get("parallel", False), settings.get("moves_only", False)
-    require_bool(parallel, f"{args.config}: parallel")
-    require_bool(moves_only, f"{args.config}: moves_only")
-    flags = getattr(args, "policy", None), getattr(args, "epsilon", None)  # import has neither
-    in_file = flags == (None, None) and ("policy" in settings or "epsilon" in settings)
-    policy = _checked(args.config if in_file else None, "policy", parse_policy,
-                      flags[0] if flags[0] is not None else settings.get("policy", "uniform"),
-                      flags[1] if flags[1] is not None else settings.get("epsilon"))
-    split_by = _checked(args.config, "split_by", parse_split_by, settings.get("split_by"))
-    dedupe = _checked(args.config, "dedupe", check_dedupe, settings.get("dedupe"))
-    plan = Plan(spec=spec, games=games, seed=seed, splits=splits, games_per_shard=per_shard, labels=labels,
-                parallel=args.parallel or parallel, moves_only=args.moves_only or moves_only,
-                split_by=parse_split_by(args.split_by) if args.split_by is not None else split_by,
-                dedupe=check_dedupe(args.dedupe) if args.dedupe is not None else dedupe, policy=policy)
-    check_split_by(plan)
-    return plan
-
-
-def _checked(config: Optional[str], name: str, parse, *values):
-    """``parse(*values)`` for a setting read from the ``--config`` file: its error names the file
-    (``config`` None: the values came from flags, whose errors name the flag)."""
-    try:
-        return parse(*values)
-    except SpecError as exc:
-        if config is None:
-            raise
-        raise SpecError(f"{config}: {name}: {str(exc).split(': ', 1)[-1]}") from None
-
-
-def parse_input_languages(text: str) -> Optional[list[int]]:
-    """``--input-languages``: ``all`` (``None``) or a comma list of languages and ``a-b`` ranges."""
-    if text.strip() == "all":
-        return None
-    out: list[int] = []
-    for item in _comma_list(text, "--input-languages"):
-        lo, dash, hi = item.partition("-")
-        if not lo.strip().isdigit() or (dash and not hi.strip().isdigit()):
-            raise SpecError(f"--input-languages: {item!r} is not a language number or a range like 1-4")
-        first, last = int(lo), int(hi) if dash else int(lo)
-        if last < first:
-            raise SpecError(f"--input-languages: the range {item!r} is empty")
-        out += range(first, last + 1)
-    return out
-
-
 def plan_from_argv(argv: Sequence[str]) -> Plan:
     """The :class:`Plan` that ``mothello-gen`` builds from these arguments (without the program
     name), for driving :func:`mothello_data.shards.generate_shard` from your own scheduler."""
     return plan_from_args(build_parser().parse_args([str(a) for a in argv]))
 
 
-def describe(plan: Plan) -> str:
-    """The plan in a few lines, as ``--dry-run`` prints it."""
-    shards = plan.shards()
-    lines = [
-        f"games: {plan.games:,} (seed {plan.seed}), rows: {plan.games * plan.rows_per_game():,}",
-        (f"source: import of {len(plan.imported['files'])} file(s): {plan.imported['n_rejected']:,} records rejected, "
-         f"{plan.imported['n_repeats']:,} repeats {'dropped' if plan.imported['repeats_dropped'] else 'kept'}") if plan.imported
-        else f"policy: {plan.policy.name}" + (f", epsilon {plan.policy.epsilon:g}" if plan.policy.epsilon else ""),
-        f"languages: {', '.join(f'L{i}={t}' for i, t in enumerate(plan.spec.types))}; anchors: {len(plan.spec.overlap)} squares; vocabulary {plan.vocab.size} tokens",
-        f"splits: {', '.join(f'{k}={v:,}' for k, v in plan.splits.items())}"
-        + (f"; by opening of {plan.split_by} moves" if plan.split_by else "") + ("; symmetric dedupe" if plan.dedupe != "exact" else ""),
-        f"shards: {shards.size:,} ({shards[0].filename} ... {shards[-1].filename})",
-        f"labels: {', '.join(plan.labels) or 'none'}; "
-        + ("moves only (no token columns)" if plan.moves_only else "parallel corpus" if plan.parallel else "one language per game")
-        + ("" if plan.spec.input_languages is None else f" (input languages {', '.join(map(str, plan.spec.inputs))})"),
-    ]
-    return "\n".join(lines)

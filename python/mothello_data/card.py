@@ -8,10 +8,11 @@ import os
 from . import __version__
 from .rng import RNG_ID
 from .plan import Plan
-from .schema import KIND_COLUMNS, WORLD_LABEL_KINDS, canonical_labels, feature_columns, language_names
+from .schema import KIND_COLUMNS, SHARD_FORMAT, WORLD_LABEL_KINDS, canonical_labels, feature_columns, language_names
 from .files import write_atomic
 from .shards import ShardRecord
-from .sources import describe as describe_source, extra_fields
+from .rules import RULE_TEXT
+from .sources import describe as describe_source, extra_fields, rule_names
 from .squares import square_name
 from .vocabulary import TOKEN_LAYOUT
 
@@ -49,9 +50,11 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
         "config": plan.identity(),
         "rng": RNG_ID,
         "token_layout": TOKEN_LAYOUT,
+        "shard_format": SHARD_FORMAT,
         "seed": plan.seed,
         "rows": sum(r.rows for r in records),
         **({"split_hygiene": split_hygiene(plan, records)} if plan.split_by or plan.dedupe != "exact" else {}),
+        **({"games_cut": games_cut(records)} if plan.rules.may_cut else {}),
         "shards": [r.to_json() for r in records],
     }
 
@@ -63,6 +66,31 @@ def split_hygiene(plan: Plan, records: list[ShardRecord]) -> dict:
     return {"split_by": f"opening:{plan.split_by}" if plan.split_by else "id", "dedupe": plan.dedupe,
             "dropped_repeats": sum(len(r.dropped_games) for r in records),
             "opening_rejected": sum(r.opening_rejected or 0 for r in records)}
+
+
+def games_cut(records: list[ShardRecord]) -> int:
+    """Games stopped by ``--max-plies`` before their end (rows of a parallel corpus counted once)."""
+    return sum(r.cut_games or 0 for r in records)
+
+
+def _rules_text(plan: Plan, records: list[ShardRecord], rule: str) -> str:
+    """The card's procedure line on the rules, passes and the cut."""
+    rules = plan.rules
+    if rules.is_classic:
+        return (f"Standard 8x8 Othello from the 4-disc start, black first. {rule}; a side without a move passes "
+                "(passes are implicit, not tokens); a game ends when\n  neither side can move.")
+    names = ", ".join(f"`{n}` ({RULE_TEXT[n]})" for n in rules.names)
+    text = (f"8x8 Othello under MetaOthello's rule set{'s' if len(rules.names) > 1 else ''} {names}; black first. "
+            f"{rule}; a side without a move passes; a game ends when neither side can move.")
+    if len(rules.names) > 1:
+        text += (" Each game plays one rule (column `rule`): one of each in every block of "
+                 f"{len(rules.names)} consecutive game ids, in a seeded order.")
+    text += (" A pass is written as a move of its own (move code 64, one token in every language, a move index,"
+             " a ply)." if rules.pass_token else " Passes are implicit (not tokens).")
+    if rules.may_cut:
+        text += (f" A game is cut after {rules.max_plies} written moves (`--max-plies`): {games_cut(records):,} games"
+                 " were cut (`games_cut` in `manifest.json`); a cut game is not over.")
+    return text
 
 
 def _hygiene_note(plan: Plan, records: list[ShardRecord]) -> str:
@@ -93,11 +121,12 @@ def world_label_note(labels) -> str:
 
 def _yaml_features(plan: Plan) -> list[str]:
     lines = ["  features:"]
-    for name, kind, dtype in feature_columns(plan.labels, plan.moves_only, extra_fields(plan)):
+    for name, kind, dtype in feature_columns(plan.labels, plan.moves_only, extra_fields(plan), rule_names(plan)):
         lines.append(f"  - name: {name}")
         if kind == "class":
+            names = rule_names(plan) if name == "rule" else language_names(plan.spec.types)
             lines += ["    dtype:", "      class_label:", "        names:"]
-            lines += [f"          '{i}': {n}" for i, n in enumerate(language_names(plan.spec.types))]
+            lines += [f"          '{i}': {n}" for i, n in enumerate(names)]
         elif kind == "list":
             lines.append(f"    sequence: {dtype}")
         else:
@@ -117,13 +146,24 @@ def empty_splits(plan: Plan, records: list[ShardRecord]) -> dict[str, str]:
             for name, n in plan.splits.items() if not rows.get(name)}
 
 
+def _moves_text(plan: Plan) -> str:
+    if plan.rules.is_classic and plan.spec.move_space.is_classic:
+        return """- `length` (uint8): placements in the game; `moves` (list of uint8): squares 0..63, row-major
+  (`8 * row + col`, a1 = 0, d3 = 19), the language-neutral form."""
+    return ("- `length` (uint8): written moves in the game; `moves` (list of uint8): squares 0..63, row-major\n"
+            "  (`8 * row + col`, a1 = 0, d3 = 19)" + (", and 64 for a written pass" if plan.rules.pass_token else "")
+            + ", the language-neutral form." + ("\n- `rule` (ClassLabel): the rule set the game was played under."
+                                                if rule_names(plan) else ""))
+
+
 def _token_columns_text(plan: Plan) -> str:
     if plan.moves_only:
-        return ("- Moves only (`--moves-only`): no `lang`, `tokens` or `token_ply` columns. `mothello_data.torch` encodes\n"
+        return ("- Moves only (`--moves-only`): no `lang` or `tokens` columns. `mothello_data.torch` encodes\n"
                 "  the moves per epoch (`languages=\"sample\"`) into the languages of `vocab.json` or of any experiment.")
-    return """- `tokens` (list of uint16): the game in language `lang`; `token_ply` (list of int8): the move
-  (0-based ply) each token belongs to, -1 for a language tag. A token completes its move when the
-  next token has another ply (the position that carries a unified-output target)."""
+    return f"""- `tokens` (list of uint16): the game in language `lang` (`vocab.json`). The move (0-based ply)
+  each token belongs to is not stored (shard format {SHARD_FORMAT}): `mothello_data` derives it by encoding
+  `moves` in `lang` again; a token completes its move when the next token belongs to another ply
+  (the position that carries a unified-output target)."""
 
 
 def input_text(spec) -> str:
@@ -173,8 +213,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 `manifest.json`.
 
 ## Procedure
-- Standard 8x8 Othello from the 4-disc start, black first. {rule}; a side without a move passes (passes are implicit, not tokens); a game ends when
-  neither side can move.
+- {_rules_text(plan, records, rule)}
 - {game_line}
 - Splits own disjoint game-id ranges, and a game whose exact move sequence also occurs in a later
   split is dropped from the earlier one (listed in `manifest.json` as `dropped_games`).{_hygiene_note(plan, records)}
@@ -186,8 +225,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 {"" if not empty else chr(10) + "Empty splits (no rows, left out of this card's configs): " + "; ".join(f"`{s}` ({why})" for s, why in empty.items()) + "." + chr(10)}
 ## Columns
 - `game_id` (uint64): the game's RNG counter. `lang` (ClassLabel): the language of `tokens`.
-- `length` (uint8): placements in the game; `moves` (list of uint8): squares 0..63, row-major
-  (`8 * row + col`, a1 = 0, d3 = 19), the language-neutral form.
+{_moves_text(plan)}
 {_token_columns_text(plan)}
 {"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in KIND_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}{world_label_note(plan.labels)}
 
@@ -201,13 +239,16 @@ mOthello paper's ids + 1 (its `CharDataset` ids), handed out language by languag
 
 Anchored squares (square: groups of languages sharing its tokens; every member writes it with the
 tokens, and ids, of the group's lowest language): {anchors}.
-Language seed: {spec.seed}. Default training target: {"unified output (next move index 0..59 at move-completing tokens)" if spec.unified_output else "next token"}.
+Language seed: {spec.seed}. Default training target: {f"unified output (next move index 0..{spec.move_space.size - 1} at move-completing tokens)" if spec.unified_output else "next token"}.
+Move space: {spec.move_space.describe()}.
 
 ## Loading
 ```python
 from datasets import load_dataset
 ds = load_dataset("parquet", data_dir="data")   # or load_dataset(<this folder>)
 ```
+`game_id`, `moves` and `tokens` are written with Parquet's BYTE_STREAM_SPLIT encoding (for integers
+since Parquet format 2.11): readers need pyarrow >= 16 (or another reader that supports it).
 Shards carry Parquet page checksums; `datasets` checks them only when asked (datasets >= 4.2):
 `load_dataset(<this folder>, fragment_scan_options=pyarrow.dataset.ParquetFragmentScanOptions(page_checksum_verification=True))`.
 `mothello-gen verify <this folder>` checks every shard against `manifest.json`.

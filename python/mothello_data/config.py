@@ -41,9 +41,9 @@ from typing import Any
 from .spec import MAX_LANGUAGE_SEED, SPEC_KEYS, LanguageSpec, SpecError, require_bool, require_int
 
 # In a config file ``seed`` is the seed of the games, so the spec's seed is spelled ``language_seed``.
-LANGUAGE_KEYS = set(SPEC_KEYS) - {"seed"}
+LANGUAGE_KEYS = set(SPEC_KEYS) - {"seed", "pass_token"}  # the pass token is a rule setting (--pass-token)
 GENERATION_KEYS = {"games", "seed", "splits", "games_per_shard", "labels", "parallel", "moves_only", "policy", "epsilon",
-                   "split_by", "dedupe"}
+                   "split_by", "dedupe", "rules", "pass_token", "max_plies"}
 MOTHELLO_KEYS = {"language_types", "overlap_toks", "train_seed", "unified_output"}
 _PAPER_KEYS_TEXT = "a mOthello experiment file has exactly the keys " + ", ".join(sorted(MOTHELLO_KEYS))
 

@@ -83,6 +83,15 @@ def rule_args(rules, n: int) -> tuple[dict, list[str]]:
     return {"rules": ids}, [RULES[i] for i in np.unique(ids)]
 
 
+def replay_kwargs(rules, pass_token: bool, n: int) -> dict:
+    """The compiled replays' keyword arguments for ``rules`` (a name, or a rule id per game) and
+    written passes (empty for classic games with implicit passes: the compiled defaults). Used by
+    :func:`replay` and the label replays (:mod:`mothello_data.probing`, :mod:`mothello_data.world_labels`)."""
+    if isinstance(rules, str) and rules == "classic" and not pass_token:
+        return {}
+    return {**rule_args(rules, n)[0], "pass_token": bool(pass_token)}
+
+
 def physical_memory() -> Optional[int]:
     """Bytes of physical memory of this machine (``None`` where the system does not say)."""
     try:
@@ -245,9 +254,9 @@ def replay(
     have the width of ``moves``.
     """
     padded, lens = _as_move_rows(moves, lengths)
-    core_rules, _ = rule_args(rules, len(lens))
+    kwargs = replay_kwargs(rules, pass_token, len(lens))
     _check_fits("replay", len(lens), 2 + padded.shape[1] * (LABEL_BYTES_PER_PLY if labels else 0))
-    raw = _core.replay(padded, lens, _threads(threads), bool(labels), **core_rules, pass_token=bool(pass_token))
+    raw = _core.replay(padded, lens, _threads(threads), bool(labels), **kwargs)
     return Replay(raw["lengths"], raw["ended"].astype(bool), PlyLabels._from(raw))
 
 

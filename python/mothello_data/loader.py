@@ -22,11 +22,13 @@ from .probing import ALL_LABEL_NAMES, WORLD_LABEL_NAMES, replay_position_labels,
 from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
                           find_vocabulary, open_shard, read_row_group, split_of)
+from .moves import CLASSIC, MoveSpace
 from .targets import TARGET_MODES, token_targets
+from .vocabulary import Vocabulary
 from .world_labels import world_position_labels
 
 __all__ = ["LoaderError", "check_options", "ShardIndex", "Unit", "find_shard_files", "find_vocabulary", "split_of",
-           "RowBlock", "PieceReader", "shuffled_batches", "build_batch", "BALANCE_MODES", "TARGET_MODES"]
+           "RowBlock", "derive_token_ply", "PieceReader", "shuffled_batches", "build_batch", "BALANCE_MODES", "TARGET_MODES"]
 
 
 def check_options(targets: str = "unified", labels: Sequence[str] = (), balance: str = "pad") -> None:
@@ -54,11 +56,32 @@ def _pad(column: pa.ChunkedArray, width: Optional[int], fill, dtype) -> tuple[np
     return out, lens
 
 
+NO_VOCABULARY = ("the shards store no token_ply (shard format 2): it is derived from the moves with the dataset's "
+                 "vocab.json, which was not found beside them; give vocabulary= (the dataset folder or its vocab.json)")
+
+
+def derive_token_ply(vocab: Vocabulary, moves: np.ndarray, lengths: np.ndarray, langs: np.ndarray,
+                     tokens: np.ndarray, n_tokens: np.ndarray) -> np.ndarray:
+    """The ply (0-based move number) of each stored token, ``(n, W)`` int8 (-1 for tags and pads):
+    the rows' moves encoded again in their languages by the one encoder
+    (:meth:`~mothello_data.vocabulary.Vocabulary.encode_batch`). Refuses (:class:`LoaderError`, one
+    line) tokens that are not that encoding (another vocabulary's)."""
+    try:
+        enc = vocab.encode_batch(moves, lengths, langs)
+    except ValueError as exc:  # a language or square the vocabulary does not have
+        raise LoaderError(f"cannot derive token_ply: {exc}") from None
+    if not (np.array_equal(enc.lengths, n_tokens) and np.array_equal(enc.tokens, tokens)):
+        raise LoaderError("the stored tokens are not the moves encoded in this vocabulary (the dataset's vocab.json "
+                          "or the vocabulary given): cannot derive token_ply")
+    return enc.token_ply
+
+
 @dataclass
 class RowBlock:
     """Padded rows: ``tokens`` (n, W) uint16 (pad 0), ``token_ply`` (n, W) int8 (-1 past the end),
-    ``n_tokens``, ``moves`` (n, 60) uint8 (255 past the end), ``length``, ``lang``, ``game_id``, and
-    ``plies`` (per-ply label columns, only when read from shards)."""
+    ``n_tokens``, ``moves`` (n, P) uint8 move codes (P >= 60; 255 past the end, 64 a written pass),
+    ``length``, ``lang``, ``game_id``, ``plies`` (per-ply label columns, only when read from shards)
+    and ``rule`` (the engine's rule id of each game; ``None``: classic, a dataset without rule variants)."""
 
     tokens: np.ndarray
     token_ply: np.ndarray
@@ -68,6 +91,15 @@ class RowBlock:
     lang: np.ndarray
     game_id: np.ndarray
     plies: Optional[dict] = None
+    rule: Optional[np.ndarray] = None
+
+    def engine_args(self) -> dict:
+        """Keyword arguments of the engine's replays for these rows: their rules, and written passes
+        when a row holds one (a row without a pass replays the same either way)."""
+        if self.rule is None and not (self.moves == engine.PASS_MOVE).any():
+            return {}
+        return {"rules": "classic" if self.rule is None else self.rule,
+                "pass_token": bool((self.moves == engine.PASS_MOVE).any())}
 
     def __len__(self) -> int:
         return len(self.lang)
@@ -78,7 +110,8 @@ class RowBlock:
         pick = (lambda a: a[index]) if isinstance(index, slice) else (lambda a: np.take(a, index, axis=0))
         plies = None if self.plies is None else {k: pick(v) for k, v in self.plies.items()}
         return RowBlock(pick(self.tokens), pick(self.token_ply), pick(self.n_tokens), pick(self.moves),
-                        pick(self.length), pick(self.lang), pick(self.game_id), plies)
+                        pick(self.length), pick(self.lang), pick(self.game_id), plies,
+                        None if self.rule is None else pick(self.rule))
 
     @staticmethod
     def concat(blocks: Sequence["RowBlock"]) -> "RowBlock":
@@ -86,55 +119,79 @@ class RowBlock:
         if len(blocks) == 1:
             return blocks[0]
         W = max(b.tokens.shape[1] for b in blocks)
+        P = max(b.moves.shape[1] for b in blocks)  # rows of games cut at --max-plies may be wider than 60
 
-        def widen(a, fill):
-            if a.shape[1] == W:
+        def widen(a, fill, width=W):
+            if a.shape[1] == width:
                 return a
-            out = np.full((a.shape[0], W), fill, dtype=a.dtype)
+            out = np.full((a.shape[0], width) + a.shape[2:], fill, dtype=a.dtype)
             out[:, : a.shape[1]] = a
             return out
 
         plies = None
         if blocks[0].plies is not None:
-            plies = {k: np.concatenate([b.plies[k] for b in blocks]) for k in blocks[0].plies}
+            plies = {k: np.concatenate([widen(b.plies[k], 0, P) for b in blocks]) for k in blocks[0].plies}
+        rule = None
+        if any(b.rule is not None for b in blocks):
+            rule = np.concatenate([np.zeros(len(b), np.uint8) if b.rule is None else b.rule for b in blocks])
         return RowBlock(
             np.concatenate([widen(b.tokens, 0) for b in blocks]),
             np.concatenate([widen(b.token_ply, -1) for b in blocks]),
-            *(np.concatenate([getattr(b, f) for b in blocks]) for f in ("n_tokens", "moves", "length", "lang", "game_id")),
-            plies,
+            np.concatenate([b.n_tokens for b in blocks]),
+            np.concatenate([widen(b.moves, engine.PAD_SQUARE, P) for b in blocks]),
+            *(np.concatenate([getattr(b, f) for b in blocks]) for f in ("length", "lang", "game_id")),
+            plies, rule,
         )
 
     @classmethod
-    def from_table(cls, table: pa.Table, stored_labels: bool) -> "RowBlock":
+    def from_table(cls, table: pa.Table, stored_labels: bool, vocab: Optional[Vocabulary] = None) -> "RowBlock":
         """Pad the list columns of a shard table (and its stored label columns when asked); a
-        moves-only table gets empty token rows and language -1 (to be encoded per epoch)."""
-        moves, _ = _pad(table.column("moves"), engine.MAX_PLIES, engine.PAD_SQUARE, np.uint8)
+        moves-only table (or one read without its ``tokens``) gets empty token rows and language -1
+        (to be encoded per epoch). ``token_ply`` is derived with ``vocab``, the tokens' vocabulary
+        (:func:`derive_token_ply`); without one only a format-1 table's stored column will do."""
+        length = table.column("length").to_numpy()
+        width = max(engine.MAX_PLIES, int(length.max()) if len(length) else 0)
+        moves, _ = _pad(table.column("moves"), width, engine.PAD_SQUARE, np.uint8)
         if "tokens" in table.column_names:
             tokens, n_tokens = _pad(table.column("tokens"), None, 0, np.uint16)
-            token_ply, _ = _pad(table.column("token_ply"), tokens.shape[1], -1, np.int8)
             lang = table.column("lang").to_numpy()
+            if vocab is not None:
+                token_ply = derive_token_ply(vocab, moves, table.column("length").to_numpy(), lang, tokens, n_tokens)
+            elif "token_ply" in table.column_names:  # shard format 1 read without a vocabulary
+                token_ply, _ = _pad(table.column("token_ply"), tokens.shape[1], -1, np.int8)
+            else:
+                raise LoaderError(NO_VOCABULARY)
         else:
             n = table.num_rows
             tokens, token_ply = np.zeros((n, 0), np.uint16), np.zeros((n, 0), np.int8)
             n_tokens, lang = np.zeros(n, np.int64), np.full(n, -1, np.int64)
         plies = None
         if stored_labels:
-            plies = {name: _pad(table.column(name), engine.MAX_PLIES, 0, np.dtype(dtype))[0]
+            plies = {name: _pad(table.column(name), width, 0, np.dtype(dtype))[0]
                      for columns in schema.LABEL_COLUMNS.values() for name, dtype in columns}
+        rule = None
+        if schema.RULE_COLUMN[0] in table.column_names:  # the engine's id of each row's rule, by ClassLabel name
+            names = schema.class_names(table.schema, schema.RULE_COLUMN[0])
+            ids = np.array([engine.rule_id(name) for name in names], dtype=np.uint8)
+            rule = ids[table.column(schema.RULE_COLUMN[0]).to_numpy()]
         return cls(tokens, token_ply, n_tokens, moves, table.column("length").to_numpy(), lang,
-                   table.column("game_id").to_numpy(), plies)
+                   table.column("game_id").to_numpy(), plies, rule)
 
 
 class PieceReader:
     """Reads ``(unit, start, stop)`` pieces of a :class:`ShardIndex` as :class:`RowBlock` s."""
 
     def __init__(self, index: ShardIndex, use_stored_labels: bool = False, max_rows: int = 16_384,
-                 use_threads: bool = True) -> None:
+                 use_threads: bool = True, vocab: Optional[Vocabulary] = None, tokens: bool = True) -> None:
+        """``vocab``: the stored tokens' vocabulary, to derive ``token_ply``; ``tokens=False``: leave
+        the stored tokens unread (they are encoded afresh, :mod:`mothello_data.recode`)."""
         self.index = index
         self.use_threads = use_threads  # pyarrow decodes the columns of a row group in parallel
         self.use_stored = use_stored_labels
         self.max_rows = max_rows
-        self.columns = [c for c in schema.BASE_COLUMN_NAMES if index.has_tokens or c not in schema.TOKEN_COLUMNS]
+        self.vocab = vocab
+        self.columns = [c for c in schema.BASE_COLUMN_NAMES
+                        if (index.has_tokens or c not in schema.TOKEN_COLUMNS) and (tokens or c != "tokens")]
         if use_stored_labels:
             self.columns += list(schema.ALL_LABEL_COLUMNS)
         self._files: dict = {}
@@ -148,14 +205,20 @@ class PieceReader:
         """The rows of each piece, in order, in blocks of at most ``max_rows``."""
         for u, start, stop in pieces:
             unit = self.index.units[u]
-            table = read_row_group(self._file(unit.path), unit.path, unit.row_group, self.columns, self.use_threads)
+            pf = self._file(unit.path)
+            columns = self.columns
+            if self.vocab is None and "tokens" in columns and "token_ply" in pf.schema_arrow.names:
+                columns = columns + ["token_ply"]  # shard format 1, no vocabulary to derive it with
+            if schema.RULE_COLUMN[0] in pf.schema_arrow.names:
+                columns = columns + [schema.RULE_COLUMN[0]]
+            table = read_row_group(pf, unit.path, unit.row_group, columns, self.use_threads)
             if self.index.languages is not None:
                 keep = np.flatnonzero(np.isin(table.column("lang").to_numpy(), self.index.languages))
                 table = table.take(pa.array(keep[start:stop]))
             else:
                 table = table.slice(start, stop - start)
             for lo in range(0, table.num_rows, self.max_rows):
-                yield RowBlock.from_table(table.slice(lo, self.max_rows), self.use_stored)
+                yield RowBlock.from_table(table.slice(lo, self.max_rows), self.use_stored, self.vocab)
 
 
 def _picker(n: int, rng: Optional[Permutations]):
@@ -197,11 +260,13 @@ def shuffled_batches(blocks: Iterator[RowBlock], batch_size: int, buffer_size: i
 
 
 def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] = (),
-                label_source: str = "replay", threads: int = 1, pack_labels: bool = False) -> dict:
+                label_source: str = "replay", threads: int = 1, pack_labels: bool = False,
+                space: MoveSpace = CLASSIC) -> dict:
     """A padded batch as numpy arrays, trimmed to the longest sequence in it.
 
     Keys: ``input_ids`` int64 (pad 0), ``attention_mask`` int64, ``targets`` int64 (ignore -100;
-    ``targets="unified"``: move index 0..59 of the next move at move-completing positions,
+    ``targets="unified"``: move index in ``space`` (0..59 for classic datasets; the vocabulary's
+    :attr:`~mothello_data.vocabulary.Vocabulary.space`) of the next move at move-completing positions,
     ``"next_token"``: the next token id), ``completes`` bool (position completes a move),
     ``lang`` int64, ``game_id`` int64, ``length`` int64 (moves), plus the requested ``labels``
     (see :mod:`mothello_data.probing`), computed by replay or read from stored columns; with
@@ -213,7 +278,7 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     tokens = np.ascontiguousarray(rows.tokens[:, :T])
     ply = np.ascontiguousarray(rows.token_ply[:, :T])
     n_tokens = rows.n_tokens.astype(np.int64)
-    tgt, completes = token_targets(tokens, ply, n_tokens, rows.moves, rows.length, targets == "unified")
+    tgt, completes = token_targets(tokens, ply, n_tokens, rows.moves, rows.length, targets == "unified", space)
     mask = np.arange(T)[None, :] < n_tokens[:, None]
     out = {
         "input_ids": tokens.astype(np.int64),
@@ -229,10 +294,11 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     if labels:
         if label_source == "stored":
             out.update(stored_position_labels(rows.plies, rows.moves, rows.length, ply, completes, n_tokens, labels,
-                                              threads, pack_labels))
+                                              threads, pack_labels, **rows.engine_args()))
         else:
             out.update(replay_position_labels(rows.moves, rows.length, ply, completes, n_tokens, labels, threads,
-                                              pack_labels))
+                                              pack_labels, **rows.engine_args()))
     if world:  # always by replay (mothello_data.world_labels)
-        out.update(world_position_labels(rows.moves, rows.length, ply, completes, n_tokens, world, threads))
+        out.update(world_position_labels(rows.moves, rows.length, ply, completes, n_tokens, world, threads,
+                                         **rows.engine_args()))
     return out

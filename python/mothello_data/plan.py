@@ -15,6 +15,7 @@ from typing import Optional, Union
 
 from .policies import UNIFORM, Policy
 from .rng import RNG_ID
+from .rules import CLASSIC_RULES, RuleSet
 from .schema import canonical_labels
 from .spec import LanguageSpec, SpecError
 from .vocabulary import Vocabulary
@@ -59,12 +60,20 @@ class Plan:
     dedupe: str = "exact"  # or "symmetric" (mothello_data.splits)
     policy: Policy = UNIFORM  # how moves are chosen (mothello_data.policies)
     imported: Optional[dict] = None  # an import's record (mothello_data.importer): games come from files
+    rules: RuleSet = CLASSIC_RULES  # the rules played, written passes, the cut (mothello_data.rules)
 
     def __post_init__(self) -> None:
         self.labels = canonical_labels(self.labels)  # one spelling in identities and manifests
         self.vocab = Vocabulary(self.spec)
         if self.moves_only and self.parallel:
             raise SpecError("--moves-only stores no languages, so it cannot be a --parallel corpus")
+        space, rules = self.spec.move_space, self.rules
+        if self.imported and not rules.is_classic:
+            raise SpecError("imported games are classic Othello with implicit passes: --rules, --pass-token and "
+                            "--max-plies do not apply to an import")
+        if space.pass_move != rules.pass_token or space.squares < rules.squares:
+            raise SpecError(f"the languages' move space ({space.describe()}) does not cover the moves of the rules "
+                            f"({rules.move_space.describe()})")
 
     def shards(self) -> "ShardList":
         """Every shard of the run, split by split in id order; sizes within a split differ by at most one.
@@ -94,6 +103,7 @@ class Plan:
             # only when not uniform: identities (and resumes) of uniform runs stay those of earlier versions
             **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {}),
             **({"import": self.imported} if self.imported else {}),
+            **({"rules": self.rules.to_json()} if not self.rules.is_classic else {}),
         }
 
 

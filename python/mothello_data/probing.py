@@ -30,8 +30,7 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from . import _core
-from .engine import rule_args
+from . import _core, engine
 from .schema import ALL_LABEL_COLUMNS, LABEL_KINDS, WORLD_LABEL_KINDS
 
 LABEL_NAMES = LABEL_KINDS  # the label kinds computed here (names owned by mothello_data.schema)
@@ -86,16 +85,16 @@ def _packed(states: dict, args: tuple, which: Optional[Sequence[str]]) -> dict:
 
 def replay_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np.ndarray, completes: np.ndarray,
                            n_tokens: np.ndarray, which: Optional[Sequence[str]] = None, threads: int = 1,
-                           packed: bool = False, rules="classic") -> dict:
+                           packed: bool = False, rules="classic", pass_token: bool = False) -> dict:
     """Labels per token position ``(n, T, ...)``, replaying the games (``moves`` ``(n, 60)`` uint8,
     255-padded) in C++ straight into them; positions ``t >= n_tokens`` are pads. ``which`` picks
     among :data:`LABEL_NAMES` (default: all). ``packed``: the packed form instead (see
-    :data:`PACKED_KEYS`). An illegal move raises ``ValueError``. ``rules``: a rule name or one rule id per game
-    (:func:`mothello_data.engine.rule_args`; rows of 60 plies without written passes only)."""
+    :data:`PACKED_KEYS`). ``rules`` and ``pass_token`` as for :func:`mothello_data.engine.replay`.
+    An illegal move raises ``ValueError``."""
     args, flags = _position_args(token_ply, completes, n_tokens, which, threads, packed)
     out = _core.replay_position_labels(np.ascontiguousarray(moves, dtype=np.uint8),
                                        np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags,
-                                       **rule_args(rules, len(lengths))[0])
+                                       **engine.replay_kwargs(rules, pass_token, len(lengths)))
     return _packed(out, args, which) if packed else out
 
 
@@ -105,7 +104,7 @@ PLY_COLUMNS = ALL_LABEL_COLUMNS  # the stored per-ply columns, each (n, 60) (mot
 def stored_position_labels(plies: Mapping[str, np.ndarray], moves: np.ndarray, lengths: np.ndarray,
                            token_ply: np.ndarray, completes: np.ndarray, n_tokens: np.ndarray,
                            which: Optional[Sequence[str]] = None, threads: int = 1, packed: bool = False,
-                           rules="classic") -> dict:
+                           rules="classic", pass_token: bool = False) -> dict:
     """Like :func:`replay_position_labels`, from the per-ply label columns stored in the shards:
     ``plies`` maps :data:`PLY_COLUMNS` to ``(n, 60)`` arrays. States before the last move are read
     from the columns; the final state is made in C++ by the board verbs (of the game's rule) and
@@ -118,5 +117,5 @@ def stored_position_labels(plies: Mapping[str, np.ndarray], moves: np.ndarray, l
                                        np.ascontiguousarray(plies["player"], dtype=np.uint8),
                                        np.ascontiguousarray(moves, dtype=np.uint8),
                                        np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags,
-                                       **rule_args(rules, len(lengths))[0])
+                                       **engine.replay_kwargs(rules, pass_token, len(lengths)))
     return _packed(out, args, which) if packed else out

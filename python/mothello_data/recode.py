@@ -63,11 +63,13 @@ def _is_parallel(files: Sequence[str]) -> bool:
 
 
 def choose_tokens(files: Sequence[str], has_tokens: bool, languages, vocabulary, seed: int,
-                  targets: Optional[str]) -> tuple[Optional[Sequence[int]], Optional[Recoder], str]:
+                  targets: Optional[str]) -> tuple[Optional[Sequence[int]], Optional[Recoder], str, Optional[Vocabulary]]:
     """Resolve a loader's ``languages`` / ``vocabulary`` / ``targets`` options for these shards:
     (language filter for the stored rows: with ``"sample"`` one row per game of a parallel corpus;
-    recoder or ``None``; target mode). Refuses, in one line,
-    a moves-only dataset without ``"sample"`` and a vocabulary that is not the stored tokens'."""
+    recoder or ``None``; target mode; the stored tokens' vocabulary, to derive their ``token_ply``
+    (:func:`mothello_data.loader.derive_token_ply`), ``None`` when they are not fed or none is
+    known). Refuses, in one line, a moves-only dataset without ``"sample"`` and a vocabulary that is
+    not the stored tokens'."""
     stored = find_vocabulary(files)
     given = None if vocabulary is None else load_vocabulary(vocabulary)
     vocab = given if given is not None else stored
@@ -78,12 +80,12 @@ def choose_tokens(files: Sequence[str], has_tokens: bool, languages, vocabulary,
             raise LoaderError("languages='sample' needs a vocabulary: no vocab.json beside the shards, give vocabulary=")
         # A parallel corpus holds each game once per language: read one row per game.
         keep = [stored.spec.inputs[0]] if stored is not None and _is_parallel(files) else None
-        return keep, Recoder(vocab, seed), targets or default_targets(vocab)
+        return keep, Recoder(vocab, seed), targets or default_targets(vocab), None
     if not has_tokens:
         raise LoaderError("these shards store moves only (mothello-gen --moves-only): pass languages='sample' to "
                           "encode them per epoch")
     if given is not None and stored is not None and (given.names != stored.names or not np.array_equal(given.seq, stored.seq)):
         raise LoaderError("the vocabulary given is not the one the stored tokens were written in: pass "
                           "languages='sample' to encode the stored moves in it")
-    return languages, None, targets or default_targets(vocab)
+    return languages, None, targets or default_targets(vocab), vocab
 

@@ -24,6 +24,7 @@ from .arguments import manifest_argv
 from .files import file_sha256, remove_stale_temporaries, write_atomic
 from .rng import RNG_ID
 from .policies import Policy
+from .rules import RuleSet
 from .spec import LanguageSpec
 from .plan import Plan, Shard
 from .shards import ShardRecord
@@ -47,7 +48,8 @@ def plan_from_identity(identity: dict) -> Plan:
                 labels=list(identity["labels"]), parallel=identity["parallel"],
                 moves_only=identity.get("moves_only", False),
                 split_by=parse_split_by(identity.get("split_by")), dedupe=check_dedupe(identity.get("dedupe")),
-                policy=Policy.from_json(identity.get("policy")), imported=identity.get("import"))
+                policy=Policy.from_json(identity.get("policy")), imported=identity.get("import"),
+                rules=RuleSet.from_json(identity.get("rules")))
 
 
 def plan_path(out: str) -> str:

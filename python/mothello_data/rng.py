@@ -87,3 +87,13 @@ def _as_u64(value: Key) -> np.ndarray:
     if isinstance(value, np.ndarray):
         return value.astype(_U64, copy=False)
     return np.asarray(int(value) & _MASK64, dtype=_U64)
+
+
+def balanced_choice(ids: np.ndarray, n_options: int, seed: int, stream: int) -> np.ndarray:
+    """Option ``0 .. n_options - 1`` of each id: within every block of ``n_options`` consecutive ids
+    each option appears once, rotated by an offset drawn per block from ``(seed, block ^ stream)``.
+    The language of a game (``stream`` 0x1A9E) and the rule of a game are drawn this way."""
+    ids = np.asarray(ids, dtype=_U64)
+    L = _U64(n_options)
+    offset = draw(seed, (ids // L) ^ _U64(stream)) % L
+    return ((ids + offset) % L).astype(np.int64)

@@ -3,8 +3,12 @@ kinds. The writer (:mod:`mothello_data.shards`), the loader, ``verify`` and the 
 read their column lists from here.
 
 Columns of every shard: ``game_id`` (uint64, the RNG counter), ``lang`` (ClassLabel), ``length``
-(uint8 placements), ``moves`` (list of uint8 squares), ``tokens`` (list of uint16) and ``token_ply``
-(list of int8: the ply each token belongs to, -1 for a tag). A moves-only shard
+(uint8 placements), ``moves`` (list of uint8 squares) and ``tokens`` (list of uint16). The ply each
+token belongs to is not stored (shard format 2, :data:`SHARD_FORMAT`): readers derive it by encoding
+the moves again (:func:`mothello_data.loader.derive_token_ply`); format-1 shards (mothello-data 0.1 to
+0.3) also hold it as a ``token_ply`` column (list of int8), which readers ignore. A dataset with rule
+variants (``--rules``, ``--pass-token``, ``--max-plies``) adds :data:`RULE_COLUMN`, the rule of each
+game as a ClassLabel (move codes then include 64 for a written pass). A moves-only shard
 (``mothello-gen --moves-only``, for loaders that encode the moves per epoch) leaves out the
 :data:`TOKEN_COLUMNS`. With ``--labels``, per-ply label columns (packed bitboards, one entry per ply)
 for each chosen label kind.
@@ -33,11 +37,20 @@ BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("length", "value", "uint8"),
     ("moves", "list", "uint8"),
     ("tokens", "list", "uint16"),
-    ("token_ply", "list", "int8"),
 )
 BASE_COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _, _ in BASE_COLUMNS)
+#: The rule of each game (datasets with rule variants only): a ClassLabel of the run's rules.
+RULE_COLUMN: tuple[str, str, str] = ("rule", "class", "int64")
 #: The columns that hold a game in a language: all present, or all absent (a moves-only shard).
-TOKEN_COLUMNS: tuple[str, ...] = ("lang", "tokens", "token_ply")
+TOKEN_COLUMNS: tuple[str, ...] = ("lang", "tokens")
+#: The shard layout this version writes, recorded in ``manifest.json`` (absent there: 1). Format 2
+#: drops format 1's ``token_ply`` column and writes ``game_id``, ``moves`` and ``tokens`` with
+#: Parquet's BYTE_STREAM_SPLIT encoding (:data:`BYTE_STREAM_SPLIT_COLUMNS`); same ``datasets``
+#: Features otherwise. Readers read both formats.
+SHARD_FORMAT = 2
+#: Columns written with BYTE_STREAM_SPLIT instead of a dictionary (Parquet format 2.11 for integer
+#: columns: pyarrow >= 16 reads them): a third cheaper to write than dictionary pages, and as small.
+BYTE_STREAM_SPLIT_COLUMNS: tuple[str, ...] = ("game_id", "moves", "tokens")
 
 #: label kind -> its per-ply columns (name, dtype). Boards are before the ply, in absolute colours.
 LABEL_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -112,11 +125,14 @@ def ply_label_columns(ply_labels) -> dict[str, np.ndarray]:
     }
 
 
-def feature_columns(labels: Sequence[str], moves_only: bool = False, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
+def feature_columns(labels: Sequence[str], moves_only: bool = False, extra: Sequence[tuple[str, str]] = (),
+                    rules: Sequence[str] = ()) -> list[tuple[str, str, str]]:
     """(name, kind, dtype) of every column of a shard with these label kinds (``moves_only``: without
-    the :data:`TOKEN_COLUMNS`), then the ``extra`` (name, dtype) value columns of an import (e.g.
+    the :data:`TOKEN_COLUMNS`; ``rules``: the rule names of a run with rule variants, which adds
+    :data:`RULE_COLUMN`), then the ``extra`` (name, dtype) value columns of an import (e.g.
     WTHOR's year and players)."""
     cols = [c for c in BASE_COLUMNS if not (moves_only and c[0] in TOKEN_COLUMNS)]
+    cols += [RULE_COLUMN] if rules else []
     for label in canonical_labels(labels):
         cols += [(name, "list", dtype) for name, dtype in KIND_COLUMNS[label]]
     return cols + [(name, "value", dtype) for name, dtype in extra]
@@ -128,12 +144,12 @@ def language_names(types: Sequence[str]) -> list[str]:
 
 
 def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
-                extra: Sequence[tuple[str, str]] = ()) -> dict:
+                extra: Sequence[tuple[str, str]] = (), rules: Sequence[str] = ()) -> dict:
     """The ``datasets`` Features as JSON (``Sequence`` form: read by old and new versions)."""
     out = {}
-    for name, kind, dtype in feature_columns(labels, moves_only, extra):
+    for name, kind, dtype in feature_columns(labels, moves_only, extra, rules):
         if kind == "class":
-            out[name] = {"names": language_names(types), "_type": "ClassLabel"}
+            out[name] = {"names": list(rules) if name == RULE_COLUMN[0] else language_names(types), "_type": "ClassLabel"}
         elif kind == "list":
             out[name] = {"feature": {"dtype": dtype, "_type": "Value"}, "_type": "Sequence"}
         else:
@@ -142,14 +158,14 @@ def hf_features(labels: Sequence[str], types: Sequence[str], moves_only: bool = 
 
 
 def arrow_schema(labels: Sequence[str], types: Sequence[str], moves_only: bool = False,
-                 extra: Sequence[tuple[str, str]] = ()) -> pa.Schema:
+                 extra: Sequence[tuple[str, str]] = (), rules: Sequence[str] = ()) -> pa.Schema:
     """The Arrow schema of a shard, carrying the ``datasets`` Features in its metadata (``moves_only``,
-    ``extra``: see :func:`feature_columns`)."""
+    ``extra``, ``rules``: see :func:`feature_columns`)."""
     fields = []
-    for name, kind, dtype in feature_columns(labels, moves_only, extra):
+    for name, kind, dtype in feature_columns(labels, moves_only, extra, rules):
         t = pa.from_numpy_dtype(np.dtype(dtype))
         fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
-    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, moves_only, extra)}})}
+    meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, moves_only, extra, rules)}})}
     return pa.schema(fields, metadata=meta)
 
 
@@ -171,3 +187,12 @@ def has_tokens(names: Iterable[str]) -> bool:
 def has_stored_labels(names: Iterable[str]) -> bool:
     """Whether a shard with these columns stores every label column (``--labels all``)."""
     return set(ALL_LABEL_COLUMNS) <= set(names)
+
+
+def class_names(arrow: pa.Schema, column: str) -> list[str]:
+    """The ClassLabel names of ``column`` recorded in a shard schema's ``datasets`` Features."""
+    try:
+        features = json.loads(arrow.metadata[b"huggingface"])["info"]["features"]
+        return list(features[column]["names"])
+    except (TypeError, KeyError, ValueError):
+        raise SchemaError(f"the shard's schema names no ClassLabel for its {column!r} column") from None

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from . import engine, schema, sources
 from .files import check_disk_full, file_sha256
 from .plan import Plan, Shard
-from .rng import chain, draw
+from .rng import balanced_choice, chain
 from .spec import SpecError
 from .splits import assign_splits, attempt_seed, canonical_openings
 from .symmetry import canonical_rows
@@ -35,19 +35,16 @@ def language_of_games(game_ids: np.ndarray, languages: Sequence[int], seed: int)
     languages): within every block of ``len(languages)`` consecutive game ids each appears once,
     rotated by a seeded offset per block. The writer passes the run's seed; the loader's per-epoch
     draw passes a seed chained with the epoch."""
-    ids = np.asarray(game_ids, dtype=_U64)
-    L = _U64(len(languages))
-    offset = draw(seed, (ids // L) ^ _U64(_LANGUAGE_STREAM)) % L
-    return np.asarray(languages, dtype=np.int64)[((ids + offset) % L).astype(np.int64)]
+    return np.asarray(languages, dtype=np.int64)[balanced_choice(game_ids, len(languages), seed, _LANGUAGE_STREAM)]
 
 
 def game_hashes(moves: np.ndarray) -> np.ndarray:
-    """64-bit hash of each padded move row (n, 60) uint8."""
+    """64-bit hash of each padded move row (n, W) uint8 (rows up to 64 wide hash as 64 wide)."""
     n = moves.shape[0]
-    padded = np.full((n, 64), 255, dtype=np.uint8)
+    padded = np.full((n, max(64, -(-moves.shape[1] // 8) * 8)), 255, dtype=np.uint8)
     padded[:, : moves.shape[1]] = moves
     words = padded.view(_U64)
-    return chain(np.full(n, _HASH_IV, dtype=_U64), *(words[:, i] for i in range(8)))
+    return chain(np.full(n, _HASH_IV, dtype=_U64), *(words[:, i] for i in range(words.shape[1])))
 
 
 class HeldOutIndex:
@@ -117,6 +114,15 @@ class HeldOutIndex:
         return mask
 
 
+def _encodings(arrow: pa.Schema) -> dict:
+    """The writer's column encodings (shard format 2): :data:`mothello_data.schema.BYTE_STREAM_SPLIT_COLUMNS`
+    byte-stream split (a list column by its leaf path), every other column dictionary-encoded."""
+    split = [c for c in schema.BYTE_STREAM_SPLIT_COLUMNS if c in arrow.names]
+    leaf = {c: f"{c}.list.element" if pa.types.is_list(arrow.field(c).type) else c for c in split}
+    return {"use_dictionary": [c for c in arrow.names if c not in split],
+            "column_encoding": {leaf[c]: "BYTE_STREAM_SPLIT" for c in split}}
+
+
 def _list_array(offsets: np.ndarray, values: np.ndarray) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values))
 
@@ -137,10 +143,11 @@ class ShardRecord:
     sha256: str
     bytes: int
     opening_rejected: Optional[int] = None  # --split-by opening:K only: candidates of other splits' openings
+    cut_games: Optional[int] = None  # rules that may cut a game only: games stopped by --max-plies
 
     def to_json(self) -> dict:
         """The record as plain JSON values (manifest entries and per-shard record files)."""
-        return {k: v for k, v in self.__dict__.items() if v is not None or k != "opening_rejected"}
+        return {k: v for k, v in self.__dict__.items() if v is not None or k not in ("opening_rejected", "cut_games")}
 
 
 def opening_splits(moves: np.ndarray, lengths: np.ndarray, k: int, seed: int, sizes: Sequence[int]) -> np.ndarray:
@@ -156,9 +163,9 @@ def check_split_by(plan: Plan, sample: int = 100_000) -> None:
     every game opens the same way up to symmetry when K = 1)."""
     if not plan.split_by:
         return
-    if plan.imported or not plan.policy.is_uniform:
+    if plan.imported or not plan.policy.is_uniform or not plan.rules.is_classic:
         raise SpecError("--split-by opening:K draws fresh uniform candidates for each split: it cannot be combined "
-                        "with --policy or an import yet (use the default id splits)")
+                        "with --policy, --rules/--pass-token/--max-plies or an import yet (use the default id splits)")
     games = engine.generate(sample, plan.seed, 0)
     got = np.bincount(opening_splits(games.moves, games.lengths, plan.split_by, plan.seed, plan.splits.values()),
                       minlength=len(plan.splits))
@@ -188,9 +195,10 @@ def opening_games(plan: Plan, split: str, lo: int, n: int, threads: int) -> tupl
     return moves, lengths, rejected
 
 
-def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list, Optional[int]]:
+def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list, Optional[int], int]:
     """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed; also the
-    dropped ids and (``--split-by opening:K`` only) the count of candidates turned away."""
+    dropped ids, (``--split-by opening:K`` only) the count of candidates turned away and the count
+    of kept games cut by ``--max-plies``."""
     rejected = None
     if plan.split_by:
         split = next(name for name, first, end in _split_ranges(plan) if first <= lo < end)
@@ -202,6 +210,7 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
     ids = np.arange(lo, lo + n, dtype=_U64)
     keep = ~held_out.repeats(games.moves, plan.seed)
     dropped = ids[~keep].tolist()
+    cut = int((~games.ended[keep]).sum()) if games.ended is not None and plan.rules.may_cut else 0
     moves, lengths, ids = games.moves[keep], games.lengths[keep], ids[keep]
     L = len(plan.spec.inputs)
     if plan.parallel:  # every game in every input language (all languages unless the spec says otherwise)
@@ -213,7 +222,7 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
     moves_r, lengths_r = moves[row_game], lengths[row_game]
     move_offsets = np.zeros(len(row_game) + 1, dtype=np.int64)
     np.cumsum(lengths_r, out=move_offsets[1:])
-    valid = (np.arange(engine.MAX_PLIES)[None, :] < lengths[:, None])
+    valid = (np.arange(moves.shape[1])[None, :] < lengths[:, None])
     if plan.moves_only:
         columns = {"game_id": pa.array(ids), "length": pa.array(lengths), "moves": _list_array(move_offsets, moves[valid])}
     else:
@@ -224,18 +233,20 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
             "length": pa.array(lengths_r),
             "moves": _list_array(move_offsets, flat.moves),
             "tokens": _list_array(flat.offsets, flat.values),
-            "token_ply": _list_array(flat.offsets, flat.ply),
         }
+    if sources.rule_names(plan):
+        columns["rule"] = pa.array(plan.rules.rule_of_games(ids, plan.seed)[row_game])
     columns.update({name: pa.array(v) for name, v in sources.extra_columns(plan, ids[row_game]).items()})
     if plan.labels:
         lab = games.labels
         source = schema.ply_label_columns(lab)
-        source.update(world_ply_columns(games.moves, games.lengths, plan.labels, threads))
+        replayed = {k: v for k, v in plan.rules.engine_args(lo, n, plan.seed).items() if k != "max_plies"}
+        source.update(world_ply_columns(games.moves, games.lengths, plan.labels, threads, **replayed))
         for label in schema.canonical_labels(plan.labels):
             for name, _ in schema.KIND_COLUMNS[label]:
                 per_game = source[name][keep]
                 columns[name] = _list_array(move_offsets, per_game[row_game][valid[row_game]])
-    return pa.Table.from_pydict(columns, schema=arrow), dropped, rejected
+    return pa.Table.from_pydict(columns, schema=arrow), dropped, rejected, cut
 
 
 def _split_ranges(plan: Plan) -> list:
@@ -267,17 +278,19 @@ def generate_shard(
     os.makedirs(os.path.dirname(final), exist_ok=True)
     tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.tmp-{os.getpid()}-{threading.get_ident()}")
     held_out = HeldOutIndex.for_split(plan, shard.split)
-    rows, dropped, rejected = 0, [], None
+    rows, dropped, rejected, cut = 0, [], None, 0
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
-        arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan))
+        arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan),
+                                    sources.rule_names(plan))
         # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
-        with pq.ParquetWriter(tmp, arrow, compression="zstd", use_dictionary=True,
+        with pq.ParquetWriter(tmp, arrow, compression="zstd", **_encodings(arrow),
                               write_statistics=[c for c in _SCALAR_COLUMNS if c in arrow.names], write_page_checksum=True) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)
-                table, gone, turned_away = chunk_table(plan, arrow, lo, n, threads, held_out)
+                table, gone, turned_away, stopped = chunk_table(plan, arrow, lo, n, threads, held_out)
+                cut += stopped
                 writer.write_table(table, row_group_size=max(1, table.num_rows))
                 rows += table.num_rows
                 dropped += gone
@@ -293,4 +306,4 @@ def generate_shard(
         check_disk_full(exc, final, out_dir)
         raise
     return ShardRecord(shard.filename, shard.split, shard.first_game, shard.first_game + shard.n_games, rows, dropped,
-                       digest, size, rejected)
+                       digest, size, rejected, cut if plan.rules.may_cut else None)

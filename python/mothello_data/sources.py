@@ -17,6 +17,7 @@ from . import engine, importer
 from .plan import Plan
 from .policies import Policy
 from .rng import RNG_ID
+from .rules import RuleSet
 
 
 def games(plan: Plan, lo: int, n: int, threads: Optional[int] = None, labels: bool = False) -> engine.Games:
@@ -26,7 +27,13 @@ def games(plan: Plan, lo: int, n: int, threads: Optional[int] = None, labels: bo
         moves, lengths = src.moves[lo:lo + n], src.lengths[lo:lo + n]
         lab = engine.replay(moves, lengths, threads=threads, labels=True).labels if labels else None
         return engine.Games(moves, lengths, lab)
-    return engine.generate(n, plan.seed, lo, threads=threads, labels=labels, policy=plan.policy)
+    return engine.generate(n, plan.seed, lo, threads=threads, labels=labels, policy=plan.policy,
+                           **plan.rules.engine_args(lo, n, plan.seed))
+
+
+def rule_names(plan: Plan) -> list:
+    """The ``rule`` ClassLabel's names (a run with rule variants), else ``[]`` (no rule column)."""
+    return [] if plan.rules.is_classic else plan.rules.class_names()
 
 
 def extra_fields(plan: Plan) -> list:
@@ -44,11 +51,12 @@ def extra_columns(plan: Plan, ids: np.ndarray) -> dict:
 
 
 def ranged_moves(config: dict, seed: int, lo: int, n: int) -> np.ndarray:
-    """The ``(n, 60)`` moves of games ``lo .. lo + n`` of the run a manifest's ``config`` describes:
-    played from (seed, policy, id), or read from the import's files."""
+    """The ``(n, W)`` moves of games ``lo .. lo + n`` of the run a manifest's ``config`` describes:
+    played from (seed, policy, rules, id), or read from the import's files."""
     if config.get("import"):
         return importer.load(config["import"]).moves[lo: lo + n]
-    return engine.generate(n, seed, lo, policy=Policy.from_json(config.get("policy"))).moves
+    rules = RuleSet.from_json(config.get("rules"))
+    return engine.generate(n, seed, lo, policy=Policy.from_json(config.get("policy")), **rules.engine_args(lo, n, seed)).moves
 
 
 def expected_moves(config: dict, seed: int, ids: np.ndarray) -> Optional[np.ndarray]:
@@ -60,9 +68,9 @@ def expected_moves(config: dict, seed: int, ids: np.ndarray) -> Optional[np.ndar
         except (ValueError, OSError):  # SpecError: files gone or changed; verify checks the rest
             return None
         return src.moves[np.asarray(ids, dtype=np.int64)]
-    policy = Policy.from_json(config.get("policy"))
-    rows = [engine.generate(1, seed, int(i), policy=policy).moves[0] for i in ids]
-    return np.array(rows, dtype=np.uint8).reshape(len(rows), engine.MAX_PLIES)
+    policy, rules = Policy.from_json(config.get("policy")), RuleSet.from_json(config.get("rules"))
+    rows = [engine.generate(1, seed, int(i), policy=policy, **rules.engine_args(int(i), 1, seed)).moves[0] for i in ids]
+    return np.array(rows, dtype=np.uint8).reshape(len(rows), rules.max_plies)
 
 
 def describe(plan: Plan) -> tuple[str, str, str]:

@@ -21,6 +21,12 @@ The rules are the mOthello paper's (``mothello_config.py`` of ethahtz/multilingu
 * Input languages: with ``unified_output`` the paper's language 0 is the output space and games are
   written in languages 1..n-1 only; :attr:`LanguageSpec.input_languages` records which languages
   games are written in (``None``: all).
+
+Rule variants (not in the paper) widen the move space (:mod:`mothello_data.moves`): ``squares=64``
+gives every square tokens (delflank plays the centre), ``pass_token`` adds a pass move, written with
+one token of its own in every language type (never drawn, never anchored). A ``permuted`` language
+(MetaOthello's ``iago``: type ``iago``) allocates nothing: it writes move index ``i`` with its base
+language's tokens of move index ``perm[i]``.
 """
 
 from __future__ import annotations
@@ -30,17 +36,20 @@ from typing import Mapping, Optional, Sequence, Union
 
 import numpy as np
 
+from .moves import MoveSpace, check_permutation, metaothello_iago_permutation
 from .rng import draw
-from .squares import CENTER_SQUARES, NUM_MOVES, PLAYABLE_SQUARES, parse_square, square_name
+from .squares import CENTER_SQUARES, parse_square, square_name
 
-LANGUAGE_TYPES = ("atomic", "split", "compositional")
+LANGUAGE_TYPES = ("atomic", "split", "compositional", "permuted", "iago")
+#: Types whose languages borrow every token from a base language (allocate no ids).
+PERMUTED_TYPES = ("permuted", "iago")
 MAX_TOKENS_PER_MOVE = 3
 MAX_LANGUAGES = 1024  # 60+ tokens each: more can never fit the uint16 token ids
 MAX_LANGUAGE_SEED = 2**32 - 1  # numpy's legacy generator (the paper's split lengths) takes 32 bits
 
 #: Every key :meth:`LanguageSpec.from_dict` accepts (``types`` or ``languages`` + ``lang_types``).
 SPEC_KEYS = ("types", "languages", "lang_types", "anchors", "groups", "seed", "lang_tags", "unified_output",
-             "input_languages")
+             "input_languages", "squares", "pass_token", "permutations")
 
 # Stream key of the anchor choice (part of the data's definition: changing it changes datasets).
 _ANCHOR_STREAM = 0xA2C4
@@ -64,7 +73,7 @@ def require_bool(value, where: str) -> None:
 
 
 
-def _square(value: Union[int, str], where: str) -> int:
+def _square(value: Union[int, str], where: str, squares: int = 60) -> int:
     if isinstance(value, str):
         try:
             sq = int(value) if value.strip().isdigit() else parse_square(value)
@@ -76,7 +85,7 @@ def _square(value: Union[int, str], where: str) -> int:
         raise SpecError(f"{where}: a square must be an index 0..63 or a name like 'c4', got {value!r}")
     if not 0 <= sq < 64:
         raise SpecError(f"{where}: square {sq} is out of range 0..63")
-    if sq in CENTER_SQUARES:
+    if sq in CENTER_SQUARES and squares == 60:
         raise SpecError(f"{where}: square {square_name(sq)} ({sq}) is a centre square and is never played")
     return sq
 
@@ -95,6 +104,9 @@ class LanguageSpec:
     every paper id). ``unified_output``: the default training target (next move in one
     language-neutral space) recorded with the vocabulary. ``input_languages``: the languages games
     are written in and the loader samples from (``None``: all; the paper's unified files: 1..n-1).
+    ``squares`` (60 or 64) and ``pass_token``: the move space (:class:`mothello_data.moves.MoveSpace`).
+    ``permutations``: language -> ``{"base": language, "order": list of move indices}`` for
+    ``permuted`` languages (``iago`` languages default to MetaOthello's order over base 0).
     """
 
     types: list[str]
@@ -104,6 +116,9 @@ class LanguageSpec:
     lang_tags: bool = False
     unified_output: bool = True
     input_languages: Optional[list] = None
+    squares: int = 60
+    pass_token: bool = False
+    permutations: dict = field(default_factory=dict)
 
     # ---- construction ------------------------------------------------------------------------
 
@@ -124,9 +139,12 @@ class LanguageSpec:
             if t not in LANGUAGE_TYPES:
                 raise SpecError(f"language {i}: unknown type {t!r} (choose from {', '.join(LANGUAGE_TYPES)})")
         require_int(self.seed, "seed", 0, MAX_LANGUAGE_SEED, "2**32-1")
-        for name in ("lang_tags", "unified_output"):
+        for name in ("lang_tags", "unified_output", "pass_token"):
             require_bool(getattr(self, name), name)
+        if self.squares not in (60, 64) or isinstance(self.squares, bool):
+            raise SpecError(f"squares must be 60 or 64, got {self.squares!r}")
         self._overlap = self._resolve_overlap()
+        self._permutations = self._resolve_permutations()
         self.input_languages = self._resolve_inputs()
 
     def _resolve_inputs(self) -> Optional[list]:
@@ -141,6 +159,51 @@ class LanguageSpec:
         if len(set(langs)) != len(langs):
             raise SpecError(f"input_languages: a language is listed twice in {list(langs)}")
         return sorted(int(x) for x in langs)
+
+    @property
+    def move_space(self) -> MoveSpace:
+        """The moves this spec's languages write (:mod:`mothello_data.moves`)."""
+        return MoveSpace(self.squares, self.pass_token)
+
+    def _resolve_permutations(self) -> dict[int, tuple[int, list[int]]]:
+        """language -> (base language, order) for every permuted language, validated."""
+        if not isinstance(self.permutations, Mapping):
+            raise SpecError("permutations must map a language to {base, order}")
+        given = {}
+        for key, value in self.permutations.items():
+            lang = int(key) if isinstance(key, str) and key.strip().isdigit() else key
+            require_int(lang, "permutations", 0, self.n_languages - 1, str(self.n_languages - 1))
+            if self.types[lang] not in PERMUTED_TYPES:
+                raise SpecError(f"permutations[{lang}]: language {lang} is {self.types[lang]}, not permuted")
+            given[lang] = value
+        out = {}
+        for lang, kind in enumerate(self.types):
+            if kind not in PERMUTED_TYPES:
+                continue
+            value = given.get(lang, {})
+            if not isinstance(value, Mapping) or set(value) - {"base", "order"}:
+                raise SpecError(f"permutations[{lang}] must be {{\"base\": language, \"order\": [...]}}, got {value!r}")
+            base = value.get("base", 0)
+            require_int(base, f"permutations[{lang}].base", 0, self.n_languages - 1, str(self.n_languages - 1))
+            if base >= lang or self.types[base] in PERMUTED_TYPES:
+                raise SpecError(f"language {lang} ({kind}): its base must be a lower language that is not permuted, got {base}")
+            order = value.get("order", "metaothello-iago" if kind == "iago" else None)
+            try:
+                if order == "metaothello-iago":
+                    order = metaothello_iago_permutation(self.move_space)
+                elif order is None:
+                    raise ValueError("a permuted language needs an order (a list of move indices or 'metaothello-iago')")
+                out[lang] = (int(base), check_permutation(order, self.move_space, f"permutations[{lang}]"))
+            except ValueError as exc:
+                raise SpecError(f"language {lang} ({kind}): {exc}") from None
+        if out and self._overlap:
+            raise SpecError("a permuted language shares every token with its base: anchors cannot be combined with it")
+        return out
+
+    @property
+    def permuted(self) -> dict[int, tuple[int, list[int]]]:
+        """Resolved permuted languages: language -> (base language, order of move indices)."""
+        return self._permutations
 
     @property
     def default_targets(self) -> str:
@@ -167,7 +230,7 @@ class LanguageSpec:
         if not isinstance(self.groups, Mapping):
             raise SpecError("groups must map a square to a list of language groups")
         for key, groups in self.groups.items():
-            sq = _square(key, "groups")
+            sq = _square(key, "groups", self.squares)
             where = f"groups[{square_name(sq)}]"
             if sq in overlap:
                 raise SpecError(f"{where}: square is already anchored by `anchors`")
@@ -199,13 +262,13 @@ class LanguageSpec:
         if isinstance(a, (int, float, np.floating, np.integer)):
             if not 0.0 <= float(a) <= 1.0:
                 raise SpecError(f"anchors must be a fraction in [0, 1], got {a}")
-            k = int(round(float(a) * NUM_MOVES))
-            squares = np.array(PLAYABLE_SQUARES, dtype=np.uint64)
-            words = draw(self.seed, _ANCHOR_STREAM, squares)
-            order = [PLAYABLE_SQUARES[i] for i in np.argsort(words, kind="stable")]
+            space = self.move_space.square_codes
+            k = int(round(float(a) * len(space)))
+            words = draw(self.seed, _ANCHOR_STREAM, np.array(space, dtype=np.uint64))
+            order = [space[i] for i in np.argsort(words, kind="stable")]
             return sorted(order[:k])
         if isinstance(a, (list, tuple)):
-            squares = [_square(x, "anchors") for x in a]
+            squares = [_square(x, "anchors", self.squares) for x in a]
             if len(set(squares)) != len(squares):
                 raise SpecError("anchors: a square is listed twice")
             return sorted(squares)
@@ -229,7 +292,7 @@ class LanguageSpec:
         rs = np.random.RandomState(self.seed)  # the same stream as np.random.seed(seed) + randint
         for lang, kind in enumerate(self.types):
             if kind == "split":
-                own = [sq for sq in PLAYABLE_SQUARES if (lang, sq) not in copied]
+                own = [sq for sq in self.move_space.square_codes if (lang, sq) not in copied]
                 out[lang, own] = rs.randint(1, MAX_TOKENS_PER_MOVE + 1, size=len(own))
         return out
 
@@ -239,12 +302,16 @@ class LanguageSpec:
         """Plain JSON values (squares by name): the form stored in ``vocab.json`` and manifests."""
         return {
             "types": list(self.types),
-            "anchors": self.anchors if not isinstance(self.anchors, (list, tuple)) else [square_name(_square(s, "anchors")) for s in self.anchors],
-            "groups": {square_name(sq): [list(g) for g in gs] for sq, gs in ((_square(k, "groups"), v) for k, v in self.groups.items())},
+            "anchors": self.anchors if not isinstance(self.anchors, (list, tuple)) else [square_name(_square(s, "anchors", self.squares)) for s in self.anchors],
+            "groups": {square_name(sq): [list(g) for g in gs] for sq, gs in ((_square(k, "groups", self.squares), v) for k, v in self.groups.items())},
             "seed": self.seed,
             "lang_tags": self.lang_tags,
             "unified_output": self.unified_output,
             "input_languages": self.input_languages,
+            # Written only when used, so classic datasets keep their vocab.json bytes.
+            **({"squares": self.squares} if self.squares != 60 else {}),
+            **({"pass_token": True} if self.pass_token else {}),
+            **({"permutations": {str(k): v for k, v in self.permutations.items()}} if self.permutations else {}),
         }
 
     @classmethod

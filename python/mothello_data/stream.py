@@ -34,6 +34,7 @@ from .config import load_experiment
 from .shard_index import LoaderError
 from .shards import HeldOutIndex, language_of_games, opening_splits
 from .policies import UNIFORM, Policy, parse_policy
+from .rules import CLASSIC_RULES, RuleSet, parse_rules
 from .sources import ranged_moves
 from .splits import parse_split_by
 from .spec import LanguageSpec, SpecError
@@ -89,6 +90,7 @@ class HeldOut:
         self.train = list(config["splits"]).index("train") if self.split_by else None
         symmetric = config.get("dedupe") == "symmetric"
         self.policy = Policy.from_json(config.get("policy"))  # how the dataset's games were played
+        self.rules = RuleSet.from_json(config.get("rules"))  # and under which rules
         self.index = None if self.split_by else HeldOutIndex.from_ranges(
             self.seed, self.ranges, symmetric, lambda lo, n: ranged_moves(config, self.seed, lo, n))
 
@@ -122,12 +124,16 @@ class GameStream:
         pack_labels: labels packed, as for ``GameDataset`` (``mothello_data.torch.expand_labels``).
         policy: how moves are chosen (a policy name such as ``"search:2"``, or a
             :class:`~mothello_data.policies.Policy`; default: the ``held_out`` dataset's, else uniform).
+        rules: the rule set(s) played (a :class:`~mothello_data.rules.RuleSet`, or a ``--rules``
+            text such as ``"classic,nomidflip"``; default: the ``held_out`` dataset's, else classic);
+            game ``g`` plays the rule the writer draws for it. Passes are written as moves when the
+            vocabulary has a pass token.
     """
 
     def __init__(self, vocabulary=None, seed: Optional[int] = None, batch_size: int = 256, targets: Optional[str] = None,
                  labels: Sequence[str] = (), held_out=None, first_game: Optional[int] = None,
                  games: Optional[int] = None, block_games: int = 4096, threads: int = 1,
-                 pack_labels: bool = False, policy=None) -> None:
+                 pack_labels: bool = False, policy=None, rules=None) -> None:
         for name, value, low in (("batch_size", batch_size, 1), ("block_games", block_games, 1), ("threads", threads, 1),
                                  ("seed", seed, 0), ("first_game", first_game, 0), ("games", games, 0)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
@@ -150,9 +156,26 @@ class GameStream:
         if isinstance(policy, str):
             policy = _policy(policy)
         self.policy = policy or (self.held_out.policy if self.held_out is not None else UNIFORM)
+        self.rules = self._rules(rules)
         self.end_game = None if games is None else first_game + games
         if (self.end_game or first_game) > 2**64:
             raise LoaderError("first_game + games exceeds the 64-bit game counter")
+
+    def _rules(self, rules) -> RuleSet:
+        """``rules`` as a RuleSet whose move space the vocabulary covers (one line if not)."""
+        space = self.vocab.space
+        try:
+            if rules is None:
+                rules = self.held_out.rules if self.held_out is not None else \
+                    parse_rules(None, space.pass_move) if space.pass_move else CLASSIC_RULES
+            elif isinstance(rules, str):
+                rules = parse_rules(rules, space.pass_move)
+        except SpecError as exc:
+            raise LoaderError(str(exc)) from None
+        if rules.pass_token != space.pass_move or rules.squares > space.squares:
+            raise LoaderError(f"the vocabulary's moves ({space.describe()}) do not fit the rules "
+                              f"({rules.describe()}; {rules.move_space.describe()})")
+        return rules
 
     # ---- which consumer plays which games ----------------------------------------------------
 
@@ -181,7 +204,8 @@ class GameStream:
 
     def rows(self, lo: int, hi: int) -> loader.RowBlock:
         """Padded rows of games ``lo .. hi`` of the run, held-out games left out."""
-        games = engine.generate(hi - lo, self.seed, lo, threads=self.threads, policy=self.policy)
+        games = engine.generate(hi - lo, self.seed, lo, threads=self.threads, policy=self.policy,
+                                **self.rules.engine_args(lo, hi - lo, self.seed))
         ids = np.arange(lo, hi, dtype=np.uint64)
         if self.held_out is not None:
             keep = ~self.held_out.excluded(ids, games.moves)
@@ -190,7 +214,8 @@ class GameStream:
             moves, lengths = games.moves, games.lengths
         langs = language_of_games(ids, self.vocab.spec.inputs, self.seed)
         enc = self.vocab.encode_batch(moves, lengths, langs)
-        return loader.RowBlock(enc.tokens, enc.token_ply, enc.lengths, moves, lengths, langs, ids)
+        rule = None if self.rules.is_classic else self.rules.rule_ids()[self.rules.rule_of_games(ids, self.seed)]
+        return loader.RowBlock(enc.tokens, enc.token_ply, enc.lengths, moves, lengths, langs, ids, None, rule)
 
     def _blocks(self, consumer: int, n_consumers: int, ordinal: int) -> Iterator[loader.RowBlock]:
         B = self.block_games
@@ -212,10 +237,12 @@ class GameStream:
             raise LoaderError(f"consumer {consumer} is outside {n_consumers} consumers")
         start = 0 if next_game is None else self.ordinal_of(next_game, consumer, n_consumers)
         for rows in loader.shuffled_batches(self._blocks(consumer, n_consumers, start), self.batch_size, 0, None):
-            yield loader.build_batch(rows, self.targets, self.labels, "replay", self.threads, self.pack_labels)
+            yield loader.build_batch(rows, self.targets, self.labels, "replay", self.threads, self.pack_labels,
+                                     self.vocab.space)
 
     def identity(self, n_consumers: int) -> dict:
         """What a checkpoint's positions mean: they resume only a stream with the same identity."""
         return {"format": STREAM_FORMAT, "seed": self.seed, "first_game": self.first_game,
                 "block_games": self.block_games, "consumers": n_consumers,
-                **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {})}
+                **({"policy": self.policy.to_json()} if not self.policy.is_uniform else {}),
+                **({"rules": self.rules.to_json()} if not self.rules.is_classic else {})}

@@ -2,7 +2,8 @@
 
 Checks every shard's sha256 and row count against ``manifest.json``, that no data file is missing
 or extra, and for a sample of rows per shard: the game regenerates from (seed, game_id), it
-replays legally to the end in the engine, and its tokens decode to its moves in ``vocab.json``.
+replays legally to the end (or to the ``--max-plies`` cut) in the engine under its rule, its
+``rule`` is the run's draw for its id, and its tokens decode to its moves in ``vocab.json``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from . import engine
 from .schema import BASE_COLUMN_NAMES
 from .vocabulary import Vocabulary
 from .card import ManifestError, read_manifest
+from .rules import RuleSet
 from .sources import expected_moves
 from .files import file_sha256
 
@@ -51,7 +53,7 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
         if pf.metadata.num_rows != shard["rows"]:
             return f"{pf.metadata.num_rows} rows, manifest says {shard['rows']}", 0
         present = set(pf.schema_arrow.names)
-        table = pf.read(columns=[c for c in BASE_COLUMN_NAMES if c in present])  # moves-only: no token columns
+        table = pf.read(columns=[c for c in (*BASE_COLUMN_NAMES, "rule") if c in present])  # moves-only: no token columns
     except (OSError, ValueError) as exc:  # ValueError: pyarrow's ArrowInvalid
         return f"unreadable ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})", 0
     idx = np.linspace(0, table.num_rows - 1, num=min(sample, table.num_rows)).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
@@ -59,23 +61,31 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
     ids = np.array(rows["game_id"], dtype=np.uint64)
     if ids.size and (ids.min() < shard["first_game"] or ids.max() >= shard["end_game"]):
         return f"game_id outside its range {shard['first_game']}..{shard['end_game'] - 1}", 0
-    moves = np.full((len(idx), engine.MAX_PLIES), engine.PAD_SQUARE, dtype=np.uint8)
+    config = config or {}
+    rules = RuleSet.from_json(config.get("rules"))
+    if ("rule" in rows) == rules.is_classic:
+        return "a rule column " + ("without rule variants in the manifest" if rules.is_classic else "is missing"), 0
+    if "rule" in rows and seed is not None and ids.size and \
+            not np.array_equal(np.asarray(rows["rule"]), rules.rule_of_games(ids, seed)):
+        return "a game's rule is not the run's draw for its game_id", 0
+    moves = np.full((len(idx), rules.max_plies), engine.PAD_SQUARE, dtype=np.uint8)
     for i, m in enumerate(rows["moves"]):
         moves[i, : len(m)] = m
     lengths = np.array(rows["length"], dtype=np.uint8)
     if any(len(m) != n for m, n in zip(rows["moves"], lengths)):
         return "a row's length does not match its moves", 0
-    config = config or {}
     again = expected_moves(config, seed, ids) if seed is not None else None  # (seed, policy, game_id), or an import's files
     for i, gid in enumerate(ids if again is not None else []):
         if not np.array_equal(again[i], moves[i]):
             what = "is not the imported game" if config.get("import") else "does not regenerate from seed"
             return f"game {int(gid)} {what} {seed if not config.get('import') else 'in the source files'}", 0
     try:
-        rep = engine.replay(moves, lengths, labels=False)
+        played = rules.rule_ids()[np.asarray(rows["rule"], dtype=np.int64)] if "rule" in rows else "classic"
+        rep = engine.replay(moves, lengths, labels=False, rules=played, pass_token=rules.pass_token)
     except ValueError as exc:
         return str(exc), 0
-    if not config.get("import") and not rep.ended.all():  # real games may end early (resignations)
+    finished = rep.ended | ((lengths == rules.max_plies) & rules.may_cut)  # a cut game stops at --max-plies
+    if not config.get("import") and not finished.all():  # real games may end early (resignations)
         return "a game stops before the end", 0
     for i, toks in enumerate(rows.get("tokens", ())):
         try:

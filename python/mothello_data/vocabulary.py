@@ -12,7 +12,13 @@ token per language (``<L0>``, ...) that starts every sequence. Token names: ``L{
 ``L{l}:d3.0``, ``L{l}:d3.1`` (split), ``L{l}:row3``, ``L{l}:cold`` (compositional).
 
 With one atomic language and no tags this is Othello-World's layout: pad 0, then the 60 playable
-squares as tokens 1..60 in increasing square order. Layout 1 (mothello-data 0.1-0.2) put tags after
+squares as tokens 1..60 in increasing square order. Rule variants widen the move space (:class:`mothello_data.moves.MoveSpace`): with 64 squares every
+square is a move in square order; with a pass token each language writes the pass with one token of
+its own (``L{l}:pass``, after its square tokens; a compositional language's after its 16). A
+``permuted`` / ``iago`` language allocates nothing and writes move index ``i`` with its base
+language's sequence of move index ``order[i]``.
+
+Layout 1 (mothello-data 0.1-0.2) put tags after
 pad and anchored tokens in a block of their own; its ``vocab.json`` is refused with a line saying how
 to regenerate the dataset.
 """
@@ -28,8 +34,9 @@ import numpy as np
 
 from . import _core, targets
 from .files import write_atomic
+from .moves import N_CODES, PASS_MOVE, code_name
+from .squares import square_name
 from .spec import MAX_TOKENS_PER_MOVE, LanguageSpec, SpecError
-from .squares import NUM_MOVES, PLAYABLE_SQUARES, square_name
 
 PAD_ID = 0
 VOCAB_FORMAT = "mothello-vocab-v2"
@@ -76,22 +83,33 @@ class Vocabulary:
         self.spec = spec
         L = spec.n_languages
         names = ["<pad>"]
-        # seq[lang, sq, k]: k-th token of square sq in language lang; seq_len[lang, sq]
-        self.seq = np.zeros((L, 64, MAX_TOKENS_PER_MOVE), dtype=np.int64)
-        self.seq_len = np.zeros((L, 64), dtype=np.int64)
+        self.space = spec.move_space
+        self.codes = self.space.codes  # the move codes, in move-index order
+        # seq[lang, code, k]: k-th token of move code (square or pass) in language lang; seq_len[lang, code]
+        self.seq = np.zeros((L, N_CODES, MAX_TOKENS_PER_MOVE), dtype=np.int64)
+        self.seq_len = np.zeros((L, N_CODES), dtype=np.int64)
         copied = spec.copied_from()
         counts = spec.split_lengths()
         self.blocks: list[tuple[int, int]] = []  # each language's own ids, [first, end)
         for lang, kind in enumerate(spec.types):
             start = len(names)
+            if lang in spec.permuted:  # borrows every sequence: the base is a lower language, already built
+                base, order = spec.permuted[lang]
+                for i, code in enumerate(self.codes):
+                    self.seq[lang, code], self.seq_len[lang, code] = self.seq[base, self.codes[order[i]]], self.seq_len[base, self.codes[order[i]]]
+                self.blocks.append((start, start))
+                continue
             if kind == "compositional":  # 16 ids up front, whether or not every square is copied
                 names += [f"L{lang}:row{r + 1}" for r in range(8)] + [f"L{lang}:col{c}" for c in "abcdefgh"]
-            for sq in PLAYABLE_SQUARES:
+            for sq in self.codes:
                 if (lang, sq) in copied:  # the base is a lower language: already built
                     base = copied[(lang, sq)]
                     self.seq[lang, sq], self.seq_len[lang, sq] = self.seq[base, sq], self.seq_len[base, sq]
                     continue
-                if kind == "compositional":
+                if sq == PASS_MOVE:  # one token of its own in every language type
+                    ids = [len(names)]
+                    names.append(f"L{lang}:pass")
+                elif kind == "compositional":
                     ids = [start + sq // 8, start + 8 + sq % 8]
                 else:
                     n = int(counts[lang, sq]) if kind == "split" else 1
@@ -142,16 +160,16 @@ class Vocabulary:
     def language_tokens(self, lang: int) -> set[int]:
         """Every token id language ``lang`` can emit (tag included)."""
         lang = int(self.check_languages(lang, 1)[0])
-        ids = {int(t) for sq in PLAYABLE_SQUARES for t in self.seq[lang, sq, : self.seq_len[lang, sq]]}
+        ids = {int(t) for sq in self.codes for t in self.seq[lang, sq, : self.seq_len[lang, sq]]}
         if self.tag_ids[lang] >= 0:
             ids.add(int(self.tag_ids[lang]))
         return ids
 
     def sequence(self, square: int, lang: int) -> list[int]:
-        """Token ids of one move."""
+        """Token ids of one move (a square, or :data:`~mothello_data.moves.PASS_MOVE`)."""
         lang = int(self.check_languages(lang, 1)[0])
-        if not 0 <= int(square) < 64:
-            raise ValueError(f"square {int(square)} is out of range 0..63")
+        if not 0 <= int(square) < N_CODES:
+            raise ValueError(f"move {int(square)} is out of range 0..63 (64: pass)")
         return self.seq[lang, square, : self.seq_len[lang, square]].tolist()
 
     def token_names(self, ids: Iterable[int]) -> list[str]:
@@ -208,10 +226,11 @@ class Vocabulary:
         L, V = self.spec.n_languages, self.size
         self._first_square = np.full((L, V), -2, dtype=np.int64)
         pair_keys, pair_squares = [], []
+        codes = list(self.codes)
         for lang in range(L):
-            firsts = self.seq[lang, PLAYABLE_SQUARES, 0]
+            firsts = self.seq[lang, codes, 0]
             shared = {int(t) for t, c in zip(*np.unique(firsts, return_counts=True)) if c > 1}
-            for sq in PLAYABLE_SQUARES:
+            for sq in codes:
                 ids = self.seq[lang, sq, : self.seq_len[lang, sq]]
                 if int(ids[0]) in shared:
                     self._first_square[lang, ids[0]] = -1
@@ -230,8 +249,9 @@ class Vocabulary:
         return moves[0, : lengths[0]].tolist()
 
     def decode_batch(self, tokens: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Inverse of :meth:`encode_batch`: padded squares ``(n, 60)`` (255 past the end) and
-        lengths. Raises ``ValueError`` naming the game if a row is not a valid encoding."""
+        """Inverse of :meth:`encode_batch`: padded moves ``(n, W)`` (255 past the end; W the longest
+        game, at least 60) and lengths. Raises ``ValueError`` naming the game if a row is not a valid
+        encoding."""
         tokens = np.asarray(tokens, dtype=np.int64)
         lengths = np.asarray(lengths, dtype=np.int64)
         n = tokens.shape[0]
@@ -241,11 +261,12 @@ class Vocabulary:
         bad = (padded < 0) | (padded >= V)
         padded[bad] = 0
         pos = np.full(n, int(self.spec.lang_tags), dtype=np.int64)
-        moves = np.full((n, NUM_MOVES), _core.PAD_SQUARE, dtype=np.uint8)
+        width = max(60, int(lengths.max()) if n else 0)  # a move has at least one token
+        moves = np.full((n, width), _core.PAD_SQUARE, dtype=np.uint8)
         count = np.zeros(n, dtype=np.int64)
         rows = np.arange(n)
         ok = ~bad[rows, 0] if n else np.zeros(0, dtype=bool)
-        for ply in range(NUM_MOVES):
+        for ply in range(width):
             active = ok & (pos < lengths)
             if not active.any():
                 break
@@ -263,6 +284,7 @@ class Vocabulary:
             moves[step, ply] = sq[step]
             count[step] += 1
             pos[step] += self.seq_len[langs[step], sq[step]]
+        moves = moves[:, : max(60, int(count.max()) if n else 0)]
         # Re-encode and compare: catches wrong later tokens of split sequences, overruns, bad ids.
         again = self.encode_batch(moves, count, langs)
         for g in range(n):
@@ -274,7 +296,10 @@ class Vocabulary:
     # ---- targets (owned by mothello_data.targets) -----------------------------------------------
 
     next_token_targets = staticmethod(targets.next_token_targets)
-    unified_targets = staticmethod(targets.unified_targets)
+
+    def unified_targets(self, batch: "targets.TokenRows", moves: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """:func:`mothello_data.targets.unified_targets` in this vocabulary's move space."""
+        return targets.unified_targets(batch, moves, lengths, self.space)
 
     # ---- serialisation -----------------------------------------------------------------------
 
@@ -288,11 +313,11 @@ class Vocabulary:
             "paper_size": self.paper_size,
             "pad_id": PAD_ID,
             "ignore_index": targets.IGNORE_INDEX,
-            "unified_target_space": "move index 0..59 = playable squares in increasing order",
+            "unified_target_space": self.space.describe(),
             "tag_ids": [int(t) for t in self.tag_ids] if self.spec.lang_tags else None,
             "language_blocks": [{"language": i, "type": t, "first_id": a, "end_id": b} for i, (t, (a, b)) in enumerate(zip(self.spec.types, self.blocks))],
             "anchors": {square_name(sq): [list(g) for g in gs] for sq, gs in self.spec.overlap.items()},
-            "sequences": [{square_name(sq): self.sequence(sq, lang) for sq in PLAYABLE_SQUARES} for lang in range(self.spec.n_languages)],
+            "sequences": [{code_name(sq): self.sequence(sq, lang) for sq in self.codes} for lang in range(self.spec.n_languages)],
             "tokens": self.names,
         }
 

@@ -32,8 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import _core
-from .engine import rule_args
+from . import _core, engine
 from .probing import WORLD_LABEL_NAMES, token_states
 from .schema import WORLD_LABEL_COLUMNS
 
@@ -43,16 +42,16 @@ def _u8(a) -> np.ndarray:
 
 
 def world_ply_columns(moves: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], threads: int = 1,
-                      rules="classic") -> dict:
+                      rules="classic", pass_token: bool = False) -> dict:
     """The stored per-ply columns ``(n, 60)`` of the world-model kinds among ``kinds`` (the others
-    are ignored): ply ``k`` holds the position after the ply, pass rule resolved; 0 past the end. ``rules``: a rule name or one rule id per game
-    (:func:`mothello_data.engine.rule_args`; rows of 60 plies without written passes only)."""
+    are ignored): ply ``k`` holds the position after the ply, pass rule resolved; 0 past the end."""
     kinds = [k for k in kinds if k in WORLD_LABEL_COLUMNS]
     if not kinds:
         return {}
     raw = _core.world_ply_labels(_u8(moves), _u8(lengths), hash="hash" in kinds,
                                  canonical_hash="canonical_hash" in kinds, count="disc_count" in kinds,
-                                 mobility="mobility" in kinds, threads=threads, **rule_args(rules, len(lengths))[0])
+                                 mobility="mobility" in kinds, threads=threads,
+                                 **engine.replay_kwargs(rules, pass_token, len(lengths)))
     out = {name: raw[name] for name in ("hash", "canonical_hash") if name in raw}
     for key in ("count", "mobility"):
         if key in raw:
@@ -61,17 +60,17 @@ def world_ply_columns(moves: np.ndarray, lengths: np.ndarray, kinds: Sequence[st
 
 
 def world_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np.ndarray, completes: np.ndarray,
-                          n_tokens: np.ndarray, which: Sequence[str], threads: int = 1, rules="classic") -> dict:
+                          n_tokens: np.ndarray, which: Sequence[str], threads: int = 1, rules="classic",
+                          pass_token: bool = False) -> dict:
     """The world-model labels named in ``which`` (any of ``WORLD_LABEL_NAMES``) per token position,
-    by one C++ replay (``moves`` ``(n, 60)`` uint8, 255-padded). A bad move raises ``ValueError``. ``rules``: a rule name or one rule id per game
-    (:func:`mothello_data.engine.rule_args`; rows of 60 plies without written passes only).
+    by one C++ replay (``moves`` ``(n, 60)`` uint8, 255-padded). A bad move raises ``ValueError``.
     Under delflank a removed disc's square is empty again (age -1, flip_count 0)."""
     unknown = [x for x in which if x not in WORLD_LABEL_NAMES]
     if unknown:
         raise ValueError(f"unknown world-model label {unknown[0]!r} (choose from {', '.join(WORLD_LABEL_NAMES)})")
     states = token_states(token_ply, completes).astype(np.int16)
     raw = _core.world_position_labels(_u8(moves), _u8(lengths), states, np.asarray(n_tokens, dtype=np.int64),
-                                      list(which), threads, **rule_args(rules, len(lengths))[0])
+                                      list(which), threads, **engine.replay_kwargs(rules, pass_token, len(lengths)))
     for name in ("hash", "canonical_hash"):
         if name in raw:
             raw[name] = raw[name].view(np.int64)  # torch has no uint64 tensors: same bits

@@ -22,7 +22,7 @@ Ways in:
   clear of a written dataset's held-out games: ``GameLoader(StreamDataset(held_out="data/"))``.
 
 * :class:`GameCollator`, a ``collate_fn`` for map-style datasets, e.g. Hugging Face ``datasets``
-  (``DataLoader(ds, batch_size=256, shuffle=True, collate_fn=GameCollator())``).
+  (``DataLoader(ds, batch_size=256, shuffle=True, collate_fn=GameCollator(vocabulary="data"))``).
 
 All give the same batch: see :func:`mothello_data.loader.build_batch` for every key.
 :class:`CharDataset` is a drop-in for the mOthello paper's dataset (its ``(x, y)`` tensors).

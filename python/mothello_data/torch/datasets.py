@@ -11,7 +11,9 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from .. import loader as _loader
 from ..engine import default_threads
-from ..loader import LoaderError, PieceReader, ShardIndex, check_options
+from ..loader import NO_VOCABULARY, LoaderError, PieceReader, ShardIndex, check_options, find_vocabulary
+from ..moves import CLASSIC
+from ..shard_index import open_shard
 from ..recode import choose_tokens
 from ..rng import Permutations
 from ..stream import GameStream
@@ -96,9 +98,14 @@ class GameDataset(IterableDataset):
         if label_source not in ("auto", "replay", "stored"):
             raise LoaderError(f"label_source must be auto, replay or stored, got {label_source!r}")
         self.index = ShardIndex.build(source, split, None if isinstance(languages, str) else languages)
-        keep, self.recoder, targets = choose_tokens(self.index.files, self.index.has_tokens, languages, vocabulary, seed, targets)
+        keep, self.recoder, targets, self.vocab = choose_tokens(self.index.files, self.index.has_tokens, languages,
+                                                                vocabulary, seed, targets)
+        if self.recoder is None and self.vocab is None and "token_ply" not in open_shard(self.index.files[0]).schema_arrow.names:
+            raise LoaderError(NO_VOCABULARY)  # shard format 2 stores no token_ply to fall back on
         if self.recoder is not None and keep is not None:  # "sample" over a parallel corpus: one row per game
             self.index = ShardIndex.build(source, split, keep)
+        known = self.vocab or (self.recoder.vocab if self.recoder is not None else None) or find_vocabulary(self.index.files)
+        self.space = known.space if known is not None else CLASSIC  # the unified targets' move space
         if self.index.total_rows == 0:
             raise LoaderError(f"no rows in split {split!r}" + ("" if languages is None else f" with languages {list(languages)}"))
         if label_source == "stored" and not self.index.has_stored_labels:
@@ -132,14 +139,15 @@ class GameDataset(IterableDataset):
         pieces = self.index.pieces(self.epoch, self.seed, self.shuffle, consumer, n_consumers, self.balance)
         # pyarrow's decode threads help a lone process; worker processes already fill the cores.
         reader = PieceReader(self.index, use_stored_labels=self.label_source == "stored",
-                             use_threads=get_worker_info() is None)
+                             use_threads=get_worker_info() is None, vocab=self.vocab, tokens=self.recoder is None)
         rng = Permutations(self.seed, self.epoch, consumer, _SHUFFLE_STREAM) if self.shuffle else None
         pack = self.pack_in_workers and get_worker_info() is not None
         blocks = reader.read(pieces)
         if self.recoder is not None:
             blocks = (self.recoder(block, self.epoch) for block in blocks)
         for rows in _loader.shuffled_batches(blocks, self.batch_size, self.buffer_size, rng, self.drop_last):
-            batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads, self.pack_labels)
+            batch = _loader.build_batch(rows, self.targets, self.labels, self.label_source, self.threads, self.pack_labels,
+                                        self.space)
             yield _pack(batch) if pack else to_tensors(batch)
 
 

@@ -12,32 +12,41 @@ from torch.utils.data import Dataset
 
 from .. import loader as _loader
 from ..loader import RowBlock
+from ..moves import CLASSIC
 from ..paper import PaperExamples
+from ..stream import load_vocabulary
 from .datasets import _check_options
 from .transfer import to_tensors
 
 
 class GameCollator:
     """``collate_fn`` for map-style datasets whose items are shard rows (dicts with ``tokens``,
-    ``token_ply``, ``moves``, ``length``, ``lang``, ``game_id``), e.g. from ``datasets``.
-    Produces the same keys as :class:`GameDataset`; labels are always computed by replay."""
+    ``moves``, ``length``, ``lang``, ``game_id``), e.g. from ``datasets``.
+    Produces the same keys as :class:`GameDataset`; labels are always computed by replay.
 
-    def __init__(self, targets: str = "unified", labels: Sequence[str] = (), threads: int = 1) -> None:
+    ``vocabulary``: the dataset folder, its ``vocab.json`` or a :class:`~mothello_data.vocabulary.Vocabulary`,
+    to derive the ply of each token (shard format 2 stores none); without it only rows of format-1
+    shards (with their ``token_ply``) can be collated."""
+
+    def __init__(self, targets: str = "unified", labels: Sequence[str] = (), threads: int = 1, vocabulary=None) -> None:
         _check_options(1, targets, tuple(labels), "pad")
         self.targets, self.labels, self.threads = targets, tuple(labels), threads
+        self.vocab = None if vocabulary is None else load_vocabulary(vocabulary)
 
     def __call__(self, examples: Sequence[dict]) -> dict:
         def as_list(key):
             return pa.array([np.asarray(e[key]) for e in examples], type=pa.list_(pa.int64()))
 
         table = pa.table({
-            "tokens": as_list("tokens"), "token_ply": as_list("token_ply"), "moves": as_list("moves"),
+            "tokens": as_list("tokens"), "moves": as_list("moves"),
+            **({"token_ply": as_list("token_ply")} if self.vocab is None and examples and "token_ply" in examples[0] else {}),
             "length": pa.array([int(e["length"]) for e in examples], type=pa.int64()),
             "lang": pa.array([int(e["lang"]) for e in examples], type=pa.int64()),
             "game_id": pa.array([int(e["game_id"]) for e in examples], type=pa.uint64()),
         })
-        rows = RowBlock.from_table(table, stored_labels=False)
-        return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads))
+        rows = RowBlock.from_table(table, stored_labels=False, vocab=self.vocab)
+        space = self.vocab.space if self.vocab is not None else CLASSIC
+        return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads, space=space))
 
 
 class CharDataset(Dataset):
