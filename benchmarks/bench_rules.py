@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
                                  "ratio_to_classic": rate / base, "mean_moves": mean_len, "cut_share": cut})
         name = f"{rule}{' +pass' if passes else ''} (max_plies {width})"
         rows.append((f"{name}: games/s, 1 thread", f"{rate:,.0f} ({rate / base:.2f}x classic)"))
-        rows.append((f"{name}: mean written moves, cut share", f"{mean_len:.1f}, {cut:.1%}"))
+        rows.append((f"{name}: mean written moves, cut share", f"{mean_len:.2f}, {cut:.1%}"))
     rows.append(("kernel, load average at the end", f"{engine.kernel()}, {os.getloadavg()[0]:.2f}"))
     write_results(results, rows, args.json)
 

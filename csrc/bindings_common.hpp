@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "engine.hpp"
+
 namespace mothello_py {
 
 namespace py = pybind11;
@@ -32,6 +34,29 @@ T* new_output(py::dict& result, const char* name, std::vector<py::ssize_t> shape
 
 inline void check_threads(int threads) {
     if (threads < 1) throw py::value_error("threads must be >= 1, got " + std::to_string(threads));
+}
+
+// The rules of a call: one id for every game, or a uint8 array of one id per game (kept alive by
+// the caller's `holder`).
+inline mothello::GameRules game_rules(int rule, const py::object& per_game, bool pass_token, py::ssize_t n,
+                     exact_array<std::uint8_t>& holder) {
+    mothello::GameRules rules{rule, nullptr, pass_token};
+    if (!per_game.is_none()) {
+        holder = per_game.cast<exact_array<std::uint8_t>>();
+        if (holder.ndim() != 1 || holder.shape(0) != n)
+            throw py::value_error("rules must be a 1-D uint8 array with one rule id per game");
+        rules.per_game = holder.data();
+    }
+    mothello::check_rules(rules, n);  // std::invalid_argument: ValueError
+    return rules;
+}
+
+// The rules of a call of a label function whose rows hold 60 plies without written passes.
+inline mothello::GameRules rows60_rules(const std::string& fn, int rule, const py::object& per_game, bool pass_token,
+                                        py::ssize_t n, exact_array<std::uint8_t>& holder) {
+    if (pass_token)
+        throw py::value_error(fn + ": written passes (pass_token) are not supported yet; it takes rows of 60 plies without passes");
+    return game_rules(rule, per_game, false, n, holder);
 }
 
 void bind_engine(py::module_& m);

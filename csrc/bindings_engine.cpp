@@ -22,21 +22,6 @@ void add_label_arrays(py::ssize_t n, py::ssize_t P, PlyLabels& labels, py::dict&
     labels.passed = new_output<std::uint8_t>(result, "passed", {n, P});
 }
 
-// The rules of a call: one id for every game, or a uint8 array of one id per game (kept alive by
-// the caller's `holder`).
-GameRules game_rules(int rule, const py::object& per_game, bool pass_token, py::ssize_t n,
-                     exact_array<std::uint8_t>& holder) {
-    GameRules rules{rule, nullptr, pass_token};
-    if (!per_game.is_none()) {
-        holder = per_game.cast<exact_array<std::uint8_t>>();
-        if (holder.ndim() != 1 || holder.shape(0) != n)
-            throw py::value_error("rules must be a 1-D uint8 array with one rule id per game");
-        rules.per_game = holder.data();
-    }
-    check_rules(rules, n);  // std::invalid_argument: ValueError
-    return rules;
-}
-
 py::dict generate(std::int64_t n_games, std::uint64_t seed, std::uint64_t first_game_index, int threads,
                   bool labels, int policy, int depth, std::uint64_t epsilon_threshold, int white_policy,
                   int white_depth, std::uint64_t white_epsilon_threshold, int opening_plies, int rule,

@@ -20,7 +20,7 @@ struct LabelCall {
 
 LabelCall prepare(const char* fn, const carray<std::uint8_t>& moves, const carray<std::uint8_t>& lengths,
                   const carray<std::int16_t>& state_index, const carray<std::int64_t>& n_tokens, bool board_state,
-                  bool legal_moves, bool flipped, bool player, bool states, int threads) {
+                  bool legal_moves, bool flipped, bool player, bool states, int threads, const GameRules& rules) {
     check_threads(threads);
     const std::string name(fn);
     if (state_index.ndim() != 2) throw py::value_error(name + ": state_index must be (n, T)");
@@ -39,6 +39,12 @@ LabelCall prepare(const char* fn, const carray<std::uint8_t>& moves, const carra
                                     new_output<std::uint64_t>(call.result, "state_flipped", {n, kStates})};
         return call;
     }
+    if (legal_moves) {  // the 60-move index has no centre squares, which delflank can play
+        for (py::ssize_t g = 0; g < n; ++g)
+            if (rules.of(g) == kDelFlankRule)
+                throw py::value_error(name + ": legal_moves over the 60-move index cannot hold delflank's centre squares; "
+                                      "use states=True (state_legal has all 64 squares)");
+    }
     // bools are filled as bytes 0 / 1
     if (board_state) call.out.board = new_output<std::int8_t>(call.result, "board_state", {n, T, 64});
     if (legal_moves)
@@ -50,12 +56,14 @@ LabelCall prepare(const char* fn, const carray<std::uint8_t>& moves, const carra
 
 py::dict replay_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, carray<std::int16_t> state_index,
                        carray<std::int64_t> n_tokens, bool board_state, bool legal_moves, bool flipped, bool player,
-                       bool states, int threads) {
+                       bool states, int threads, int rule, py::object rules_per_game, bool pass_token) {
+    exact_array<std::uint8_t> holder;
+    const GameRules rules = rows60_rules("replay_position_labels", rule, rules_per_game, pass_token, moves.shape(0), holder);
     LabelCall call = prepare("replay_position_labels", moves, lengths, state_index, n_tokens, board_state,
-                             legal_moves, flipped, player, states, threads);
+                             legal_moves, flipped, player, states, threads, rules);
     {
         py::gil_scoped_release release;  // a bad move throws std::invalid_argument: ValueError
-        replay_position_labels(moves.data(), lengths.data(), call.index, threads, call.out);
+        replay_position_labels(moves.data(), lengths.data(), call.index, threads, call.out, rules);
     }
     return call.result;
 }
@@ -63,9 +71,12 @@ py::dict replay_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
 py::dict stored_labels(carray<std::uint64_t> board_before, carray<std::uint64_t> legal, carray<std::uint64_t> flipped_,
                        carray<std::uint8_t> player_, carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
                        carray<std::int16_t> state_index, carray<std::int64_t> n_tokens, bool board_state,
-                       bool legal_moves, bool flipped, bool player, bool states, int threads) {
+                       bool legal_moves, bool flipped, bool player, bool states, int threads, int rule,
+                       py::object rules_per_game, bool pass_token) {
+    exact_array<std::uint8_t> holder;
+    const GameRules rules = rows60_rules("stored_position_labels", rule, rules_per_game, pass_token, moves.shape(0), holder);
     LabelCall call = prepare("stored_position_labels", moves, lengths, state_index, n_tokens, board_state,
-                             legal_moves, flipped, player, states, threads);
+                             legal_moves, flipped, player, states, threads, rules);
     const py::ssize_t n = call.index.n;
     const auto plies_ok = [n](const py::array& a, int extra) {
         return a.ndim() == (extra ? 3 : 2) && a.shape(0) == n && a.shape(1) == kMaxPlies &&
@@ -83,7 +94,7 @@ py::dict stored_labels(carray<std::uint64_t> board_before, carray<std::uint64_t>
     const StoredPlies plies{board_before.data(), legal.data(), flipped_.data(), player_.data()};
     {
         py::gil_scoped_release release;
-        stored_position_labels(plies, moves.data(), lengths.data(), call.index, threads, call.out);
+        stored_position_labels(plies, moves.data(), lengths.data(), call.index, threads, call.out, rules);
     }
     return call.result;
 }
@@ -108,23 +119,28 @@ void bind_probing(py::module_& m) {
     m.def("replay_position_labels", &replay_labels, py::arg("moves"), py::arg("lengths"), py::arg("state_index"),
           py::arg("n_tokens"), py::arg("board_state") = true, py::arg("legal_moves") = true,
           py::arg("flipped") = true, py::arg("player") = true, py::arg("states") = false, py::arg("threads") = 1,
+          py::arg("rule") = 0, py::arg("rules") = py::none(), py::arg("pass_token") = false,
           (std::string(R"doc(Probing labels per token position, replaying the games in the engine's game loop.
 
 Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, state_index (n, T) int16 (0..60),
-n_tokens (n,) int64, the four bool flags choosing the outputs, states (bool), threads (int >= 1).)doc") + kOutputs + R"doc(
-Raises ValueError on shapes that disagree, a length over 60, threads < 1, or a bad move (same
-messages as replay(), lowest bad game).)doc").c_str());
+n_tokens (n,) int64, the four bool flags choosing the outputs, states (bool), threads (int >= 1),
+rule or rules (as generate(); flipped holds delflank's removals), pass_token (refused: rows of 60
+plies without written passes only, for now).)doc") + kOutputs + R"doc(
+Raises ValueError on shapes that disagree, a length over 60, threads < 1, a bad move (same
+messages as replay(), lowest bad game), pass_token=True, or legal_moves for a delflank game.)doc").c_str());
     // The label columns `flipped` and `player` share their names with two output flags, so the
     // eight arrays are positional-only (their keyword names are unused).
     m.def("stored_position_labels", &stored_labels, py::arg("board_before"), py::arg("legal"), py::arg("ply_flipped"),
           py::arg("ply_player"), py::arg("moves"), py::arg("lengths"), py::arg("state_index"), py::arg("n_tokens"),
           py::pos_only(), py::arg("board_state") = true, py::arg("legal_moves") = true, py::arg("flipped") = true,
-          py::arg("player") = true, py::arg("states") = false, py::arg("threads") = 1,
+          py::arg("player") = true, py::arg("states") = false, py::arg("threads") = 1, py::arg("rule") = 0,
+          py::arg("rules") = py::none(), py::arg("pass_token") = false,
           (std::string(R"doc(Probing labels per token position from the per-ply label columns stored in shards.
 
 Args (the eight arrays positional-only): board_before (n, 60, 2) uint64 (black, white), legal (n, 60)
 uint64, flipped (n, 60) uint64, player (n, 60) uint8, moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, state_index
-(n, T) int16, n_tokens (n,) int64, the four bool flags, states (bool), threads (int >= 1). States before the
+(n, T) int16, n_tokens (n,) int64, the four bool flags, states (bool), threads (int >= 1), rule or
+rules and pass_token (as replay_position_labels). States before the
 last move are read from the columns; the final state is built by playing the last move on its
 before-board, then the pass rule (the same rule as replay_position_labels).)doc") + kOutputs + R"doc(
 Raises ValueError on shapes that disagree, a length over 60, threads < 1, or a last move that is

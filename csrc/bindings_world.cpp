@@ -46,9 +46,11 @@ py::array_t<std::uint64_t> symmetry_py(carray<std::uint64_t> boards, int s) {
 }
 
 py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bool hash, bool canonical, bool count,
-                    bool mobility, int threads) {
+                    bool mobility, int threads, int rule, py::object rules_per_game, bool pass_token) {
     check_threads(threads);
     check_games("world_ply_labels", moves, lengths);
+    exact_array<std::uint8_t> holder;
+    const GameRules rules = rows60_rules("world_ply_labels", rule, rules_per_game, pass_token, moves.shape(0), holder);
     const py::ssize_t n = moves.shape(0);
     py::dict result;
     WorldPlyOutputs out;
@@ -58,15 +60,18 @@ py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bo
     if (mobility) out.mobility = new_output<std::uint8_t>(result, "mobility", {n, kMaxPlies, 2});
     {
         py::gil_scoped_release release;
-        world_ply_labels(moves.data(), lengths.data(), n, threads, out);
+        world_ply_labels(moves.data(), lengths.data(), n, threads, out, rules);
     }
     return result;
 }
 
 py::dict position_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, carray<std::int16_t> state_index,
-                         carray<std::int64_t> n_tokens, py::list which, int threads) {
+                         carray<std::int64_t> n_tokens, py::list which, int threads, int rule,
+                         py::object rules_per_game, bool pass_token) {
     check_threads(threads);
     check_games("world_position_labels", moves, lengths);
+    exact_array<std::uint8_t> holder;
+    const GameRules rules = rows60_rules("world_position_labels", rule, rules_per_game, pass_token, moves.shape(0), holder);
     if (state_index.ndim() != 2 || state_index.shape(0) != moves.shape(0) || n_tokens.ndim() != 1 ||
         n_tokens.shape(0) != moves.shape(0))
         throw py::value_error("world_position_labels: state_index (n, T) and n_tokens (n,) must agree with moves");
@@ -89,7 +94,7 @@ py::dict position_labels(carray<std::uint8_t> moves, carray<std::uint8_t> length
     const PositionIndex index{state_index.data(), n_tokens.data(), n, T};
     {
         py::gil_scoped_release release;
-        world_position_labels(moves.data(), lengths.data(), index, threads, out);
+        world_position_labels(moves.data(), lengths.data(), index, threads, out, rules);
     }
     return result;
 }
@@ -110,19 +115,22 @@ ranks flipped when s & 2, then transposed (a1-h8 diagonal) when s & 4. Returns a
 Raises ValueError for s outside 0..7.)doc");
     m.def("world_ply_labels", &ply_labels, py::arg("moves"), py::arg("lengths"), py::arg("hash") = true,
           py::arg("canonical_hash") = true, py::arg("count") = true, py::arg("mobility") = true,
-          py::arg("threads") = 1,
+          py::arg("threads") = 1, py::arg("rule") = 0, py::arg("rules") = py::none(), py::arg("pass_token") = false,
           R"doc(World-model labels per ply, replaying the games in the engine's game loop.
 
-Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, the four flags, threads (>= 1).
+Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, the four flags, threads (>= 1),
+rule or rules (as generate()), pass_token (refused for now: rows of 60 plies without passes).
 Returns a dict of the asked arrays, ply k holding the position after the ply (pass rule resolved):
 hash, canonical_hash (n, 60) uint64; count, mobility (n, 60, 2) uint8 (black, white). Plies past a
 game's end are 0. Raises ValueError on bad shapes or a bad move (as replay()).)doc");
     m.def("world_position_labels", &position_labels, py::arg("moves"), py::arg("lengths"), py::arg("state_index"),
-          py::arg("n_tokens"), py::arg("which"), py::arg("threads") = 1,
+          py::arg("n_tokens"), py::arg("which"), py::arg("threads") = 1, py::arg("rule") = 0,
+          py::arg("rules") = py::none(), py::arg("pass_token") = false,
           R"doc(World-model labels per token position (state s = state_index[g, t]), replaying the games.
 
 Args: moves (n, 60) uint8, lengths (n,) uint8, state_index (n, T) int16, n_tokens (n,) int64, which
-(list of names), threads. Returns a dict: hash, canonical_hash (n, T) uint64; disc_count, mobility
+(list of names), threads, rule or rules and pass_token (as world_ply_labels). Under delflank a
+removed disc's square is empty again (age -1, flip_count 0). Returns a dict: hash, canonical_hash (n, T) uint64; disc_count, mobility
 (n, T, 2) int8 (mine, theirs for the player to move); flip_count, age (n, T, 64) int8; last_move
 (n, T) int8 (-1 in state 0); final_count (n, 2) int8 (black, white); winner (n,) int8 (0 black,
 1 white, 2 draw). Pads are 0. Raises ValueError on bad shapes, an unknown name or a bad move.)doc");

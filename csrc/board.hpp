@@ -123,23 +123,25 @@ static inline u64 flips(int square, u64 P, u64 O) {
 // ---- the rule variants (issue #15): one policy type per rule, a template parameter of the loop ---
 
 // nomidflip: per direction only the first and the last disc of the flanked run flip (a run of one
-// flips that disc). The run of a direction is found exactly as in flips(); its ends are its lowest
-// and highest set bits.
+// flips that disc). The runs are found exactly as in flips(). Per axis (direction d and its
+// opposite d + 4, one step s apart on the board) the union of the two runs is split by the played
+// square, and a disc is an end of its run iff it lacks a run neighbour on one side:
+// ends = u & ~((u << s) & (u >> s)). The runs lie on one ray each, so a shift never meets a disc of
+// the run from across a board edge.
 static inline u64 end_flips(int square, u64 P, u64 O) {
     const unsigned sq = static_cast<unsigned>(square);
+    constexpr int kStep[4] = {1, 7, 8, 9};
     u64 f = 0;
-    for (int d = 0; d < 8; ++d) {
-        const u64 r = kRays.ray[d][sq];
-        const u64 not_opp = r & ~O;
-        u64 run;
-        if (d < 4) {
-            const u64 first = not_opp & (0 - not_opp);
-            run = r & (first - 1) & (0 - static_cast<u64>((first & P) != 0));
-        } else {
-            const u64 first = 1ull << (63 - __builtin_clzll(not_opp | 1));
-            run = r & (0 - (first << 1)) & (0 - static_cast<u64>((first & not_opp & P) != 0));
-        }
-        f |= (run & (0 - run)) | (run ? 1ull << (63 - __builtin_clzll(run)) : 0);
+    for (int d = 0; d < 4; ++d) {
+        const u64 up = kRays.ray[d][sq];
+        const u64 up_not_opp = up & ~O;
+        const u64 up_first = up_not_opp & (0 - up_not_opp);
+        u64 run = up & (up_first - 1) & (0 - static_cast<u64>((up_first & P) != 0));
+        const u64 down = kRays.ray[d + 4][sq];
+        const u64 down_not_opp = down & ~O;
+        const u64 down_first = 1ull << (63 - __builtin_clzll(down_not_opp | 1));
+        run |= down & (0 - (down_first << 1)) & (0 - static_cast<u64>((down_first & down_not_opp & P) != 0));
+        f |= run & ~((run << kStep[d]) & (run >> kStep[d]));
     }
     return f;
 }

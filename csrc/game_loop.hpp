@@ -115,6 +115,29 @@ struct LoopKind {
     static constexpr bool kCut = kCuts;
 };
 
+// Calls f(LoopKind<Rule, passes, cut>{}) for the rule id `rule` (0..2, checked by the caller).
+// A cut test is compiled in only when kMayCut and a game of the rule can outlast `max_plies`
+// (classic without written passes and max_plies >= 60 runs the plain loop).
+template <class R, bool kMayCut, class F>
+static inline void with_flags(bool pass, int max_plies, F& f) {
+    const int bound = R::kMaxPlacements * (pass ? 2 : 1);  // written passes: one at most per placement
+    const bool cut = kMayCut && (bound == 0 || max_plies < bound);
+    if (pass) {
+        if (cut) f(LoopKind<R, true, kMayCut>{});
+        else f(LoopKind<R, true, false>{});
+    } else {
+        if (cut) f(LoopKind<R, false, kMayCut>{});
+        else f(LoopKind<R, false, false>{});
+    }
+}
+
+template <bool kMayCut, class F>
+static inline void with_kind(int rule, bool pass, int max_plies, F&& f) {
+    if (rule == kNoMidFlipRule) with_flags<NoMidFlip, kMayCut>(pass, max_plies, f);
+    else if (rule == kDelFlankRule) with_flags<DelFlank, kMayCut>(pass, max_plies, f);
+    else with_flags<Classic, kMayCut>(pass, max_plies, f);
+}
+
 // The shape of this loop was picked by counting instructions (callgrind): the BMI2 kernel runs
 // as many per game as the hand-written loop it replaced. `max_plies` is read only when Kind::kCut.
 template <class Kind, class Source, class Sink>

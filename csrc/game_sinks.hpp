@@ -95,7 +95,7 @@ struct WorldRows {
     std::uint64_t* canonical;  // [61] canonical_hash, or null
     std::uint8_t* flip_count;  // [61][64] times each square's disc has flipped, or null
     std::int8_t* age;          // [61][64] move number (1-based) that last placed or flipped the disc; 0 an
-                               // unflipped start disc, -1 empty; or null
+                               // unflipped start disc, -1 empty (delflank: also a removed disc); or null
 
     MOTHELLO_INLINE WorldRows game(std::int64_t r) const {
         const std::int64_t s = kStates * r;
@@ -134,15 +134,21 @@ struct WorldSink {
         if (rows.age) std::memcpy(rows.age + 64 * k, age, 64);
     }
 
+    // `flips` holds delflank's removed discs: their squares become empty (age -1, count 0), and
+    // a disc placed on an emptied square starts with count 0.
     template <class P>
     MOTHELLO_INLINE void ply(int k, const P& before, u64 legal, bool, int sq, u64 flips, const P&) {
+        constexpr bool kRemoves = P::Rule::kId == kDelFlankRule;
         set(k, before, legal);
         for (u64 f = flips; f; f &= f - 1) {
             const int i = lowest_square(f);
-            ++counts[i];
-            age[i] = static_cast<std::int8_t>(k + 1);
+            counts[i] = kRemoves ? 0 : static_cast<std::uint8_t>(counts[i] + 1);
+            age[i] = static_cast<std::int8_t>(kRemoves ? -1 : k + 1);
         }
-        if (sq < 64) age[sq] = static_cast<std::int8_t>(k + 1);
+        if (sq < 64) {
+            age[sq] = static_cast<std::int8_t>(k + 1);
+            if (kRemoves) counts[sq] = 0;
+        }
         last = static_cast<std::uint8_t>(sq);
     }
 

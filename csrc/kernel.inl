@@ -25,29 +25,6 @@ void clear_label_rows(const PlyLabels& L, int width, std::int64_t begin, std::in
     std::memset(L.passed + first, 0, plies);
 }
 
-// Calls f(LoopKind<Rule, passes, cut>{}) for the rule id `rule` (0..2, checked by the caller).
-// A cut test is compiled in only when kMayCut and a game of the rule can outlast `max_plies`
-// (classic without written passes and max_plies >= 60 runs the plain loop).
-template <class R, bool kMayCut, class F>
-inline void with_flags(bool pass, int max_plies, F& f) {
-    const int bound = R::kMaxPlacements * (pass ? 2 : 1);  // written passes: one at most per placement
-    const bool cut = kMayCut && (bound == 0 || max_plies < bound);
-    if (pass) {
-        if (cut) f(LoopKind<R, true, kMayCut>{});
-        else f(LoopKind<R, true, false>{});
-    } else {
-        if (cut) f(LoopKind<R, false, kMayCut>{});
-        else f(LoopKind<R, false, false>{});
-    }
-}
-
-template <bool kMayCut, class F>
-inline void with_kind(int rule, bool pass, int max_plies, F&& f) {
-    if (rule == kNoMidFlipRule) with_flags<NoMidFlip, kMayCut>(pass, max_plies, f);
-    else if (rule == kDelFlankRule) with_flags<DelFlank, kMayCut>(pass, max_plies, f);
-    else with_flags<Classic, kMayCut>(pass, max_plies, f);
-}
-
 // The rows [begin, end) of one loop kind: a function of its own per kind, so that each holds one
 // compact copy of the game loop (as the loop of a single rule would), whatever the compiler's
 // inlining budget.
@@ -161,15 +138,17 @@ ReplayError replay_range(std::int64_t begin, std::int64_t end, const std::uint8_
 }
 
 ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves,
-                                const std::uint8_t* lengths, const StateRows& out) {
-    for (std::int64_t g = begin; g < end; ++g) {
+                                const std::uint8_t* lengths, const GameRules& rules, const StateRows& out) {
+    ReplayError error;
+    for_rows<false>(rules, kMaxPlies, begin, end, [&](auto kind, std::int64_t g) {
+        if (error.game >= 0) return;
         const std::uint8_t* in = moves + g * kMaxPlies;
         GivenMoves source{in, lengths[g]};
         StateSink sink{out.game(g - begin)};
-        const GameEnd game = play_game<LoopKind<Classic, false, false>>(source, sink);
-        if (game.error) return ReplayError{g, game.plies, in[game.plies], game.error};
-    }
-    return ReplayError{};
+        const GameEnd game = play_game<decltype(kind)>(source, sink);
+        if (game.error) error = ReplayError{g, game.plies, in[game.plies], game.error};
+    });
+    return error;
 }
 
 }  // namespace MOTHELLO_KERNEL_NS

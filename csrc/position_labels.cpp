@@ -11,6 +11,7 @@
 #include "board.hpp"
 #include "engine.hpp"
 #include "game_sinks.hpp"
+#include "game_loop.hpp"
 #include "kernel.hpp"
 #include "parallel.hpp"
 
@@ -81,7 +82,7 @@ void expand_rows(const StateRows& s, std::int64_t state_base, const PositionInde
 
 // Per-state arrays of games [begin, end) from the stored per-ply columns, written at row g - begin.
 ReplayError stored_states(const StoredPlies& in, const std::uint8_t* moves, const std::uint8_t* lengths,
-                          std::int64_t begin, std::int64_t end, const StateRows& out) {
+                          const GameRules& rules, std::int64_t begin, std::int64_t end, const StateRows& out) {
     for (std::int64_t g = begin; g < end; ++g) {
         const StateRows rows = out.game(g - begin);
         const int len = lengths[g];
@@ -92,17 +93,20 @@ ReplayError stored_states(const StoredPlies& in, const std::uint8_t* moves, cons
         };
         for (int k = 0; k < len; ++k)
             rows.set(k, before(k), in.legal[g * kMaxPlies + k], k ? in.flipped[g * kMaxPlies + k - 1] : 0);
-        Position last;  // the start position when no move was made
-        u64 flips = 0;
+        int sq = -1;
         if (len > 0) {
-            const int sq = moves[g * kMaxPlies + len - 1];
+            sq = moves[g * kMaxPlies + len - 1];
             if (sq >= 64) return ReplayError{g, len - 1, sq, 1};
             if (!((in.legal[g * kMaxPlies + len - 1] >> sq) & 1)) return ReplayError{g, len - 1, sq, 2};
-            last = before(len - 1);
-            flips = last.play(sq);
         }
-        bool passed;
-        rows.set_final(len, last, resolve_pass(last, last.legal(), passed), flips);
+        const Position from = len > 0 ? before(len - 1) : Position{};
+        with_kind<false>(rules.of(g), false, 0, [&](auto kind) {
+            using P = RulePosition<typename decltype(kind)::Rule>;
+            P last = len > 0 ? P{from.me, from.opp, from.player} : P{};  // the start position when no move was made
+            const u64 flips = len > 0 ? last.play(sq) : 0;
+            bool passed;
+            rows.set_final(len, last, resolve_pass(last, last.legal(), passed), flips);
+        });
     }
     return ReplayError{};
 }
@@ -137,18 +141,20 @@ void label_positions(const PositionIndex& index, int threads, const PositionOutp
 }  // namespace
 
 void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const PositionIndex& index,
-                            int threads, const PositionOutputs& out) {
+                            int threads, const PositionOutputs& out, const GameRules& rules) {
+    check_rules(rules, index.n);
     const bool bmi2 = use_bmi2();
     label_positions(index, threads, out, [&](std::int64_t b, std::int64_t e, const StateRows& rows) {
-        return bmi2 ? kernel_bmi2::replay_states_range(b, e, moves, lengths, rows)
-                    : kernel_generic::replay_states_range(b, e, moves, lengths, rows);
+        return bmi2 ? kernel_bmi2::replay_states_range(b, e, moves, lengths, rules, rows)
+                    : kernel_generic::replay_states_range(b, e, moves, lengths, rules, rows);
     });
 }
 
 void stored_position_labels(const StoredPlies& plies, const std::uint8_t* moves, const std::uint8_t* lengths,
-                            const PositionIndex& index, int threads, const PositionOutputs& out) {
+                            const PositionIndex& index, int threads, const PositionOutputs& out, const GameRules& rules) {
+    check_rules(rules, index.n);
     label_positions(index, threads, out, [&](std::int64_t b, std::int64_t e, const StateRows& rows) {
-        return stored_states(plies, moves, lengths, b, e, rows);
+        return stored_states(plies, moves, lengths, rules, b, e, rows);
     });
 }
 

@@ -37,8 +37,9 @@ struct PositionIndex {
 // resolved; state `length` is the final position: the side that can move next, or (game over)
 // the opponent of the last mover with no legal moves. A bad move throws as engine replay does
 // (throw_replay_error, lowest game first).
+// `rules`: the games' rules (board.hpp); written passes are not supported here (rows of 60 plies).
 void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const PositionIndex& index,
-                            int threads, const PositionOutputs& out);
+                            int threads, const PositionOutputs& out, const GameRules& rules = GameRules{});
 
 // Per-ply label columns as stored in shards, all [n][60]: board_before [n][60][2] (black, white).
 struct StoredPlies {
@@ -53,6 +54,7 @@ struct StoredPlies {
 // rule), so it follows the same rule as replay_position_labels. A last move that is out of range
 // or not in the stored legal set throws as replay does.
 void stored_position_labels(const StoredPlies& plies, const std::uint8_t* moves, const std::uint8_t* lengths,
-                            const PositionIndex& index, int threads, const PositionOutputs& out);
+                            const PositionIndex& index, int threads, const PositionOutputs& out,
+                            const GameRules& rules = GameRules{});
 
 }  // namespace mothello

@@ -42,13 +42,17 @@ struct WorldBuffers {
 };
 
 // Replays games [b, e) into buf (row g - b); the first bad move, or none.
-ReplayError replay_world(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t b, std::int64_t e,
-                         const WorldBuffers& buf) {
+ReplayError replay_world(const std::uint8_t* moves, const std::uint8_t* lengths, const GameRules& rules, std::int64_t b,
+                         std::int64_t e, const WorldBuffers& buf) {
     for (std::int64_t g = b; g < e; ++g) {
         const std::uint8_t* in = moves + g * kMaxPlies;
         GivenMoves source{in, lengths[g]};
-        WorldSink sink(buf.rows.game(g - b));
-        const GameEnd game = play_game<LoopKind<Classic, false, false>>(source, sink);
+        GameEnd game{};
+        with_kind<false>(rules.of(g), false, 0, [&](auto kind) {
+            using Rule = typename decltype(kind)::Rule;
+            WorldSink sink(buf.rows.game(g - b), Rule::kBlack | Rule::kWhite);
+            game = play_game<decltype(kind)>(source, sink);
+        });
         if (game.error) return ReplayError{g, game.plies, in[game.plies], game.error};
     }
     return ReplayError{};
@@ -70,10 +74,11 @@ void run_chunks(std::int64_t n, int threads, Fill fill) {
 }  // namespace
 
 void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t n, int threads,
-                      const WorldPlyOutputs& out) {
+                      const WorldPlyOutputs& out, const GameRules& rules) {
+    check_rules(rules, n);
     run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
         WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, false, out.mobility != nullptr);
-        const ReplayError err = replay_world(moves, lengths, b, e, buf);
+        const ReplayError err = replay_world(moves, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * kStates;
@@ -93,12 +98,13 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
 }
 
 void world_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const PositionIndex& index,
-                           int threads, const WorldPositionOutputs& out) {
+                           int threads, const WorldPositionOutputs& out, const GameRules& rules) {
+    check_rules(rules, index.n);
     const std::int64_t T = index.T;
     const bool history = out.flip_count || out.age;
     run_chunks(index.n, threads, [&](std::int64_t b, std::int64_t e) {
         WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, history, out.mobility != nullptr);
-        const ReplayError err = replay_world(moves, lengths, b, e, buf);
+        const ReplayError err = replay_world(moves, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * kStates;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "engine.hpp"           // GameRules
 #include "position_labels.hpp"  // PositionIndex
 
 namespace mothello {
@@ -34,11 +35,12 @@ struct WorldPositionOutputs {
     std::int8_t* winner = nullptr;
 };
 
-// Replays n games (moves [n][60], lengths [n] <= 60). A bad move throws as engine replay does.
+// Replays n games (moves [n][60], lengths [n] <= 60) under their rules (written passes are not
+// supported here). A bad move throws as engine replay does.
 void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t n, int threads,
-                      const WorldPlyOutputs& out);
+                      const WorldPlyOutputs& out, const GameRules& rules = GameRules{});
 
 void world_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const PositionIndex& index,
-                           int threads, const WorldPositionOutputs& out);
+                           int threads, const WorldPositionOutputs& out, const GameRules& rules = GameRules{});
 
 }  // namespace mothello

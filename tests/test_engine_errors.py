@@ -50,7 +50,8 @@ def test_first_move_must_be_legal():
         ([[19, 64]], None, "ply 1: square 64 is out of range"),
         (np.array([[19, 18]]), [3], "length 3"),
         (np.array([[19, 18]]), [1, 1], "one per game"),
-        (np.zeros((1, 61), dtype=np.int64) + 19, [61], "length 61"),
+        (np.zeros((1, 61), dtype=np.int64) + 19, [61], r"ply 1: illegal move d3"),  # rows may be longer than 60
+        (np.zeros((1, 2), dtype=np.int64) + 19, [256], "length 256 is outside"),
     ],
 )
 def test_replay_rejects_malformed_arrays(moves, lengths, match):

@@ -72,7 +72,7 @@ def test_replay_of_a_prefix_is_not_ended_and_lists_are_accepted():
     rep = engine.replay(prefixes)
     assert rep.lengths.tolist() == [10, 10, 10]
     assert not rep.ended.any()
-    assert rep.labels.passed.shape == (3, 60)
+    assert rep.labels.passed.shape == (3, 10)  # label rows have the width of the input rows
 
 
 # ---- the final state of a game (state `length`): one rule for replay and stored labels ---------

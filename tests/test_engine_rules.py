@@ -298,3 +298,92 @@ def test_a_forced_pass_must_be_written_with_pass_tokens():
     assert rep.lengths[0] == t and not rep.ended[0]
     # without pass tokens the same game replays with the 64s removed
     assert engine.replay([[m for m in moves if m != PASS]]).ended[0]
+
+
+# ---- state-based labels (probing states, world labels) under the rules ----------------------------
+
+
+def _state_call(fn, games, rule, **kw):
+    n = len(games)
+    index = np.zeros((n, 1), np.int16), np.ones(n, np.int64)
+    return fn(games.moves, games.lengths, *index, **kw, **engine.rule_args(rule, n)[0])
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_probing_states_follow_the_rule(rule):
+    from mothello_data import _core
+
+    games = engine.generate(1500, seed=21, rules=rule, labels=True)  # rows of 60 plies
+    lab = games.labels
+    rep = _state_call(_core.replay_position_labels, games, rule, states=True, threads=2)
+    n, k = len(games), np.arange(60)
+    inside = k[None, :] < games.lengths[:, None]
+    for name, state, ply in (("state_boards", rep["state_boards"][:, :60], lab.board_before),
+                             ("state_player", rep["state_player"][:, :60], lab.player),
+                             ("state_legal", rep["state_legal"][:, :60], lab.legal)):
+        assert np.array_equal(state[inside], ply[inside]), name
+    assert np.array_equal(rep["state_flipped"][:, :61][np.c_[np.zeros(n, bool), inside]], lab.flipped[inside])
+    rows = np.arange(n)
+    last = games.lengths.astype(int) - 1
+    assert np.array_equal(rep["state_boards"][rows, games.lengths], lab.board_after[rows, last])  # the final discs
+    assert np.array_equal(rep["state_legal"][rows, games.lengths] == 0, games.ended)  # no move iff over
+    # the stored-columns path builds the same states, its final one under the game's rule
+    plies = (lab.board_before, lab.legal, lab.flipped, lab.player, games.moves, games.lengths,
+             np.zeros((n, 1), np.int16), np.ones(n, np.int64))
+    stored = _core.stored_position_labels(*plies, states=True, **engine.rule_args(rule, n)[0])
+    for name in rep:
+        assert np.array_equal(stored[name], rep[name]), name
+
+
+def _history(games, rule):
+    """Flip counts and ages after each game, recomputed from the per-ply labels (checked against
+    the reference above): a placed disc is new, a flip counts, a delflank removal empties."""
+    lab, n = games.labels, len(games)
+    start = discs(ReferenceBoard(rule))
+    counts = np.zeros((n, 64), np.int64)
+    age = np.where(engine.bits_to_mask(np.uint64(start[0] | start[1])), 0, -1) * np.ones((n, 1), np.int64)
+    for t in range(games.moves.shape[1]):
+        live = t < games.lengths
+        sq = games.moves[:, t].astype(int)
+        changed = engine.bits_to_mask(lab.flipped[:, t]) & live[:, None]
+        if rule == "delflank":
+            counts[changed], age[changed] = 0, -1
+            counts[live, sq[live]] = 0
+        else:
+            counts[changed] += 1
+            age[changed] = t + 1
+        age[live, sq[live]] = t + 1
+    return counts, age
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_world_labels_follow_the_rule(rule):
+    from mothello_data import _core
+
+    games = engine.generate(1000, seed=22, rules=rule, labels=True)
+    n, rows = len(games), np.arange(len(games))
+    kw = engine.rule_args(rule, n)[0]
+    ply = _core.world_ply_labels(games.moves, games.lengths, **kw)
+    count = np.stack([engine.bits_to_mask(games.labels.board_after[..., c]).sum(-1) for c in (0, 1)], axis=-1)
+    inside = np.arange(60)[None, :] < games.lengths[:, None]
+    assert np.array_equal(ply["count"][inside], count[inside])
+    final = games.lengths.astype(np.int16)[:, None]
+    pos = _core.world_position_labels(games.moves, games.lengths, final, np.ones(n, np.int64),
+                                      ["flip_count", "age", "last_move"], **kw)
+    counts, age = _history(games, rule)
+    assert np.array_equal(pos["flip_count"][:, 0], counts)
+    assert np.array_equal(pos["age"][:, 0], age)
+    assert np.array_equal(pos["last_move"][:, 0], games.moves[rows, games.lengths - 1].astype(np.int8))
+    if rule == "delflank":
+        empty = ~engine.bits_to_mask(games.labels.board_after[rows, games.lengths - 1]).any(axis=1)  # (n, 64)
+        assert np.array_equal(pos["age"][:, 0] == -1, empty)
+
+
+def test_state_labels_refuse_what_they_cannot_hold():
+    from mothello_data import _core
+
+    games = engine.generate(4, seed=1, rules="delflank")
+    with pytest.raises(ValueError, match="replay_position_labels: legal_moves over the 60-move index cannot hold delflank"):
+        _state_call(_core.replay_position_labels, games, "delflank")
+    with pytest.raises(ValueError, match=r"world_ply_labels: written passes \(pass_token\) are not supported yet"):
+        _core.world_ply_labels(games.moves, games.lengths, pass_token=True)

@@ -73,6 +73,9 @@ def replay_position_labels(
     player: bool = True,
     states: bool = False,
     threads: int = 1,
+    rule: int = 0,
+    rules: Optional[npt.NDArray[np.uint8]] = None,
+    pass_token: bool = False,
 ) -> Dict[str, np.ndarray]: ...
 def stored_position_labels(
     board_before: npt.ArrayLike,
@@ -90,6 +93,9 @@ def stored_position_labels(
     player: bool = True,
     states: bool = False,
     threads: int = 1,
+    rule: int = 0,
+    rules: Optional[npt.NDArray[np.uint8]] = None,
+    pass_token: bool = False,
 ) -> Dict[str, np.ndarray]: ...
 def position_hash(
     black: npt.ArrayLike, white: npt.ArrayLike, player: npt.ArrayLike, canonical: bool = False
@@ -103,6 +109,9 @@ def world_ply_labels(
     count: bool = True,
     mobility: bool = True,
     threads: int = 1,
+    rule: int = 0,
+    rules: Optional[npt.NDArray[np.uint8]] = None,
+    pass_token: bool = False,
 ) -> Dict[str, np.ndarray]: ...
 def world_position_labels(
     moves: npt.ArrayLike,
@@ -111,4 +120,7 @@ def world_position_labels(
     n_tokens: npt.ArrayLike,
     which: List[str],
     threads: int = 1,
+    rule: int = 0,
+    rules: Optional[npt.NDArray[np.uint8]] = None,
+    pass_token: bool = False,
 ) -> Dict[str, np.ndarray]: ...

@@ -67,9 +67,10 @@ def max_plies_default(rule_names: Union[str, Sequence[str]], pass_token: bool) -
     return 2 * MAX_PLIES if pass_token else MAX_PLIES
 
 
-def _rule_args(rules, n: int) -> tuple[dict, list[str]]:
-    """``_core`` keyword arguments for ``rules`` (a name, or one uint8 id per game) and the rule
-    names present."""
+def rule_args(rules, n: int) -> tuple[dict, list[str]]:
+    """Keyword arguments of the ``_core`` functions (``rule=`` or ``rules=``) for ``rules`` (a name
+    of :data:`RULES`, or one integer rule id per game of a batch of ``n``) and the rule names
+    present. ``ValueError`` in one line for an unknown name or id, or an array of another length."""
     if isinstance(rules, str):
         return {"rule": rule_id(rules)}, [rules]
     ids = np.asarray(rules)
@@ -88,7 +89,7 @@ def replay_kwargs(rules, pass_token: bool, n: int) -> dict:
     :func:`replay` and the label replays (:mod:`mothello_data.probing`, :mod:`mothello_data.world_labels`)."""
     if isinstance(rules, str) and rules == "classic" and not pass_token:
         return {}
-    return {**_rule_args(rules, n)[0], "pass_token": bool(pass_token)}
+    return {**rule_args(rules, n)[0], "pass_token": bool(pass_token)}
 
 
 def physical_memory() -> Optional[int]:
@@ -218,7 +219,7 @@ def generate(
     first = _uint64("first_game_index", first_game_index)
     if n > 0 and first + n > 2**64:
         raise ValueError("first_game_index + n_games exceeds 2**64")
-    rule_args, names = _rule_args(rules, n)
+    core_rules, names = rule_args(rules, n)
     width = max_plies_default(names, bool(pass_token)) if max_plies is None else _integer("max_plies", max_plies)
     if not 1 <= width <= MAX_WIDTH:
         raise ValueError(f"max_plies must be in 1..{MAX_WIDTH}, got {width}")
@@ -230,7 +231,7 @@ def generate(
         extra.update({"white_" + k: v for k, v in white_policy.engine_args().items()})
     if opening_plies:
         extra["opening_plies"] = _integer("opening_plies", opening_plies)  # 0..60: checked in C++
-    raw = _core.generate(n, seed, first, _threads(threads), bool(labels), **extra, **rule_args,
+    raw = _core.generate(n, seed, first, _threads(threads), bool(labels), **extra, **core_rules,
                          pass_token=bool(pass_token), max_plies=width)
     return Games(raw["moves"], raw["lengths"], PlyLabels._from(raw), raw["ended"].astype(bool))
 
@@ -253,9 +254,9 @@ def replay(
     have the width of ``moves``.
     """
     padded, lens = _as_move_rows(moves, lengths)
-    rule_args, _ = _rule_args(rules, len(lens))
+    kwargs = replay_kwargs(rules, pass_token, len(lens))
     _check_fits("replay", len(lens), 2 + padded.shape[1] * (LABEL_BYTES_PER_PLY if labels else 0))
-    raw = _core.replay(padded, lens, _threads(threads), bool(labels), **rule_args, pass_token=bool(pass_token))
+    raw = _core.replay(padded, lens, _threads(threads), bool(labels), **kwargs)
     return Replay(raw["lengths"], raw["ended"].astype(bool), PlyLabels._from(raw))
 
 

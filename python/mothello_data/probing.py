@@ -107,7 +107,8 @@ def stored_position_labels(plies: Mapping[str, np.ndarray], moves: np.ndarray, l
                            rules="classic", pass_token: bool = False) -> dict:
     """Like :func:`replay_position_labels`, from the per-ply label columns stored in the shards:
     ``plies`` maps :data:`PLY_COLUMNS` to ``(n, 60)`` arrays. States before the last move are read
-    from the columns; the final state is made in C++ by the board verbs and the pass rule."""
+    from the columns; the final state is made in C++ by the board verbs (of the game's rule) and
+    the pass rule."""
     args, flags = _position_args(token_ply, completes, n_tokens, which, threads, packed)
     boards = np.stack([np.asarray(plies["board_black"], dtype=np.uint64),
                        np.asarray(plies["board_white"], dtype=np.uint64)], axis=-1)

@@ -63,7 +63,8 @@ def world_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np.
                           n_tokens: np.ndarray, which: Sequence[str], threads: int = 1, rules="classic",
                           pass_token: bool = False) -> dict:
     """The world-model labels named in ``which`` (any of ``WORLD_LABEL_NAMES``) per token position,
-    by one C++ replay (``moves`` ``(n, 60)`` uint8, 255-padded). A bad move raises ``ValueError``."""
+    by one C++ replay (``moves`` ``(n, 60)`` uint8, 255-padded). A bad move raises ``ValueError``.
+    Under delflank a removed disc's square is empty again (age -1, flip_count 0)."""
     unknown = [x for x in which if x not in WORLD_LABEL_NAMES]
     if unknown:
         raise ValueError(f"unknown world-model label {unknown[0]!r} (choose from {', '.join(WORLD_LABEL_NAMES)})")
