@@ -117,7 +117,7 @@ class HeldOutIndex:
         return mask
 
 
-def _encodings(arrow: pa.Schema) -> dict:
+def parquet_encodings(arrow: pa.Schema) -> dict:
     """The writer's column encodings (shard format 2): :data:`mothello_data.schema.BYTE_STREAM_SPLIT_COLUMNS`
     byte-stream split (a list column by its leaf path), every other column dictionary-encoded."""
     split = [c for c in schema.BYTE_STREAM_SPLIT_COLUMNS if c in arrow.names]
@@ -280,7 +280,7 @@ def generate_shard(
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
         arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan))
         # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
-        with pq.ParquetWriter(tmp, arrow, compression="zstd", **_encodings(arrow),
+        with pq.ParquetWriter(tmp, arrow, compression="zstd", **parquet_encodings(arrow),
                               write_statistics=[c for c in _SCALAR_COLUMNS if c in arrow.names], write_page_checksum=True) as writer:
             step = chunk_games(plan)
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
