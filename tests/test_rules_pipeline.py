@@ -94,3 +94,31 @@ def test_loader_labels_follow_the_rule(mixed):
             assert got == legal
             checked += 1
     assert checked > 1000
+
+
+def test_datasets_reads_the_rule_class_label(mixed):
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.load_dataset("parquet", data_dir=os.path.join(mixed, "data"), split="train")
+    assert ds.features["rule"].names == ["classic", "nomidflip", "delflank"]
+    assert "token_ply" not in ds.features and ds.features["lang"].names == ["L0-atomic", "L1-split"]
+
+
+def test_stream_plays_the_datasets_rules(mixed):
+    from mothello_data.stream import GameStream
+
+    stream = GameStream(held_out=mixed, batch_size=50)
+    assert stream.rules.names == ("classic", "nomidflip", "delflank") and stream.rules.pass_token
+    rows = stream.rows(5000, 5300)
+    names = ("classic", "nomidflip", "delflank")
+    for g in range(len(rows)):
+        moves = rows.moves[g, : rows.length[g]].tolist()
+        rule = names[list(engine_ids()).index(int(rows.rule[g]))]
+        assert len(list(replay_plies(moves, rule, pass_token=True))) == len(moves)
+    batch = next(stream.batches())
+    assert batch["targets"].max() <= 64  # unified targets over 64 squares and the pass
+
+
+def engine_ids():
+    from mothello_data import engine
+
+    return [engine.rule_id(n) for n in ("classic", "nomidflip", "delflank")]
