@@ -22,6 +22,18 @@ def median_seconds(fn: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+def median_cpu_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """Median CPU time of this process (all its threads) over ``repeats`` calls after one warm-up
+    call: for single-threaded steps on a shared machine, where wall time counts other programs."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:

@@ -106,15 +106,21 @@ _RUN_AND_REPORT = (
 )
 
 
-def end_to_end(games: int, threads: int, repeats: int, build: Optional[str] = None) -> tuple[float, float]:
+def end_to_end(games: int, threads: int, repeats: int, build: Optional[str] = None,
+               paired: Optional[list] = None) -> tuple[float, float]:
     """mothello-gen --langs 4 --anchors 0.1 (atomic, moves + tokens, zstd Parquet): median games/s
     and the largest peak RSS (MiB) over the runs; ``build``: a folder holding another
-    ``mothello_data`` package to run instead of this one."""
+    ``mothello_data`` package to run instead of this one; ``paired``: a list that gets, per run,
+    (end-to-end games/s, the engine's moves-only games/s on ``threads`` threads measured just
+    before it, CPU microseconds per game of the run), for ratios that hold on a shared machine."""
+    import resource
     import shutil
     import tempfile
 
     rates, peaks = [], []
     for _ in range(repeats):
+        engine_now = engine_rate(400_000, threads, False, 3) if paired is not None else None
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = tempfile.mkdtemp(prefix="mothello-bench-")
         try:
             cmd = [sys.executable, "-c", _RUN_AND_REPORT, "--langs", "4", "--anchors", "0.1", "--games", str(games),
@@ -124,6 +130,10 @@ def end_to_end(games: int, threads: int, repeats: int, build: Optional[str] = No
             res = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
             rates.append(games / (time.perf_counter() - start))
             peaks.append(int(res.stderr.split()[-1]) / 1024)
+            if paired is not None:
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime - cpu_before.ru_utime + after.ru_stime - cpu_before.ru_stime
+                paired.append((rates[-1], engine_now, cpu / games * 1e6))
         finally:
             shutil.rmtree(out, ignore_errors=True)
     return statistics.median(rates), max(peaks)
@@ -217,10 +227,22 @@ def main() -> None:
     rows.append(("speed-up per core over pure Python", f"{results['speedup_vs_python_per_core']:,.0f}x"))
 
     e2e_games = 500_000 if args.quick else 2_000_000
-    rate, rss = end_to_end(e2e_games, cores, 1 if args.quick else 3)
+    paired: list = []
+    rate, rss = end_to_end(e2e_games, cores, 1 if args.quick else 3, paired=paired)
     results["end_to_end_games_per_s"] = rate
     results["end_to_end_peak_rss_mib"] = rss
-    rows.append((f"mothello-gen end to end, 4 atomic languages, 10% anchors, {e2e_games:,} games, {cores} threads", f"{rate:,.0f} games/s"))
+    ratio = rate / results[f"engine_moves_{cores}t"]
+    results["end_to_end_over_engine"] = ratio
+    results["end_to_end_paired"] = [{"end_to_end": a, f"engine_moves_{cores}t": b, "cpu_us_per_game": c} for a, b, c in paired]
+    pair_ratio = statistics.median(a / b for a, b, _ in paired)
+    results["end_to_end_over_engine_paired"] = pair_ratio
+    cpu_us = statistics.median(c for _, _, c in paired)
+    results["end_to_end_cpu_us_per_game"] = cpu_us
+    rows.append((f"mothello-gen end to end, 4 atomic languages, 10% anchors, {e2e_games:,} games, {cores} threads",
+                 f"{rate:,.0f} games/s ({ratio:.2f} of the engine's {cores}-thread moves-only rate above)"))
+    rows.append((f"end to end / engine {cores}-thread rate measured just before each run (median of the pairs)",
+                 f"{pair_ratio:.2f}"))
+    rows.append(("mothello-gen CPU time per game (user + system, all threads)", f"{cpu_us:.2f} us"))
     rows.append(("mothello-gen peak RSS", f"{rss:,.0f} MiB"))
 
     print(f"# {results['machine']['cpu']}, {cores} cores, {build} build, kernel {engine.kernel()}, median of {repeats}")

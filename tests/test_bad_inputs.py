@@ -262,7 +262,7 @@ def test_generate_refuses_output_larger_than_memory(monkeypatch):
     with pytest.raises(ValueError, match=r"generate of 1,000,000,000,000,000 games needs .* GiB"):
         engine.generate(10**15)
     monkeypatch.setattr(engine, "physical_memory", lambda: 2**30)
-    # 62 bytes a game: 60 moves, the length and `ended`
+    # 62 bytes a game: a row of 60 moves, its length and whether it ended
     with pytest.raises(ValueError, match=r"generate of 2,000,000,000 games needs 115\.5 GiB .* 1\.0 GiB"):
         engine.generate(2_000_000_000)
     with pytest.raises(ValueError, match=r"replay of 400,000 games needs"):

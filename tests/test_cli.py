@@ -73,8 +73,8 @@ def test_rows_decode_to_legal_games_with_matching_labels(dataset):
         assert t["legal"][i] == rep.labels.legal[0, :n].tolist()
         assert t["board_black"][i] == rep.labels.board_before[0, :n, 0].tolist()
         assert t["player"][i] == rep.labels.player[0, :n].tolist()
-        plies = t["token_ply"][i]
-        assert len(plies) == len(t["tokens"][i]) and plies[-1] == n - 1
+    assert "token_ply" not in t  # shard format 2: the loader derives it (tests/test_loader.py)
+    assert json.loads((dataset / "manifest.json").read_text())["shard_format"] == 2
 
 
 def test_load_dataset_parquet_and_folder(dataset, tmp_path):

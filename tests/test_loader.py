@@ -6,12 +6,14 @@ import sys
 from collections import Counter
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from mothello_data import loader
 from mothello_data.languages import IGNORE_INDEX, Vocabulary
 from mothello_data.reference import BLACK, ReferenceBoard
+from mothello_data.spec import LanguageSpec
 from mothello_data.squares import SQUARE_TO_MOVE
 
 torch = pytest.importorskip("torch")
@@ -341,3 +343,55 @@ def test_replayed_labels_of_unfinished_games_follow_the_reference():
     bad[5, 0], lengths[5] = 0, max(1, cut[5])  # a1 is never legal on the first move
     with pytest.raises(ValueError, match=r"game 5, ply 0: illegal move a1 \(0\)"):
         replay_position_labels(bad, lengths, ply, completes, n_tokens)
+
+
+def _format1_copy(ds_dir, out, vocab_file=True):
+    """The validation shards of ``ds_dir`` as mothello-data 0.3 wrote them (shard format 1): with a
+    ``token_ply`` column, made in plain Python from the vocabulary's sequences; no manifest."""
+    vocab = Vocabulary.load(ds_dir / "vocab.json")
+    (out / "data").mkdir(parents=True)
+    for path in loader.find_shard_files(ds_dir, "validation"):
+        table = pq.read_table(path)
+        plies = []
+        for moves, lang in zip(table.column("moves").to_pylist(), table.column("lang").to_pylist()):
+            ply = [-1] if vocab.spec.lang_tags else []
+            for p, sq in enumerate(moves):
+                ply += [p] * len(vocab.sequence(sq, lang))
+            plies.append(ply)
+        table = table.append_column(pa.field("token_ply", pa.list_(pa.int8())), pa.array(plies, pa.list_(pa.int8())))
+        pq.write_table(table, out / "data" / path.rsplit("/", 1)[-1])
+    if vocab_file:
+        (out / "vocab.json").write_text((ds_dir / "vocab.json").read_text())
+    return out
+
+
+def test_format1_shards_with_a_stored_token_ply_give_the_same_batches(mixed, tmp_path):
+    want = batches_by_game(mixed, "validation", labels=LABELS)
+    old = _format1_copy(mixed, tmp_path / "old")  # token_ply derived from vocab.json, the stored one ignored
+    bare = _format1_copy(mixed, tmp_path / "bare", vocab_file=False)  # no vocabulary: the stored column is read
+    for source in (old, bare):
+        got = batches_by_game(source, "validation", labels=LABELS)
+        assert len(got) == len(want)
+        for a, b in zip(got, want):
+            for key in b:
+                assert torch.equal(a[key], b[key]), key
+
+
+def test_format2_shards_without_a_vocabulary_are_refused_in_one_line(mixed, tmp_path):
+    (tmp_path / "data").mkdir()
+    for path in loader.find_shard_files(mixed, "validation"):
+        (tmp_path / "data" / path.rsplit("/", 1)[-1]).write_bytes(open(path, "rb").read())
+    with pytest.raises(loader.LoaderError, match="no token_ply") as err:
+        GameDataset(tmp_path, split="validation")
+    assert "\n" not in str(err.value)
+    rows = pq.read_table(loader.find_shard_files(mixed, "validation")[0]).slice(0, 4).to_pylist()
+    with pytest.raises(loader.LoaderError, match="vocabulary="):
+        GameCollator()(rows)
+    assert GameCollator(vocabulary=mixed)(rows)["input_ids"].shape[0] == 4
+
+
+def test_derive_token_ply_refuses_tokens_of_another_vocabulary(mixed):
+    table = pq.read_table(loader.find_shard_files(mixed, "validation")[0]).slice(0, 8)
+    other = Vocabulary(LanguageSpec(types=["atomic"] * 3))
+    with pytest.raises(loader.LoaderError, match="not the moves encoded"):
+        loader.RowBlock.from_table(table, False, other)

@@ -228,3 +228,21 @@ def test_manifest_argv_leaves_out_per_process_flags_and_abbreviations_are_refuse
     assert manifest_argv(argv) == ["mothello-gen", "--games", "9", "--labels", "all"]
     res = gen("--games", "9", "--thread", "1", "--dry-run")  # an abbreviation would slip past the filter
     assert res.returncode == 2 and "unrecognized arguments: --thread" in res.stderr
+
+
+def test_a_run_of_an_older_shard_format_is_not_continued(tmp_path):
+    """A run started by 0.3 (shard format 1, no ``shard_format`` in its plan file) would mix formats:
+    --resume, a job and finalize refuse it in one line, touching nothing; --overwrite starts afresh."""
+    out = unfinished(tmp_path / "out")
+    plan = out / ".mothello-plan.json"
+    doc = json.loads(plan.read_text())
+    assert doc.pop("shard_format") == 2
+    plan.write_text(json.dumps(doc))
+    before = snapshot(out)
+    for extra in (["--resume"], ["--job-index", "0", "--num-jobs", "2"]):
+        res = gen(*ARGS, "--out", out, *extra)
+        assert res.returncode != 0 and "shard format 1" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    res = gen("finalize", out)
+    assert res.returncode != 0 and "shard format 1" in res.stderr
+    assert snapshot(out) == before
+    assert gen(*ARGS, "--out", out, "--overwrite").returncode == 0

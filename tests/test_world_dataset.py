@@ -36,7 +36,7 @@ def test_stored_columns_match_the_loader_and_the_reference(world):
     assert {"hash", "canonical_hash", "count_black", "count_white", "mobility_black", "mobility_white"} <= names
     assert not set(ALL_LABEL_COLUMNS) & names
     rows = table.slice(0, 200)
-    block = loader.RowBlock.from_table(rows, stored_labels=False)
+    block = loader.RowBlock.from_table(rows, stored_labels=False, vocab=loader.find_vocabulary(loader.find_shard_files(str(world), "train")))
     batch = loader.build_batch(block, labels=["hash", "disc_count", "mobility", "board_state"])
     hashes, counts = rows.column("hash").to_pylist(), rows.column("count_black").to_pylist()
     for g in range(len(rows)):
@@ -87,6 +87,7 @@ def test_world_labels_through_the_torch_loader_with_workers(world):
     batch = next(iter(DataLoader(ds, batch_size=None, num_workers=1)))
     assert batch["hash"].dtype == torch.int64 and batch["flip_count"].shape[-1] == 64
     assert batch["winner"].shape == (32,) and batch["mobility"].shape[-1] == 2
-    rows = loader.RowBlock.from_table(pq.ParquetDataset(loader.find_shard_files(str(world), "train")).read().slice(0, 32), False)
+    rows = loader.RowBlock.from_table(pq.ParquetDataset(loader.find_shard_files(str(world), "train")).read().slice(0, 32), False,
+                                      loader.find_vocabulary(loader.find_shard_files(str(world), "train")))
     plain = loader.build_batch(rows, labels=["hash", "age"])
     assert np.array_equal(batch["hash"].numpy(), plain["hash"]) and np.array_equal(batch["age"].numpy(), plain["age"])

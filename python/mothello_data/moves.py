@@ -17,7 +17,7 @@ This module is the one owner of that mapping; the vocabulary, the targets and th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -131,4 +131,42 @@ def check_permutation(perm: Iterable[int], space: MoveSpace, where: str) -> list
     if sorted(out) != list(range(space.size)):
         raise ValueError(f"{where}: not a permutation of the move indices 0..{space.size - 1} "
                          f"({len(out)} entries given)")
+    return out
+
+
+def resolve_orders(types: Sequence[str], given, space: MoveSpace, permuted_types: Sequence[str]) -> dict[int, tuple[int, list[int]]]:
+    """language -> (base language, order of move indices) for every language whose type is in
+    ``permuted_types``, from ``given`` (language -> ``{"base": language, "order": list or
+    "metaothello-iago"}``; an ``iago`` language defaults to MetaOthello's order over base 0).
+    Raises ``ValueError`` with one line naming the language."""
+    if not isinstance(given, Mapping):
+        raise ValueError("permutations must map a language to {base, order}")
+    n = len(types)
+    chosen = {}
+    for key, value in given.items():
+        lang = int(key) if isinstance(key, str) and key.strip().isdigit() else key
+        if isinstance(lang, bool) or not isinstance(lang, int) or not 0 <= lang < n:
+            raise ValueError(f"permutations: language {key!r} does not exist (languages are 0..{n - 1})")
+        if types[lang] not in permuted_types:
+            raise ValueError(f"permutations[{lang}]: language {lang} is {types[lang]}, not permuted")
+        chosen[lang] = value
+    out = {}
+    for lang, kind in enumerate(types):
+        if kind not in permuted_types:
+            continue
+        value = chosen.get(lang, {})
+        if not isinstance(value, Mapping) or set(value) - {"base", "order"}:
+            raise ValueError(f"permutations[{lang}] must be {{\"base\": language, \"order\": [...]}}, got {value!r}")
+        base = value.get("base", 0)
+        if isinstance(base, bool) or not isinstance(base, int) or not 0 <= base < lang or types[base] in permuted_types:
+            raise ValueError(f"language {lang} ({kind}): its base must be a lower language that is not permuted, got {base!r}")
+        order = value.get("order", "metaothello-iago" if kind == "iago" else None)
+        try:
+            if order == "metaothello-iago":
+                order = metaothello_iago_permutation(space)
+            elif order is None:
+                raise ValueError("a permuted language needs an order (a list of move indices or 'metaothello-iago')")
+            out[lang] = (int(base), check_permutation(order, space, f"permutations[{lang}]"))
+        except ValueError as exc:
+            raise ValueError(f"language {lang} ({kind}): {exc}") from None
     return out

@@ -23,6 +23,7 @@ from typing import Optional
 from .arguments import manifest_argv
 from .files import file_sha256, remove_stale_temporaries, write_atomic
 from .rng import RNG_ID
+from .schema import SHARD_FORMAT
 from .policies import Policy
 from .rules import RuleSet
 from .spec import LanguageSpec
@@ -62,18 +63,25 @@ def start_run(out: str, plan: Plan, argv: list[str]) -> None:
     os.makedirs(os.path.join(out, "data"), exist_ok=True)
     os.makedirs(os.path.join(out, PARTS_DIR), exist_ok=True)
     if not os.path.exists(plan_path(out)):  # concurrent first jobs write the same plan, atomically
-        write_atomic(plan_path(out), json.dumps({"plan": plan.identity(), "argv": manifest_argv(argv)}, indent=1))
+        write_atomic(plan_path(out), json.dumps({"plan": plan.identity(), "argv": manifest_argv(argv),
+                                                 "shard_format": SHARD_FORMAT}, indent=1))
 
 
 def load_run(out: str) -> Optional[dict]:
-    """The saved ``{"plan": identity, "argv": [...]}`` of the unfinished run in ``out``, or None."""
+    """The saved ``{"plan": identity, "argv": [...], "shard_format": 2}`` of the unfinished run in
+    ``out``, or None; refuses (one line) a run whose shards have another format (absent: 1), which
+    this version cannot continue."""
     try:
         with open(plan_path(out)) as f:
-            return json.load(f)
+            saved = json.load(f)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         raise RunError(f"{plan_path(out)} is unreadable ({exc}); remove the folder and start again") from None
+    if isinstance(saved, dict) and saved.get("shard_format", 1) != SHARD_FORMAT:
+        raise RunError(f"{out} holds a run of shard format {saved.get('shard_format', 1)} (an older mothello-data); "
+                       f"this version writes format {SHARD_FORMAT}: finish it with that version, or use --overwrite")
+    return saved
 
 
 def _record_path(out: str, filename: str) -> str:

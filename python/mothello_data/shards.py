@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
@@ -114,7 +115,7 @@ class HeldOutIndex:
         return mask
 
 
-def _encodings(arrow: pa.Schema) -> dict:
+def parquet_encodings(arrow: pa.Schema) -> dict:
     """The writer's column encodings (shard format 2): :data:`mothello_data.schema.BYTE_STREAM_SPLIT_COLUMNS`
     byte-stream split (a list column by its leaf path), every other column dictionary-encoded."""
     split = [c for c in schema.BYTE_STREAM_SPLIT_COLUMNS if c in arrow.names]
@@ -211,18 +212,23 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
     keep = ~held_out.repeats(games.moves, plan.seed)
     dropped = ids[~keep].tolist()
     cut = int((~games.ended[keep]).sum()) if games.ended is not None and plan.rules.may_cut else 0
-    moves, lengths, ids = games.moves[keep], games.lengths[keep], ids[keep]
+    if not keep.all():  # (usually nothing is dropped: no copies then)
+        keep = np.flatnonzero(keep)
+        moves, lengths, ids = games.moves[keep], games.lengths[keep], ids[keep]
+    else:
+        keep = slice(None)
+        moves, lengths = games.moves, games.lengths
     L = len(plan.spec.inputs)
     if plan.parallel:  # every game in every input language (all languages unless the spec says otherwise)
         row_game = np.repeat(np.arange(len(ids)), L)
         langs = np.tile(np.asarray(plan.spec.inputs, dtype=np.int64), len(ids))
     else:
-        row_game = np.arange(len(ids))
+        row_game = slice(None)  # one row per game: views, no copies
         langs = language_of_games(ids, plan.spec.inputs, plan.seed)
     moves_r, lengths_r = moves[row_game], lengths[row_game]
-    move_offsets = np.zeros(len(row_game) + 1, dtype=np.int64)
+    move_offsets = np.zeros(len(lengths_r) + 1, dtype=np.int64)
     np.cumsum(lengths_r, out=move_offsets[1:])
-    valid = (np.arange(moves.shape[1])[None, :] < lengths[:, None])
+    valid = (np.arange(moves.shape[1])[None, :] < lengths[:, None]) if plan.moves_only or plan.labels else None
     if plan.moves_only:
         columns = {"game_id": pa.array(ids), "length": pa.array(lengths), "moves": _list_array(move_offsets, moves[valid])}
     else:
@@ -284,20 +290,27 @@ def generate_shard(
         arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan),
                                     sources.rule_names(plan))
         # Page checksums (CRC32): a reader that verifies them (our loader) notices a damaged page.
-        with pq.ParquetWriter(tmp, arrow, compression="zstd", **_encodings(arrow),
-                              write_statistics=[c for c in _SCALAR_COLUMNS if c in arrow.names], write_page_checksum=True) as writer:
-            step = chunk_games(plan)
+        # One writer thread per shard: chunk k is written (pyarrow releases the GIL) while chunk k + 1
+        # is made; writes stay in order, so the bytes are those of writing each chunk in turn.
+        with pq.ParquetWriter(tmp, arrow, compression="zstd", **parquet_encodings(arrow),
+                              write_statistics=[c for c in _SCALAR_COLUMNS if c in arrow.names], write_page_checksum=True) as writer, \
+                ThreadPoolExecutor(1, thread_name_prefix="mothello-write") as write_pool:
+            step, writing = chunk_games(plan), None
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)
                 table, gone, turned_away, stopped = chunk_table(plan, arrow, lo, n, threads, held_out)
                 cut += stopped
-                writer.write_table(table, row_group_size=max(1, table.num_rows))
+                if writing is not None:
+                    writing.result()  # re-raises a failed write (disk full) here
+                writing = write_pool.submit(writer.write_table, table, row_group_size=max(1, table.num_rows))
                 rows += table.num_rows
                 dropped += gone
                 if turned_away is not None:
                     rejected = (rejected or 0) + turned_away
                 if progress:
                     progress(n)
+            if writing is not None:
+                writing.result()
         digest, size = file_sha256(tmp)
         os.replace(tmp, final)
     except BaseException as exc:

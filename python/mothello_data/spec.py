@@ -36,7 +36,7 @@ from typing import Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from .moves import MoveSpace, check_permutation, metaothello_iago_permutation
+from .moves import MoveSpace, resolve_orders
 from .rng import draw
 from .squares import CENTER_SQUARES, parse_square, square_name
 
@@ -167,35 +167,10 @@ class LanguageSpec:
 
     def _resolve_permutations(self) -> dict[int, tuple[int, list[int]]]:
         """language -> (base language, order) for every permuted language, validated."""
-        if not isinstance(self.permutations, Mapping):
-            raise SpecError("permutations must map a language to {base, order}")
-        given = {}
-        for key, value in self.permutations.items():
-            lang = int(key) if isinstance(key, str) and key.strip().isdigit() else key
-            require_int(lang, "permutations", 0, self.n_languages - 1, str(self.n_languages - 1))
-            if self.types[lang] not in PERMUTED_TYPES:
-                raise SpecError(f"permutations[{lang}]: language {lang} is {self.types[lang]}, not permuted")
-            given[lang] = value
-        out = {}
-        for lang, kind in enumerate(self.types):
-            if kind not in PERMUTED_TYPES:
-                continue
-            value = given.get(lang, {})
-            if not isinstance(value, Mapping) or set(value) - {"base", "order"}:
-                raise SpecError(f"permutations[{lang}] must be {{\"base\": language, \"order\": [...]}}, got {value!r}")
-            base = value.get("base", 0)
-            require_int(base, f"permutations[{lang}].base", 0, self.n_languages - 1, str(self.n_languages - 1))
-            if base >= lang or self.types[base] in PERMUTED_TYPES:
-                raise SpecError(f"language {lang} ({kind}): its base must be a lower language that is not permuted, got {base}")
-            order = value.get("order", "metaothello-iago" if kind == "iago" else None)
-            try:
-                if order == "metaothello-iago":
-                    order = metaothello_iago_permutation(self.move_space)
-                elif order is None:
-                    raise ValueError("a permuted language needs an order (a list of move indices or 'metaothello-iago')")
-                out[lang] = (int(base), check_permutation(order, self.move_space, f"permutations[{lang}]"))
-            except ValueError as exc:
-                raise SpecError(f"language {lang} ({kind}): {exc}") from None
+        try:
+            out = resolve_orders(self.types, self.permutations, self.move_space, PERMUTED_TYPES)
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
         if out and self._overlap:
             raise SpecError("a permuted language shares every token with its base: anchors cannot be combined with it")
         return out
