@@ -51,12 +51,17 @@ inline mothello::GameRules game_rules(int rule, const py::object& per_game, bool
     return rules;
 }
 
-// The rules of a call of a label function whose rows hold 60 plies without written passes.
-inline mothello::GameRules rows60_rules(const std::string& fn, int rule, const py::object& per_game, bool pass_token,
-                                        py::ssize_t n, exact_array<std::uint8_t>& holder) {
-    if (pass_token)
-        throw py::value_error(fn + ": written passes (pass_token) are not supported yet; it takes rows of 60 plies without passes");
-    return game_rules(rule, per_game, false, n, holder);
+// Checks move rows (n, W) with 1 <= W <= 255 and lengths (n,) <= W for the label functions; returns W.
+template <class Moves, class Lengths>
+int check_move_rows(const std::string& fn, const Moves& moves, const Lengths& lengths) {
+    if (moves.ndim() != 2 || moves.shape(1) < 1 || moves.shape(1) > mothello::kMaxWidth || lengths.ndim() != 1 ||
+        lengths.shape(0) != moves.shape(0))
+        throw py::value_error(fn + ": moves must be (n, W) with W in 1..255 and lengths (n,)");
+    const int width = static_cast<int>(moves.shape(1));
+    for (py::ssize_t g = 0; g < lengths.shape(0); ++g)
+        if (lengths.data()[g] > width)
+            throw py::value_error("game " + std::to_string(g) + ": length exceeds the row width " + std::to_string(width));
+    return width;
 }
 
 void bind_engine(py::module_& m);

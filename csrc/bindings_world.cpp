@@ -12,13 +12,6 @@ namespace {
 
 using namespace mothello;
 
-void check_games(const char* fn, const carray<std::uint8_t>& moves, const carray<std::uint8_t>& lengths) {
-    const std::string name(fn);
-    if (moves.ndim() != 2 || moves.shape(1) != kMaxPlies || lengths.ndim() != 1 || lengths.shape(0) != moves.shape(0))
-        throw py::value_error(name + ": moves must be (n, 60) and lengths (n,)");
-    for (py::ssize_t g = 0; g < lengths.shape(0); ++g)
-        if (lengths.data()[g] > kMaxPlies) throw py::value_error("game " + std::to_string(g) + ": length exceeds 60");
-}
 
 py::array_t<std::uint64_t> hashes(carray<std::uint64_t> black, carray<std::uint64_t> white, carray<std::uint8_t> player,
                                   bool canonical) {
@@ -48,19 +41,19 @@ py::array_t<std::uint64_t> symmetry_py(carray<std::uint64_t> boards, int s) {
 py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bool hash, bool canonical, bool count,
                     bool mobility, int threads, int rule, py::object rules_per_game, bool pass_token) {
     check_threads(threads);
-    check_games("world_ply_labels", moves, lengths);
+    const int W = check_move_rows("world_ply_labels", moves, lengths);
     exact_array<std::uint8_t> holder;
-    const GameRules rules = rows60_rules("world_ply_labels", rule, rules_per_game, pass_token, moves.shape(0), holder);
+    const GameRules rules = game_rules(rule, rules_per_game, pass_token, moves.shape(0), holder);
     const py::ssize_t n = moves.shape(0);
     py::dict result;
     WorldPlyOutputs out;
-    if (hash) out.hash = new_output<std::uint64_t>(result, "hash", {n, kMaxPlies});
-    if (canonical) out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, kMaxPlies});
-    if (count) out.count = new_output<std::uint8_t>(result, "count", {n, kMaxPlies, 2});
-    if (mobility) out.mobility = new_output<std::uint8_t>(result, "mobility", {n, kMaxPlies, 2});
+    if (hash) out.hash = new_output<std::uint64_t>(result, "hash", {n, W});
+    if (canonical) out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, W});
+    if (count) out.count = new_output<std::uint8_t>(result, "count", {n, W, 2});
+    if (mobility) out.mobility = new_output<std::uint8_t>(result, "mobility", {n, W, 2});
     {
         py::gil_scoped_release release;
-        world_ply_labels(moves.data(), lengths.data(), n, threads, out, rules);
+        world_ply_labels(moves.data(), lengths.data(), n, W, threads, out, rules);
     }
     return result;
 }
@@ -69,9 +62,9 @@ py::dict position_labels(carray<std::uint8_t> moves, carray<std::uint8_t> length
                          carray<std::int64_t> n_tokens, py::list which, int threads, int rule,
                          py::object rules_per_game, bool pass_token) {
     check_threads(threads);
-    check_games("world_position_labels", moves, lengths);
+    const int W = check_move_rows("world_position_labels", moves, lengths);
     exact_array<std::uint8_t> holder;
-    const GameRules rules = rows60_rules("world_position_labels", rule, rules_per_game, pass_token, moves.shape(0), holder);
+    const GameRules rules = game_rules(rule, rules_per_game, pass_token, moves.shape(0), holder);
     if (state_index.ndim() != 2 || state_index.shape(0) != moves.shape(0) || n_tokens.ndim() != 1 ||
         n_tokens.shape(0) != moves.shape(0))
         throw py::value_error("world_position_labels: state_index (n, T) and n_tokens (n,) must agree with moves");
@@ -85,13 +78,16 @@ py::dict position_labels(carray<std::uint8_t> moves, carray<std::uint8_t> length
         else if (name == "disc_count") out.disc_count = new_output<std::int8_t>(result, "disc_count", {n, T, 2});
         else if (name == "mobility") out.mobility = new_output<std::int8_t>(result, "mobility", {n, T, 2});
         else if (name == "flip_count") out.flip_count = new_output<std::int8_t>(result, "flip_count", {n, T, 64});
-        else if (name == "age") out.age = new_output<std::int8_t>(result, "age", {n, T, 64});
+        else if (name == "age") {
+            if (W > 127) throw py::value_error("world_position_labels: age is int8: rows of at most 127 plies, got " + std::to_string(W));
+            out.age = new_output<std::int8_t>(result, "age", {n, T, 64});
+        }
         else if (name == "last_move") out.last_move = new_output<std::int8_t>(result, "last_move", {n, T});
         else if (name == "final_count") out.final_count = new_output<std::int8_t>(result, "final_count", {n, 2});
         else if (name == "winner") out.winner = new_output<std::int8_t>(result, "winner", {n});
         else throw py::value_error("world_position_labels: unknown label '" + name + "'");
     }
-    const PositionIndex index{state_index.data(), n_tokens.data(), n, T};
+    const PositionIndex index{state_index.data(), n_tokens.data(), n, T, W};
     {
         py::gil_scoped_release release;
         world_position_labels(moves.data(), lengths.data(), index, threads, out, rules);
@@ -118,18 +114,19 @@ Raises ValueError for s outside 0..7.)doc");
           py::arg("threads") = 1, py::arg("rule") = 0, py::arg("rules") = py::none(), py::arg("pass_token") = false,
           R"doc(World-model labels per ply, replaying the games in the engine's game loop.
 
-Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, the four flags, threads (>= 1),
-rule or rules (as generate()), pass_token (refused for now: rows of 60 plies without passes).
+Args: moves (n, W) uint8 (255-padded), lengths (n,) uint8 <= W, the four flags, threads (>= 1),
+rule or rules and pass_token (as replay()).
 Returns a dict of the asked arrays, ply k holding the position after the ply (pass rule resolved):
-hash, canonical_hash (n, 60) uint64; count, mobility (n, 60, 2) uint8 (black, white). Plies past a
+hash, canonical_hash (n, W) uint64; count, mobility (n, W, 2) uint8 (black, white). Plies past a
 game's end are 0. Raises ValueError on bad shapes or a bad move (as replay()).)doc");
     m.def("world_position_labels", &position_labels, py::arg("moves"), py::arg("lengths"), py::arg("state_index"),
           py::arg("n_tokens"), py::arg("which"), py::arg("threads") = 1, py::arg("rule") = 0,
           py::arg("rules") = py::none(), py::arg("pass_token") = false,
           R"doc(World-model labels per token position (state s = state_index[g, t]), replaying the games.
 
-Args: moves (n, 60) uint8, lengths (n,) uint8, state_index (n, T) int16, n_tokens (n,) int64, which
-(list of names), threads, rule or rules and pass_token (as world_ply_labels). Under delflank a
+Args: moves (n, W) uint8, lengths (n,) uint8, state_index (n, T) int16 (0..W), n_tokens (n,) int64,
+which (list of names; age needs W <= 127), threads, rule or rules and pass_token (as replay()). A
+written pass is a state of its own (last_move 64). Under delflank a
 removed disc's square is empty again (age -1, flip_count 0). Returns a dict: hash, canonical_hash (n, T) uint64; disc_count, mobility
 (n, T, 2) int8 (mine, theirs for the player to move); flip_count, age (n, T, 64) int8; last_move
 (n, T) int8 (-1 in state 0); final_count (n, 2) int8 (black, white); winner (n,) int8 (0 black,

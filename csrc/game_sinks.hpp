@@ -11,7 +11,7 @@
 
 namespace mothello {
 
-constexpr int kStates = kMaxPlies + 1;  // states 0..60 of a game
+constexpr int kStates = kMaxPlies + 1;  // states 0..60 of a classic game without written passes
 
 // Per-ply labels of one game row (PlyLabels in engine.hpp, rows of `width` plies); rows are
 // zeroed beforehand, so plies past the end stay 0. A written pass gets its own row (see NoSink).
@@ -37,18 +37,22 @@ struct PlyLabelSink {
     MOTHELLO_INLINE void final_state(int, const P&, u64) {}
 };
 
-// Per-state arrays, each pointing at one game's rows of 61 states: state k is the position before
-// move k with the pass rule resolved (state `length` the final position), its player to move and
-// legal moves, and the discs flipped by the move that made it (0 for state 0).
+// Per-state arrays, each pointing at one game's rows of S = width + 1 states (61 for rows of 60
+// plies): state k is the position before move k with the pass rule resolved (state `length` the
+// final position), its player to move and legal moves, and the discs flipped by the move that made
+// it (0 for state 0). Before a written pass (move 64) the state has the passing side to move and no
+// legal moves; the state after it has the other side to move and 0 flips.
 struct StateRows {
-    std::uint64_t* boards;   // [61][2] black, white
-    std::uint8_t* player;    // [61]
-    std::uint64_t* legal;    // [61]
-    std::uint64_t* flipped;  // [61]
+    std::uint64_t* boards;   // [S][2] black, white
+    std::uint8_t* player;    // [S]
+    std::uint64_t* legal;    // [S]
+    std::uint64_t* flipped;  // [S]
+    int states = kStates;    // S
 
     // The rows of game r when these point at game 0 of a buffer.
     MOTHELLO_INLINE StateRows game(std::int64_t r) const {
-        return {boards + 2 * kStates * r, player + kStates * r, legal + kStates * r, flipped + kStates * r};
+        const std::int64_t s = static_cast<std::int64_t>(states) * r;
+        return {boards + 2 * s, player + s, legal + s, flipped + s, states};
     }
 
     template <class P>
@@ -65,7 +69,7 @@ struct StateRows {
     template <class P>
     MOTHELLO_INLINE void set_final(int k, const P& p, u64 legal_moves, u64 flips) const {
         set(k, p, legal_moves, flips);
-        for (int j = k + 1; j < kStates; ++j) set(j, p, 0, 0);
+        for (int j = k + 1; j < states; ++j) set(j, p, 0, 0);
     }
 };
 
@@ -84,24 +88,27 @@ struct StateSink {
 
 // ---- world-model labels (issue #13): hashes, counts, mobility, flip history, last move ---------
 
-// Per-state arrays of one game for the world-model labels; state k as in StateRows. Optional
-// arrays are null when not asked for (they cost the most: 128 bytes a state).
+// Per-state arrays of one game for the world-model labels; S states as in StateRows (a written
+// pass makes a state of its own; its last_move is 64). Optional arrays are null when not asked for
+// (they cost the most: 128 bytes a state).
 struct WorldRows {
-    std::uint64_t* boards;     // [61][2] black, white
-    std::uint8_t* player;      // [61] player to move
-    std::uint8_t* mobility;    // [61][2] legal moves of black, of white, or null
-    std::uint8_t* last_move;   // [61] square of the move that made the state (255 in state 0)
-    std::uint64_t* hash;       // [61] position_hash, or null
-    std::uint64_t* canonical;  // [61] canonical_hash, or null
-    std::uint8_t* flip_count;  // [61][64] times each square's disc has flipped, or null
-    std::int8_t* age;          // [61][64] move number (1-based) that last placed or flipped the disc; 0 an
+    std::uint64_t* boards;     // [S][2] black, white
+    std::uint8_t* player;      // [S] player to move
+    std::uint8_t* mobility;    // [S][2] legal moves of black, of white, or null
+    std::uint8_t* last_move;   // [S] square of the move that made the state (255 in state 0)
+    std::uint64_t* hash;       // [S] position_hash, or null
+    std::uint64_t* canonical;  // [S] canonical_hash, or null
+    std::uint8_t* flip_count;  // [S][64] times each square's disc has flipped, or null
+    std::int8_t* age;          // [S][64] move number (1-based) that last placed or flipped the disc; 0 an
                                // unflipped start disc, -1 empty (delflank: also a removed disc); or null
+                               // (rows of at most 127 plies)
+    int states = kStates;      // S
 
     MOTHELLO_INLINE WorldRows game(std::int64_t r) const {
-        const std::int64_t s = kStates * r;
+        const std::int64_t s = static_cast<std::int64_t>(states) * r;
         return {boards + 2 * s, player + s, mobility ? mobility + 2 * s : nullptr, last_move + s,
                 hash ? hash + s : nullptr, canonical ? canonical + s : nullptr,
-                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr};
+                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr, states};
     }
 };
 
@@ -156,7 +163,7 @@ struct WorldSink {
     template <class P>
     MOTHELLO_INLINE void final_state(int k, const P& pos, u64 legal) {
         set(k, pos, legal);
-        for (int j = k + 1; j < kStates; ++j) {
+        for (int j = k + 1; j < rows.states; ++j) {
             set(j, pos, 0);
             if (rows.mobility) rows.mobility[2 * j] = rows.mobility[2 * j + 1] = 0;
         }

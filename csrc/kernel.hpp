@@ -19,6 +19,7 @@ namespace mothello {
                              int width, const std::uint8_t* lengths, const GameArrays& out,       \
                              const GameRules& rules);                                             \
     ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, \
+                                    int width,                                                    \
                                     const std::uint8_t* lengths, const GameRules& rules,          \
                                     const StateRows& out);                                        \
     }

@@ -137,13 +137,13 @@ ReplayError replay_range(std::int64_t begin, std::int64_t end, const std::uint8_
     return error;
 }
 
-ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves,
+ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,
                                 const std::uint8_t* lengths, const GameRules& rules, const StateRows& out) {
     ReplayError error;
-    for_rows<false>(rules, kMaxPlies, begin, end, [&](auto kind, std::int64_t g) {
+    for_rows<false>(rules, width, begin, end, [&](auto kind, std::int64_t g) {
         if (error.game >= 0) return;
-        const std::uint8_t* in = moves + g * kMaxPlies;
-        GivenMoves source{in, lengths[g]};
+        const std::uint8_t* in = moves + g * width;
+        GivenMoves source{in, lengths[g], rules.pass_token};
         StateSink sink{out.game(g - begin)};
         const GameEnd game = play_game<decltype(kind)>(source, sink);
         if (game.error) error = ReplayError{g, game.plies, in[game.plies], game.error};

@@ -49,6 +49,7 @@ void expand_rows(const StateRows& s, std::int64_t state_base, const PositionInde
                  std::int64_t end, const PositionOutputs& out) {
     const std::int16_t* state_index = index.state_index;
     const std::int64_t T = index.T;
+    const int S = s.states, L = out.legal_squares ? 64 : 60;
     std::uint8_t tmp[64], tmp2[64];
     for (std::int64_t g = begin; g < end; ++g) {
         const std::int64_t len = std::clamp<std::int64_t>(index.n_tokens[g], 0, T);
@@ -56,12 +57,12 @@ void expand_rows(const StateRows& s, std::int64_t state_base, const PositionInde
             const std::int64_t p = g * T + t;
             if (t >= len) {
                 if (out.board) std::memset(out.board + 64 * p, out.pad_board, 64);
-                if (out.legal) std::memset(out.legal + 60 * p, 0, 60);
+                if (out.legal) std::memset(out.legal + L * p, 0, L);
                 if (out.flipped) std::memset(out.flipped + 64 * p, 0, 64);
                 if (out.player) out.player[p] = 0;
                 continue;
             }
-            const std::int64_t k = (g - state_base) * kStates + std::clamp<int>(state_index[p], 0, kStates - 1);
+            const std::int64_t k = (g - state_base) * S + std::clamp<int>(state_index[p], 0, S - 1);
             const int who = s.player[k];
             if (out.board) {
                 const std::uint64_t mine = s.boards[2 * k + who], theirs = s.boards[2 * k + (who ^ 1)];
@@ -71,8 +72,12 @@ void expand_rows(const StateRows& s, std::int64_t state_base, const PositionInde
                 for (int i = 0; i < 64; ++i) dst[i] = static_cast<std::int8_t>(tmp[i] | tmp2[i]);
             }
             if (out.legal) {
-                spread(s.legal[k], 1, tmp);
-                squares_to_moves(tmp, out.legal + 60 * p);
+                if (out.legal_squares) {
+                    spread(s.legal[k], 1, out.legal + 64 * p);
+                } else {
+                    spread(s.legal[k], 1, tmp);
+                    squares_to_moves(tmp, out.legal + 60 * p);
+                }
             }
             if (out.flipped) spread(s.flipped[k], 1, out.flipped + 64 * p);
             if (out.player) out.player[p] = static_cast<std::int8_t>(who);
@@ -82,28 +87,33 @@ void expand_rows(const StateRows& s, std::int64_t state_base, const PositionInde
 
 // Per-state arrays of games [begin, end) from the stored per-ply columns, written at row g - begin.
 ReplayError stored_states(const StoredPlies& in, const std::uint8_t* moves, const std::uint8_t* lengths,
-                          const GameRules& rules, std::int64_t begin, std::int64_t end, const StateRows& out) {
+                          const GameRules& rules, int width, std::int64_t begin, std::int64_t end,
+                          const StateRows& out) {
     for (std::int64_t g = begin; g < end; ++g) {
         const StateRows rows = out.game(g - begin);
         const int len = lengths[g];
+        const std::int64_t row = g * width;
         const auto before = [&](int k) {
-            const std::int64_t i = g * kMaxPlies + k;
+            const std::int64_t i = row + k;
             const int who = in.player[i];
             return Position{in.board_before[2 * i + who], in.board_before[2 * i + (who ^ 1)], who};
         };
-        for (int k = 0; k < len; ++k)
-            rows.set(k, before(k), in.legal[g * kMaxPlies + k], k ? in.flipped[g * kMaxPlies + k - 1] : 0);
+        for (int k = 0; k < len; ++k) rows.set(k, before(k), in.legal[row + k], k ? in.flipped[row + k - 1] : 0);
         int sq = -1;
         if (len > 0) {
-            sq = moves[g * kMaxPlies + len - 1];
-            if (sq >= 64) return ReplayError{g, len - 1, sq, 1};
-            if (!((in.legal[g * kMaxPlies + len - 1] >> sq) & 1)) return ReplayError{g, len - 1, sq, 2};
+            sq = moves[row + len - 1];
+            const bool pass = sq == kPassSquare && rules.pass_token;
+            if (sq >= 64 && !pass) return ReplayError{g, len - 1, sq, 1};
+            if (pass ? in.legal[row + len - 1] != 0 : !((in.legal[row + len - 1] >> sq) & 1))
+                return ReplayError{g, len - 1, sq, 2};
         }
         const Position from = len > 0 ? before(len - 1) : Position{};
         with_kind<false>(rules.of(g), false, 0, [&](auto kind) {
             using P = RulePosition<typename decltype(kind)::Rule>;
             P last = len > 0 ? P{from.me, from.opp, from.player} : P{};  // the start position when no move was made
-            const u64 flips = len > 0 ? last.play(sq) : 0;
+            u64 flips = 0;
+            if (sq == kPassSquare) last = last.passed();  // a written pass: the turn handed over
+            else if (len > 0) flips = last.play(sq);
             bool passed;
             rows.set_final(len, last, resolve_pass(last, last.legal(), passed), flips);
         });
@@ -129,10 +139,11 @@ void label_positions(const PositionIndex& index, int threads, const PositionOutp
             failed(fill(b, e, out.states.game(b)));
             return;
         }
-        const std::size_t rows = static_cast<std::size_t>(e - b) * kStates;
+        const int S = index.width + 1;
+        const std::size_t rows = static_cast<std::size_t>(e - b) * S;
         std::vector<std::uint64_t> boards(2 * rows), legal(rows), flipped(rows);
         std::vector<std::uint8_t> player(rows);
-        const StateRows states{boards.data(), player.data(), legal.data(), flipped.data()};
+        const StateRows states{boards.data(), player.data(), legal.data(), flipped.data(), S};
         if (!failed(fill(b, e, states))) expand_rows(states, b, index, b, e, out);  // buffer row 0 is game b
     });
     if (first.game >= 0) throw_replay_error(first);
@@ -145,8 +156,8 @@ void replay_position_labels(const std::uint8_t* moves, const std::uint8_t* lengt
     check_rules(rules, index.n);
     const bool bmi2 = use_bmi2();
     label_positions(index, threads, out, [&](std::int64_t b, std::int64_t e, const StateRows& rows) {
-        return bmi2 ? kernel_bmi2::replay_states_range(b, e, moves, lengths, rules, rows)
-                    : kernel_generic::replay_states_range(b, e, moves, lengths, rules, rows);
+        return bmi2 ? kernel_bmi2::replay_states_range(b, e, moves, index.width, lengths, rules, rows)
+                    : kernel_generic::replay_states_range(b, e, moves, index.width, lengths, rules, rows);
     });
 }
 
@@ -154,7 +165,7 @@ void stored_position_labels(const StoredPlies& plies, const std::uint8_t* moves,
                             const PositionIndex& index, int threads, const PositionOutputs& out, const GameRules& rules) {
     check_rules(rules, index.n);
     label_positions(index, threads, out, [&](std::int64_t b, std::int64_t e, const StateRows& rows) {
-        return stored_states(plies, moves, lengths, rules, b, e, rows);
+        return stored_states(plies, moves, lengths, rules, index.width, b, e, rows);
     });
 }
 

@@ -23,8 +23,8 @@ struct WorldBuffers {
     std::vector<std::int8_t> age;
     WorldRows rows{};
 
-    WorldBuffers(std::int64_t games, bool hashes, bool canonical_hashes, bool history, bool mobilities) {
-        const std::size_t s = static_cast<std::size_t>(games) * kStates;
+    WorldBuffers(std::int64_t games, int states, bool hashes, bool canonical_hashes, bool history, bool mobilities) {
+        const std::size_t s = static_cast<std::size_t>(games) * states;
         boards.resize(2 * s);
         player.resize(s);
         if (mobilities) mobility.resize(2 * s);
@@ -37,18 +37,18 @@ struct WorldBuffers {
         }
         rows = {boards.data(), player.data(), mobilities ? mobility.data() : nullptr, last.data(), hashes ? hash.data() : nullptr,
                 canonical_hashes ? canonical.data() : nullptr, history ? flip_count.data() : nullptr,
-                history ? age.data() : nullptr};
+                history ? age.data() : nullptr, states};
     }
 };
 
 // Replays games [b, e) into buf (row g - b); the first bad move, or none.
-ReplayError replay_world(const std::uint8_t* moves, const std::uint8_t* lengths, const GameRules& rules, std::int64_t b,
-                         std::int64_t e, const WorldBuffers& buf) {
+ReplayError replay_world(const std::uint8_t* moves, int width, const std::uint8_t* lengths, const GameRules& rules,
+                         std::int64_t b, std::int64_t e, const WorldBuffers& buf) {
     for (std::int64_t g = b; g < e; ++g) {
-        const std::uint8_t* in = moves + g * kMaxPlies;
-        GivenMoves source{in, lengths[g]};
+        const std::uint8_t* in = moves + g * width;
+        GivenMoves source{in, lengths[g], rules.pass_token};
         GameEnd game{};
-        with_kind<false>(rules.of(g), false, 0, [&](auto kind) {
+        with_kind<false>(rules.of(g), rules.pass_token, width, [&](auto kind) {
             using Rule = typename decltype(kind)::Rule;
             WorldSink sink(buf.rows.game(g - b), Rule::kBlack | Rule::kWhite);
             game = play_game<decltype(kind)>(source, sink);
@@ -73,17 +73,18 @@ void run_chunks(std::int64_t n, int threads, Fill fill) {
 
 }  // namespace
 
-void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t n, int threads,
+void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t n, int width, int threads,
                       const WorldPlyOutputs& out, const GameRules& rules) {
     check_rules(rules, n);
+    const int S = width + 1;
     run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
-        WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, false, out.mobility != nullptr);
-        const ReplayError err = replay_world(moves, lengths, rules, b, e, buf);
+        WorldBuffers buf(e - b, S, out.hash != nullptr, out.canonical != nullptr, false, out.mobility != nullptr);
+        const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
-            const std::int64_t s0 = (g - b) * kStates;
-            for (int k = 0; k < kMaxPlies; ++k) {
-                const std::int64_t i = g * kMaxPlies + k, s = s0 + k + 1;
+            const std::int64_t s0 = (g - b) * S;
+            for (int k = 0; k < width; ++k) {
+                const std::int64_t i = g * width + k, s = s0 + k + 1;
                 const bool in = k < lengths[g];
                 if (out.hash) out.hash[i] = in ? buf.hash[s] : 0;
                 if (out.canonical) out.canonical[i] = in ? buf.canonical[s] : 0;
@@ -101,14 +102,15 @@ void world_position_labels(const std::uint8_t* moves, const std::uint8_t* length
                            int threads, const WorldPositionOutputs& out, const GameRules& rules) {
     check_rules(rules, index.n);
     const std::int64_t T = index.T;
+    const int width = index.width, S = width + 1;
     const bool history = out.flip_count || out.age;
     run_chunks(index.n, threads, [&](std::int64_t b, std::int64_t e) {
-        WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, history, out.mobility != nullptr);
-        const ReplayError err = replay_world(moves, lengths, rules, b, e, buf);
+        WorldBuffers buf(e - b, S, out.hash != nullptr, out.canonical != nullptr, history, out.mobility != nullptr);
+        const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
-            const std::int64_t s0 = (g - b) * kStates;
-            const std::int64_t fin = s0 + std::min<int>(lengths[g], kMaxPlies);
+            const std::int64_t s0 = (g - b) * S;
+            const std::int64_t fin = s0 + std::min<int>(lengths[g], width);
             const int nb = popcount64(buf.boards[2 * fin]), nw = popcount64(buf.boards[2 * fin + 1]);
             if (out.final_count) {
                 out.final_count[2 * g] = static_cast<std::int8_t>(nb);
@@ -119,7 +121,7 @@ void world_position_labels(const std::uint8_t* moves, const std::uint8_t* length
             for (std::int64_t t = 0; t < T; ++t) {
                 const std::int64_t p = g * T + t;
                 const bool pad = t >= len;
-                const std::int64_t s = s0 + std::clamp<int>(index.state_index[p], 0, kStates - 1);
+                const std::int64_t s = s0 + std::clamp<int>(index.state_index[p], 0, S - 1);
                 const int who = buf.player[s];
                 if (out.hash) out.hash[p] = pad ? 0 : buf.hash[s];
                 if (out.canonical) out.canonical[p] = pad ? 0 : buf.canonical[s];

@@ -10,7 +10,7 @@
 
 namespace mothello {
 
-// Per-ply outputs, each [n][60] (pairs [n][60][2] black, white), any may be null. Ply k holds the
+// Per-ply outputs, each [n][W] (pairs [n][W][2] black, white; W the row width), any may be null. Ply k holds the
 // position after the ply with the pass rule resolved (state k + 1); plies past a game's end are 0.
 struct WorldPlyOutputs {
     std::uint64_t* hash = nullptr;
@@ -35,9 +35,10 @@ struct WorldPositionOutputs {
     std::int8_t* winner = nullptr;
 };
 
-// Replays n games (moves [n][60], lengths [n] <= 60) under their rules (written passes are not
-// supported here). A bad move throws as engine replay does.
-void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t n, int threads,
+// Replays n games (moves [n][width], lengths [n] <= width) under their rules, passes written or
+// not (a written pass is a ply and a state of its own). A bad move throws as engine replay does.
+// Ages are int8: rows of at most 127 plies when asked for.
+void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, std::int64_t n, int width, int threads,
                       const WorldPlyOutputs& out, const GameRules& rules = GameRules{});
 
 void world_position_labels(const std::uint8_t* moves, const std::uint8_t* lengths, const PositionIndex& index,

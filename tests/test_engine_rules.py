@@ -303,26 +303,30 @@ def test_a_forced_pass_must_be_written_with_pass_tokens():
 # ---- state-based labels (probing states, world labels) under the rules ----------------------------
 
 
-def _state_call(fn, games, rule, **kw):
+def _state_call(fn, games, rule, pass_token=False, **kw):
     n = len(games)
     index = np.zeros((n, 1), np.int16), np.ones(n, np.int64)
-    return fn(games.moves, games.lengths, *index, **kw, **engine.rule_args(rule, n)[0])
+    return fn(games.moves, games.lengths, *index, **kw, **engine.rule_args(rule, n)[0], pass_token=pass_token)
 
 
 @pytest.mark.parametrize("rule", RULES)
-def test_probing_states_follow_the_rule(rule):
+@pytest.mark.parametrize("pass_token", [False, True])
+def test_probing_states_follow_the_rule(rule, pass_token):
     from mothello_data import _core
 
-    games = engine.generate(1500, seed=21, rules=rule, labels=True)  # rows of 60 plies
+    games = engine.generate(1500, seed=21, rules=rule, labels=True, pass_token=pass_token,
+                            max_plies=90 if rule == "delflank" else None)
     lab = games.labels
-    rep = _state_call(_core.replay_position_labels, games, rule, states=True, threads=2)
-    n, k = len(games), np.arange(60)
+    W = games.moves.shape[1]
+    rep = _state_call(_core.replay_position_labels, games, rule, pass_token, states=True, threads=2)
+    assert rep["state_boards"].shape == (len(games), W + 1, 2)
+    n, k = len(games), np.arange(W)
     inside = k[None, :] < games.lengths[:, None]
-    for name, state, ply in (("state_boards", rep["state_boards"][:, :60], lab.board_before),
-                             ("state_player", rep["state_player"][:, :60], lab.player),
-                             ("state_legal", rep["state_legal"][:, :60], lab.legal)):
+    for name, state, ply in (("state_boards", rep["state_boards"][:, :W], lab.board_before),
+                             ("state_player", rep["state_player"][:, :W], lab.player),
+                             ("state_legal", rep["state_legal"][:, :W], lab.legal)):
         assert np.array_equal(state[inside], ply[inside]), name
-    assert np.array_equal(rep["state_flipped"][:, :61][np.c_[np.zeros(n, bool), inside]], lab.flipped[inside])
+    assert np.array_equal(rep["state_flipped"][np.c_[np.zeros(n, bool), inside]], lab.flipped[inside])
     rows = np.arange(n)
     last = games.lengths.astype(int) - 1
     assert np.array_equal(rep["state_boards"][rows, games.lengths], lab.board_after[rows, last])  # the final discs
@@ -330,9 +334,15 @@ def test_probing_states_follow_the_rule(rule):
     # the stored-columns path builds the same states, its final one under the game's rule
     plies = (lab.board_before, lab.legal, lab.flipped, lab.player, games.moves, games.lengths,
              np.zeros((n, 1), np.int16), np.ones(n, np.int64))
-    stored = _core.stored_position_labels(*plies, states=True, **engine.rule_args(rule, n)[0])
+    stored = _core.stored_position_labels(*plies, states=True, **engine.rule_args(rule, n)[0], pass_token=pass_token)
     for name in rep:
         assert np.array_equal(stored[name], rep[name]), name
+    # legal_moves per position over the 64 squares (any rule) or the 60-move index (not delflank)
+    final = games.lengths.astype(np.int16)[:, None]
+    squares = _core.replay_position_labels(games.moves, games.lengths, final, np.ones(n, np.int64), board_state=False,
+                                           flipped=False, player=False, legal_squares=True, pass_token=pass_token,
+                                           **engine.rule_args(rule, n)[0])
+    assert np.array_equal(squares["legal_moves"][:, 0], engine.bits_to_mask(rep["state_legal"][rows, games.lengths]))
 
 
 def _history(games, rule):
@@ -345,6 +355,7 @@ def _history(games, rule):
     for t in range(games.moves.shape[1]):
         live = t < games.lengths
         sq = games.moves[:, t].astype(int)
+        live &= sq < 64  # a written pass changes nothing
         changed = engine.bits_to_mask(lab.flipped[:, t]) & live[:, None]
         if rule == "delflank":
             counts[changed], age[changed] = 0, -1
@@ -357,15 +368,17 @@ def _history(games, rule):
 
 
 @pytest.mark.parametrize("rule", RULES)
-def test_world_labels_follow_the_rule(rule):
+@pytest.mark.parametrize("pass_token", [False, True])
+def test_world_labels_follow_the_rule(rule, pass_token):
     from mothello_data import _core
 
-    games = engine.generate(1000, seed=22, rules=rule, labels=True)
-    n, rows = len(games), np.arange(len(games))
-    kw = engine.rule_args(rule, n)[0]
+    games = engine.generate(1000, seed=22, rules=rule, labels=True, pass_token=pass_token,
+                            max_plies=100 if pass_token else None)
+    n, rows, W = len(games), np.arange(len(games)), games.moves.shape[1]
+    kw = {**engine.rule_args(rule, n)[0], "pass_token": pass_token}
     ply = _core.world_ply_labels(games.moves, games.lengths, **kw)
     count = np.stack([engine.bits_to_mask(games.labels.board_after[..., c]).sum(-1) for c in (0, 1)], axis=-1)
-    inside = np.arange(60)[None, :] < games.lengths[:, None]
+    inside = np.arange(W)[None, :] < games.lengths[:, None]
     assert np.array_equal(ply["count"][inside], count[inside])
     final = games.lengths.astype(np.int16)[:, None]
     pos = _core.world_position_labels(games.moves, games.lengths, final, np.ones(n, np.int64),
@@ -385,5 +398,10 @@ def test_state_labels_refuse_what_they_cannot_hold():
     games = engine.generate(4, seed=1, rules="delflank")
     with pytest.raises(ValueError, match="replay_position_labels: legal_moves over the 60-move index cannot hold delflank"):
         _state_call(_core.replay_position_labels, games, "delflank")
-    with pytest.raises(ValueError, match=r"world_ply_labels: written passes \(pass_token\) are not supported yet"):
-        _core.world_ply_labels(games.moves, games.lengths, pass_token=True)
+    wide = engine.generate(4, seed=1, rules="delflank", max_plies=200)
+    one = (np.zeros((4, 1), np.int16), np.ones(4, np.int64))
+    with pytest.raises(ValueError, match="world_position_labels: age is int8: rows of at most 127 plies, got 200"):
+        _core.world_position_labels(wide.moves, wide.lengths, *one, ["age"], rule=2)
+    with pytest.raises(ValueError, match=r"game \d+, ply \d+: square 64 is out of range"):  # passes written, not declared
+        g = engine.generate(300, seed=2, pass_token=True)
+        _core.world_ply_labels(g.moves, g.lengths)

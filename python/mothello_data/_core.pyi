@@ -76,6 +76,7 @@ def replay_position_labels(
     rule: int = 0,
     rules: Optional[npt.NDArray[np.uint8]] = None,
     pass_token: bool = False,
+    legal_squares: bool = False,
 ) -> Dict[str, np.ndarray]: ...
 def stored_position_labels(
     board_before: npt.ArrayLike,
@@ -96,6 +97,7 @@ def stored_position_labels(
     rule: int = 0,
     rules: Optional[npt.NDArray[np.uint8]] = None,
     pass_token: bool = False,
+    legal_squares: bool = False,
 ) -> Dict[str, np.ndarray]: ...
 def position_hash(
     black: npt.ArrayLike, white: npt.ArrayLike, player: npt.ArrayLike, canonical: bool = False

@@ -292,12 +292,14 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     world = [x for x in labels if x in WORLD_LABEL_NAMES]
     labels = [x for x in labels if x not in WORLD_LABEL_NAMES]
     if labels:
+        # legal_moves over the dataset's move space: the 60-move index, or the 64 squares
+        over = {"legal_squares": True} if space.squares == 64 else {}
         if label_source == "stored":
             out.update(stored_position_labels(rows.plies, rows.moves, rows.length, ply, completes, n_tokens, labels,
-                                              threads, pack_labels, **rows.engine_args()))
+                                              threads, pack_labels, **rows.engine_args(), **over))
         else:
             out.update(replay_position_labels(rows.moves, rows.length, ply, completes, n_tokens, labels, threads,
-                                              pack_labels, **rows.engine_args()))
+                                              pack_labels, **rows.engine_args(), **over))
     if world:  # always by replay (mothello_data.world_labels)
         out.update(world_position_labels(rows.moves, rows.length, ply, completes, n_tokens, world, threads,
                                          **rows.engine_args()))

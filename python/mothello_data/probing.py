@@ -48,12 +48,15 @@ def token_states(token_ply: np.ndarray, completes: np.ndarray) -> np.ndarray:
 
 
 def _position_args(token_ply: np.ndarray, completes: np.ndarray, n_tokens: np.ndarray,
-                   which: Optional[Sequence[str]], threads: int, packed: bool) -> tuple[tuple, dict]:
+                   which: Optional[Sequence[str]], threads: int, packed: bool,
+                   legal_squares: bool = False) -> tuple[tuple, dict]:
     """The arguments both C++ label kernels share: state per position, lengths, what to write."""
     which = tuple(which or LABEL_NAMES)
     states = token_states(token_ply, completes).astype(np.int16)
     flags = {name: name in which for name in LABEL_NAMES}
     flags["threads"], flags["states"] = threads, packed
+    if legal_squares:
+        flags["legal_squares"] = True
     return (states, np.asarray(n_tokens, dtype=np.int64)), flags
 
 
@@ -85,13 +88,15 @@ def _packed(states: dict, args: tuple, which: Optional[Sequence[str]]) -> dict:
 
 def replay_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np.ndarray, completes: np.ndarray,
                            n_tokens: np.ndarray, which: Optional[Sequence[str]] = None, threads: int = 1,
-                           packed: bool = False, rules="classic", pass_token: bool = False) -> dict:
-    """Labels per token position ``(n, T, ...)``, replaying the games (``moves`` ``(n, 60)`` uint8,
+                           packed: bool = False, rules="classic", pass_token: bool = False,
+                           legal_squares: bool = False) -> dict:
+    """Labels per token position ``(n, T, ...)``, replaying the games (``moves`` ``(n, W)`` uint8,
     255-padded) in C++ straight into them; positions ``t >= n_tokens`` are pads. ``which`` picks
     among :data:`LABEL_NAMES` (default: all). ``packed``: the packed form instead (see
     :data:`PACKED_KEYS`). ``rules`` and ``pass_token`` as for :func:`mothello_data.engine.replay`.
-    An illegal move raises ``ValueError``."""
-    args, flags = _position_args(token_ply, completes, n_tokens, which, threads, packed)
+    ``legal_squares``: ``legal_moves`` over the 64 squares instead of the 60-move index (needed
+    for delflank games). An illegal move raises ``ValueError``."""
+    args, flags = _position_args(token_ply, completes, n_tokens, which, threads, packed, legal_squares)
     out = _core.replay_position_labels(np.ascontiguousarray(moves, dtype=np.uint8),
                                        np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags,
                                        **engine.replay_kwargs(rules, pass_token, len(lengths)))
@@ -104,12 +109,12 @@ PLY_COLUMNS = ALL_LABEL_COLUMNS  # the stored per-ply columns, each (n, 60) (mot
 def stored_position_labels(plies: Mapping[str, np.ndarray], moves: np.ndarray, lengths: np.ndarray,
                            token_ply: np.ndarray, completes: np.ndarray, n_tokens: np.ndarray,
                            which: Optional[Sequence[str]] = None, threads: int = 1, packed: bool = False,
-                           rules="classic", pass_token: bool = False) -> dict:
+                           rules="classic", pass_token: bool = False, legal_squares: bool = False) -> dict:
     """Like :func:`replay_position_labels`, from the per-ply label columns stored in the shards:
     ``plies`` maps :data:`PLY_COLUMNS` to ``(n, 60)`` arrays. States before the last move are read
     from the columns; the final state is made in C++ by the board verbs (of the game's rule) and
     the pass rule."""
-    args, flags = _position_args(token_ply, completes, n_tokens, which, threads, packed)
+    args, flags = _position_args(token_ply, completes, n_tokens, which, threads, packed, legal_squares)
     boards = np.stack([np.asarray(plies["board_black"], dtype=np.uint64),
                        np.asarray(plies["board_white"], dtype=np.uint64)], axis=-1)
     out = _core.stored_position_labels(boards, np.ascontiguousarray(plies["legal"], dtype=np.uint64),
