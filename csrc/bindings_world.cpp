@@ -46,12 +46,15 @@ py::array_t<std::uint64_t> symmetry_py(carray<std::uint64_t> boards, int s) {
 }
 
 py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bool hash, bool canonical, bool count,
-                    bool mobility, int threads) {
+                    bool mobility, int threads, int hash_plies) {
     check_threads(threads);
     check_games("world_ply_labels", moves, lengths);
     const py::ssize_t n = moves.shape(0);
     py::dict result;
+    if (hash_plies < 0 || hash_plies > kMaxPlies)
+        throw py::value_error("world_ply_labels: hash_plies must be in 0..60, got " + std::to_string(hash_plies));
     WorldPlyOutputs out;
+    out.hash_plies = hash_plies;
     if (hash) out.hash = new_output<std::uint64_t>(result, "hash", {n, kMaxPlies});
     if (canonical) out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, kMaxPlies});
     if (count) out.count = new_output<std::uint8_t>(result, "count", {n, kMaxPlies, 2});
@@ -110,10 +113,11 @@ ranks flipped when s & 2, then transposed (a1-h8 diagonal) when s & 4. Returns a
 Raises ValueError for s outside 0..7.)doc");
     m.def("world_ply_labels", &ply_labels, py::arg("moves"), py::arg("lengths"), py::arg("hash") = true,
           py::arg("canonical_hash") = true, py::arg("count") = true, py::arg("mobility") = true,
-          py::arg("threads") = 1,
+          py::arg("threads") = 1, py::arg("hash_plies") = kMaxPlies,
           R"doc(World-model labels per ply, replaying the games in the engine's game loop.
 
-Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, the four flags, threads (>= 1).
+Args: moves (n, 60) uint8 (255-padded), lengths (n,) uint8 <= 60, the four flags, threads (>= 1),
+hash_plies (0..60: hashes are computed for plies k < hash_plies only, 0 after).
 Returns a dict of the asked arrays, ply k holding the position after the ply (pass rule resolved):
 hash, canonical_hash (n, 60) uint64; count, mobility (n, 60, 2) uint8 (black, white). Plies past a
 game's end are 0. Raises ValueError on bad shapes or a bad move (as replay()).)doc");

@@ -89,12 +89,13 @@ struct WorldRows {
     std::uint8_t* flip_count;  // [61][64] times each square's disc has flipped, or null
     std::int8_t* age;          // [61][64] move number (1-based) that last placed or flipped the disc; 0 an
                                // unflipped start disc, -1 empty; or null
+    int hash_states = kStates;  // hash and canonical are written for states 0 .. hash_states - 1 only
 
     MOTHELLO_INLINE WorldRows game(std::int64_t r) const {
         const std::int64_t s = kStates * r;
         return {boards + 2 * s, player + s, mobility ? mobility + 2 * s : nullptr, last_move + s,
                 hash ? hash + s : nullptr, canonical ? canonical + s : nullptr,
-                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr};
+                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr, hash_states};
     }
 };
 
@@ -119,8 +120,10 @@ struct WorldSink {
             rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(popcount64(legal_moves(p.opp, p.me)));
         }
         rows.last_move[k] = last;
-        if (rows.hash) rows.hash[k] = position_hash(black, white, p.player);
-        if (rows.canonical) rows.canonical[k] = canonical_hash(black, white, p.player);
+        if (k < rows.hash_states) {
+            if (rows.hash) rows.hash[k] = position_hash(black, white, p.player);
+            if (rows.canonical) rows.canonical[k] = canonical_hash(black, white, p.player);
+        }
         if (rows.flip_count) std::memcpy(rows.flip_count + 64 * k, counts, 64);
         if (rows.age) std::memcpy(rows.age + 64 * k, age, 64);
     }

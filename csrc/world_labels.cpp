@@ -73,15 +73,16 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
                       const WorldPlyOutputs& out) {
     run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
         WorldBuffers buf(e - b, out.hash != nullptr, out.canonical != nullptr, false, out.mobility != nullptr);
+        buf.rows.hash_states = std::clamp(out.hash_plies, 0, kMaxPlies) + 1;  // ply k is state k + 1
         const ReplayError err = replay_world(moves, lengths, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * kStates;
             for (int k = 0; k < kMaxPlies; ++k) {
                 const std::int64_t i = g * kMaxPlies + k, s = s0 + k + 1;
-                const bool in = k < lengths[g];
-                if (out.hash) out.hash[i] = in ? buf.hash[s] : 0;
-                if (out.canonical) out.canonical[i] = in ? buf.canonical[s] : 0;
+                const bool in = k < lengths[g], hashed = in && k < out.hash_plies;
+                if (out.hash) out.hash[i] = hashed ? buf.hash[s] : 0;
+                if (out.canonical) out.canonical[i] = hashed ? buf.canonical[s] : 0;
                 for (int c = 0; c < 2; ++c) {
                     if (out.count) out.count[2 * i + c] = in ? static_cast<std::uint8_t>(popcount64(buf.boards[2 * s + c])) : 0;
                     if (out.mobility) out.mobility[2 * i + c] = in ? buf.mobility[2 * s + c] : 0;

@@ -33,7 +33,9 @@ class GameBatch:
     table: pa.Table
 
     def games(self) -> "GameBatch":
-        """The batch with one row per game (the first row of each)."""
+        """The batch with one row per game (the first row of each); itself when it has one already."""
+        if self.first.all():
+            return self
         keep = np.flatnonzero(self.first)
         return GameBatch(self.split, self.game_id[keep], self.lang[keep], self.length[keep], self.moves[keep],
                          np.ones(len(keep), bool), self.table.take(pa.array(keep)))

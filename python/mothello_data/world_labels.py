@@ -41,15 +41,18 @@ def _u8(a) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.uint8)
 
 
-def world_ply_columns(moves: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], threads: int = 1) -> dict:
+def world_ply_columns(moves: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], threads: int = 1,
+                      hash_plies: int = 60) -> dict:
     """The stored per-ply columns ``(n, 60)`` of the world-model kinds among ``kinds`` (the others
-    are ignored): ply ``k`` holds the position after the ply, pass rule resolved; 0 past the end."""
+    are ignored): ply ``k`` holds the position after the ply, pass rule resolved; 0 past the end.
+    Hashes are computed for plies ``k < hash_plies`` only (0 after: a caller that needs fewer plies
+    skips the costly canonical hash)."""
     kinds = [k for k in kinds if k in WORLD_LABEL_COLUMNS]
     if not kinds:
         return {}
     raw = _core.world_ply_labels(_u8(moves), _u8(lengths), hash="hash" in kinds,
                                  canonical_hash="canonical_hash" in kinds, count="disc_count" in kinds,
-                                 mobility="mobility" in kinds, threads=threads)
+                                 mobility="mobility" in kinds, threads=threads, hash_plies=hash_plies)
     out = {name: raw[name] for name in ("hash", "canonical_hash") if name in raw}
     for key in ("count", "mobility"):
         if key in raw:
