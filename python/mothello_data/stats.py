@@ -31,7 +31,7 @@ from typing import Optional
 import numpy as np
 import pyarrow.compute as pc
 
-from .dataset_reader import count_rows, iter_games
+from .dataset_reader import count_rows, iter_games, prefetched
 from .engine import MAX_PLIES, PAD_SQUARE
 from .files import write_atomic
 from .schema import KIND_COLUMNS
@@ -153,6 +153,7 @@ class StatsCollector:
                         for c in (False, True)}
         # The two searches share nothing and release the GIL in C++: one thread each, one pool per run.
         self._pool = ThreadPoolExecutor(max_workers=2) if threads > 1 else None
+        self._pending: list = []
         self.max_ply = max_ply
 
     def add(self, rows) -> None:
@@ -163,34 +164,40 @@ class StatsCollector:
             n_tok = pc.list_value_length(rows.table.column("tokens")).to_numpy(zero_copy_only=False)
             for lang in np.unique(rows.lang):
                 self.tokens[int(lang)] = self.tokens.get(int(lang), 0) + int(n_tok[rows.lang == lang].sum())
-        self._labels(rows.table)
         g = rows.games()
         self.games += len(g.game_id)
         self.lengths += np.bincount(g.length, minlength=MAX_PLIES + 1)
         cols = world_ply_columns(g.moves, g.length, ["hash", "canonical_hash", "disc_count"], self.threads,
                                  hash_plies=self.max_ply)  # one replay
+        # the searches run (in C++, GIL released) while this thread does the rest of the batch
+        self._both(lambda canonical, finder: finder.add(g.game_id, g.moves, g.length,
+                                                        cols["canonical_hash" if canonical else "hash"]), wait=False)
+        self._labels(rows.table)
         self.passes += np.bincount(passes_per_game(g.moves, g.length, cols=cols), minlength=MAX_PLIES)[:MAX_PLIES]
         canon = canonical_rows(g.moves)
         self.repeats["exact"].add(game_hashes(g.moves))
         self.repeats["symmetric"].add(game_hashes(canon))
         self.openings[False].add(_opening_words(g.moves))
         self.openings[True].add(_opening_words(canon))  # a canonical row's first k moves: the canonical k-opening
-        self._both(lambda canonical, finder: finder.add(g.game_id, g.moves, g.length,
-                                                        cols["canonical_hash" if canonical else "hash"]))
 
-    def _both(self, work) -> list:
+    def _both(self, work, wait: bool = True) -> list:
         """``work(canonical, finder)`` for the exact and the canonical search, side by side when
-        ``threads`` > 1 (results in that order)."""
+        ``threads`` > 1 (results in that order). The previous call's work is finished first; with
+        ``wait=False`` this call's is left running (it ends before the next call's starts)."""
         if self._pool is None:
             return [work(c, f) for c, f in self.finders.items()]
-        return list(self._pool.map(lambda item: work(*item), self.finders.items()))
+        results = [f.result() for f in self._pending]  # raises the searches' errors here
+        self._pending = [self._pool.submit(work, c, f) for c, f in self.finders.items()]
+        if wait:
+            results, self._pending = [f.result() for f in self._pending], []
+        return results
 
     def close(self) -> None:
-        """Remove the temporary files and stop the threads."""
+        """Stop the threads and remove the temporary files."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)  # waits for a running search
         for finder in self.finders.values():
             finder.close()
-        if self._pool is not None:
-            self._pool.shutdown()
 
     def _labels(self, table) -> None:
         for name, dtype in (c for cols in KIND_COLUMNS.values() for c in cols):
@@ -250,7 +257,7 @@ def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = T
 
         bar = tqdm(total=n_rows, unit=" rows", unit_scale=True, file=sys.stderr, desc="stats")
     try:
-        for rows in iter_games(source, columns=_present(source, columns), one_row_per_game=False):
+        for rows in prefetched(iter_games(source, columns=_present(source, columns), one_row_per_game=False)):
             collector.add(rows)
             if bar:
                 bar.update(len(rows.game_id))

@@ -98,7 +98,7 @@ class TranspositionFinder:
     def _write(self, nodes: np.ndarray, bounds: np.ndarray) -> None:
         for p, f in enumerate(self._files):
             if bounds[p + 1] > bounds[p]:
-                nodes[bounds[p]: bounds[p + 1]].tofile(f)
+                f.write(nodes[bounds[p]: bounds[p + 1]].data)  # buffered: cheaper than tofile's own FILE
         self.nodes += len(nodes)
         self.disk_bytes += nodes.nbytes
 
