@@ -11,9 +11,11 @@ openings; duplicate games (exact, and up to symmetry); transpositions (exact and
 datasets written with ``--labels``, the distribution of each stored label column (bit counts of
 bitboard columns, values of the others).
 
-Memory: one row group and one temporary partition (game hashes and transposition nodes go to
-temporary files, sorted one partition at a time); temporary disk about 30 bytes per game and ply
-up to ``--max-ply`` plus 16 bytes per game.
+Memory: a few batches of 32k rows (one being read ahead by a background thread) and one
+temporary partition per search: game hashes and transposition nodes go to temporary files
+(``TMPDIR``), sorted one partition at a time; temporary disk 32 bytes per game and ply from 8 to
+``--max-ply`` (the two searches) plus 16 bytes per game. The exact and the symmetric search run in
+C++ on a thread each, alongside this thread's passes over the batch.
 """
 
 from __future__ import annotations
