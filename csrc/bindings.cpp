@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
     mothello_py::bind_tokens(m);
     mothello_py::bind_probing(m);
     mothello_py::bind_world(m);
+    mothello_py::bind_transpositions(m);
 }

@@ -39,14 +39,18 @@ py::array_t<std::uint64_t> symmetry_py(carray<std::uint64_t> boards, int s) {
 }
 
 py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bool hash, bool canonical, bool count,
-                    bool mobility, int threads, int rule, py::object rules_per_game, bool pass_token) {
+                    bool mobility, int threads, int rule, py::object rules_per_game, bool pass_token, int hash_plies) {
     check_threads(threads);
     const int W = check_move_rows("world_ply_labels", moves, lengths);
     exact_array<std::uint8_t> holder;
     const GameRules rules = game_rules(rule, rules_per_game, pass_token, moves.shape(0), holder);
     const py::ssize_t n = moves.shape(0);
     py::dict result;
+    if (hash_plies < -1 || hash_plies > W)
+        throw py::value_error("world_ply_labels: hash_plies must be -1 (all) or in 0.." + std::to_string(W) + ", got " +
+                              std::to_string(hash_plies));
     WorldPlyOutputs out;
+    out.hash_plies = hash_plies < 0 ? W : hash_plies;
     if (hash) out.hash = new_output<std::uint64_t>(result, "hash", {n, W});
     if (canonical) out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, W});
     if (count) out.count = new_output<std::uint8_t>(result, "count", {n, W, 2});
@@ -112,10 +116,12 @@ Raises ValueError for s outside 0..7.)doc");
     m.def("world_ply_labels", &ply_labels, py::arg("moves"), py::arg("lengths"), py::arg("hash") = true,
           py::arg("canonical_hash") = true, py::arg("count") = true, py::arg("mobility") = true,
           py::arg("threads") = 1, py::arg("rule") = 0, py::arg("rules") = py::none(), py::arg("pass_token") = false,
+          py::arg("hash_plies") = -1,
           R"doc(World-model labels per ply, replaying the games in the engine's game loop.
 
 Args: moves (n, W) uint8 (255-padded), lengths (n,) uint8 <= W, the four flags, threads (>= 1),
-rule or rules and pass_token (as replay()).
+rule or rules and pass_token (as replay()), hash_plies (-1: every ply; 0..W: hashes are computed
+for plies k < hash_plies only, 0 after).
 Returns a dict of the asked arrays, ply k holding the position after the ply (pass rule resolved):
 hash, canonical_hash (n, W) uint64; count, mobility (n, W, 2) uint8 (black, white). Plies past a
 game's end are 0. Raises ValueError on bad shapes or a bad move (as replay()).)doc");

@@ -103,12 +103,13 @@ struct WorldRows {
                                // unflipped start disc, -1 empty (delflank: also a removed disc); or null
                                // (rows of at most 127 plies)
     int states = kStates;      // S
+    int hash_states = kStates;  // hash and canonical are written for states 0 .. hash_states - 1 only
 
     MOTHELLO_INLINE WorldRows game(std::int64_t r) const {
         const std::int64_t s = static_cast<std::int64_t>(states) * r;
         return {boards + 2 * s, player + s, mobility ? mobility + 2 * s : nullptr, last_move + s,
                 hash ? hash + s : nullptr, canonical ? canonical + s : nullptr,
-                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr, states};
+                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr, states, hash_states};
     }
 };
 
@@ -135,8 +136,10 @@ struct WorldSink {
             rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(popcount64(p.other_legal()));
         }
         rows.last_move[k] = last;
-        if (rows.hash) rows.hash[k] = position_hash(black, white, p.player);
-        if (rows.canonical) rows.canonical[k] = canonical_hash(black, white, p.player);
+        if (k < rows.hash_states) {
+            if (rows.hash) rows.hash[k] = position_hash(black, white, p.player);
+            if (rows.canonical) rows.canonical[k] = canonical_hash(black, white, p.player);
+        }
         if (rows.flip_count) std::memcpy(rows.flip_count + 64 * k, counts, 64);
         if (rows.age) std::memcpy(rows.age + 64 * k, age, 64);
     }

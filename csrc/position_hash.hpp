@@ -53,10 +53,23 @@ static inline std::uint64_t position_hash(std::uint64_t black, std::uint64_t whi
     return mix64(mix64(mix64(kHashIV ^ black) ^ white) ^ static_cast<std::uint64_t>(player));
 }
 
+// The 8 images of a bitboard, image[s] = symmetry(s, x), sharing the steps: one mirror, two
+// byte swaps and four transposes instead of four of each.
+static inline void symmetry_images(std::uint64_t x, std::uint64_t image[kSymmetries]) {
+    image[0] = x;
+    image[1] = mirror_files(x);
+    image[2] = flip_ranks(x);
+    image[3] = flip_ranks(image[1]);
+    for (int s = 0; s < 4; ++s) image[s + 4] = transpose(image[s]);
+}
+
 static inline std::uint64_t canonical_hash(std::uint64_t black, std::uint64_t white, int player) {
-    std::uint64_t best = position_hash(black, white, player);
+    std::uint64_t b[kSymmetries], w[kSymmetries];
+    symmetry_images(black, b);
+    symmetry_images(white, w);
+    std::uint64_t best = position_hash(b[0], w[0], player);
     for (int s = 1; s < kSymmetries; ++s) {
-        const std::uint64_t h = position_hash(symmetry(s, black), symmetry(s, white), player);
+        const std::uint64_t h = position_hash(b[s], w[s], player);
         if (h < best) best = h;
     }
     return best;

@@ -37,7 +37,7 @@ struct WorldBuffers {
         }
         rows = {boards.data(), player.data(), mobilities ? mobility.data() : nullptr, last.data(), hashes ? hash.data() : nullptr,
                 canonical_hashes ? canonical.data() : nullptr, history ? flip_count.data() : nullptr,
-                history ? age.data() : nullptr, states};
+                history ? age.data() : nullptr, states, states};
     }
 };
 
@@ -79,15 +79,16 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
     const int S = width + 1;
     run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
         WorldBuffers buf(e - b, S, out.hash != nullptr, out.canonical != nullptr, false, out.mobility != nullptr);
+        buf.rows.hash_states = std::clamp(out.hash_plies, 0, width) + 1;  // ply k is state k + 1
         const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * S;
             for (int k = 0; k < width; ++k) {
                 const std::int64_t i = g * width + k, s = s0 + k + 1;
-                const bool in = k < lengths[g];
-                if (out.hash) out.hash[i] = in ? buf.hash[s] : 0;
-                if (out.canonical) out.canonical[i] = in ? buf.canonical[s] : 0;
+                const bool in = k < lengths[g], hashed = in && k < out.hash_plies;
+                if (out.hash) out.hash[i] = hashed ? buf.hash[s] : 0;
+                if (out.canonical) out.canonical[i] = hashed ? buf.canonical[s] : 0;
                 for (int c = 0; c < 2; ++c) {
                     if (out.count) out.count[2 * i + c] = in ? static_cast<std::uint8_t>(popcount64(buf.boards[2 * s + c])) : 0;
                     if (out.mobility) out.mobility[2 * i + c] = in ? buf.mobility[2 * s + c] : 0;

@@ -5,16 +5,18 @@
 
 #include <cstdint>
 
-#include "engine.hpp"           // GameRules
+#include "engine.hpp"           // GameRules, kMaxPlies
 #include "position_labels.hpp"  // PositionIndex
 
 namespace mothello {
 
 // Per-ply outputs, each [n][W] (pairs [n][W][2] black, white; W the row width), any may be null. Ply k holds the
-// position after the ply with the pass rule resolved (state k + 1); plies past a game's end are 0.
+// position after the ply with the pass rule resolved (state k + 1); plies past a game's end are 0,
+// and so are the hashes of plies k >= hash_plies (not computed: the canonical hash costs the most).
 struct WorldPlyOutputs {
     std::uint64_t* hash = nullptr;
     std::uint64_t* canonical = nullptr;
+    int hash_plies = 1 << 30;  // every ply unless set
     std::uint8_t* count = nullptr;     // discs of black, of white
     std::uint8_t* mobility = nullptr;  // legal moves of black, of white
 };

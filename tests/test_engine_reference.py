@@ -194,6 +194,7 @@ def test_core_stub_is_shipped_and_names_every_binding():
     tree = ast.parse(stub.read_text())
     names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     names |= {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign)}
+    names |= {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
     public = {k for k in dir(_core) if not k.startswith("_")}
     assert names == public
     assert "position_labels" not in public

@@ -106,6 +106,36 @@ def test_symmetric_held_out_index_catches_games_equal_up_to_a_start_symmetry():
     assert symmetry.START_SYMMETRIES == tuple(start_symmetries())
 
 
+def test_repeat_kinds_tell_exact_repeats_from_symmetric_ones():
+    seed, n = 3, 300
+    games = engine.generate(n, seed, 1000).moves
+    sym = HeldOutIndex.from_ranges(seed, [(1000, 1000 + n)], symmetric=True)
+    mapped = symmetry.map_moves(games, 3)  # half turn: a start symmetry
+    rows = np.concatenate([games[:50], mapped[50:100], engine.generate(50, seed, 9000).moves])
+    repeat, exact = sym.repeat_kinds(rows, seed)
+    self_symmetric = np.array([np.array_equal(a, b) for a, b in zip(mapped[50:100], games[50:100])])
+    assert repeat[:100].all() and not repeat[100:].any()
+    assert exact[:50].all() and np.array_equal(exact[50:100], self_symmetric) and not exact[100:].any()
+    plain = HeldOutIndex.from_ranges(seed, [(1000, 1000 + n)])
+    assert np.array_equal(plain.repeat_kinds(rows, seed)[0], plain.repeat_kinds(rows, seed)[1])
+
+
+def test_symmetric_dedupe_reports_exact_and_symmetric_drops_apart(tmp_path):
+    # an import whose train split holds a half-turn image of a test game and an exact copy of another
+    a, b, c, d = engine.generate(4, 5).moves.tolist()
+    a, b, c, d = ([x for x in m if x != 255] for m in (a, b, c, d))
+    image = [ref_square(3, x) for x in a]
+    assert image != a
+    (tmp_path / "g.json").write_text(json.dumps([image, b, c, a, b, d]))
+    out = tmp_path / "ds"
+    gen("import", tmp_path / "g.json", "--splits", "train=3,test=3", "--dedupe", "symmetric", "--quiet",
+        "--out", out, check=True)
+    h = json.load(open(out / "manifest.json"))["split_hygiene"]
+    assert (h["dropped_repeats"], h["dropped_symmetric_repeats"]) == (2, 1)
+    assert split_moves(out, "train") == [c]
+    assert "Games dropped as repeats: 2 (1 exact, 1 only up to symmetry)." in open(out / "README.md").read()
+
+
 def test_a_stream_beside_an_opening_split_dataset_yields_only_train_openings(by_opening):
     from mothello_data.stream import GameStream
 

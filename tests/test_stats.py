@@ -77,6 +77,13 @@ def test_transposition_counts_are_the_finders(report):
         assert stats["transpositions"][kind]["game_pairs"] == sum(t.pairs for t in found)
 
 
+def test_the_report_is_the_same_with_one_thread(report):
+    from mothello_data import stats as stats_module
+
+    out, stats, _ = report
+    assert json.loads(json.dumps(stats_module.collect(str(out), 20, threads=1, progress=False))) == stats
+
+
 def test_card_links_the_plots_once(report):
     out, _, _ = report
     card = open(out / "README.md").read()
@@ -97,3 +104,30 @@ def test_bad_arguments_are_one_line(args, pattern):
     res = gen(*args)
     assert res.returncode == 2 and pattern in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+
+
+def test_prefetched_keeps_order_raises_errors_and_stops_early():
+    from mothello_data.dataset_reader import prefetched
+
+    assert list(prefetched(iter(range(50)), depth=2)) == list(range(50))
+
+    def broken():
+        yield 1
+        raise OSError("disk gone")
+
+    got = []
+    with pytest.raises(OSError, match="disk gone"):
+        for x in prefetched(broken()):
+            got.append(x)
+    assert got == [1]
+    produced = []
+
+    def endless():
+        for i in range(10**9):
+            produced.append(i)
+            yield i
+
+    items = prefetched(endless(), depth=2)
+    assert next(items) == 0
+    items.close()  # the producer thread stops: it made at most a few items ahead
+    assert len(produced) < 10

@@ -106,3 +106,139 @@ def test_two_move_orders_of_the_same_opening_are_found():
         finder.add(np.array([10, 11], np.uint64), moves, np.array([4, 4], np.uint8))
         found = list(finder.results())
     assert (4, [10, 11], 1) in [(t.ply, sorted(int(g) for g in t.games), t.pairs) for t in found]
+
+
+# ---- the C++ search against brute force on games with constructed transpositions -------------
+
+
+def reference_by_ply(games, canonical, max_ply, weights=None):
+    """{ply: (positions with >= 2 move orders, game pairs)} by brute force; ``weights``: games per row."""
+    starts = [s for s in range(8) if key(ReferenceBoard(), s) == key(ReferenceBoard())]
+    nodes = collections.defaultdict(collections.Counter)
+    for moves, w in zip(games, weights or [1] * len(games)):
+        board = ReferenceBoard()
+        for k, sq in enumerate(moves[:max_ply]):
+            board.play(sq)
+            if board.must_pass():
+                board.to_move = board.opponent(board.to_move)
+            prefix = tuple(moves[: k + 1])
+            if canonical:
+                pos = min(key(board, s) for s in range(8))
+                prefix = min(tuple(ref_square(s, m) for m in prefix) for s in starts)
+            else:
+                pos = key(board)
+            nodes[(k + 1, pos)][prefix] += w
+    out = collections.defaultdict(lambda: [0, 0])
+    for (ply, _), orders in nodes.items():
+        if len(orders) > 1:
+            n = sum(orders.values())
+            out[ply][0] += 1
+            out[ply][1] += (n * n - sum(c * c for c in orders.values())) // 2
+    return {p: tuple(v) for p, v in out.items()}
+
+
+def _swapped(moves, i):
+    """``moves`` with moves i and i + 2 (one player's) swapped when that is legal and reaches the
+    same position at ply i + 3 (the rest of the game is then legal too); else None."""
+    other = list(moves)
+    other[i], other[i + 2] = other[i + 2], other[i]
+    board = ReferenceBoard()
+    for sq in other[: i + 3]:
+        if board.must_pass() or sq not in board.legal_moves():
+            return None
+        board.play(sq)
+    return other if key(board) == key(_play(moves[: i + 3])) and board.to_move == _play(moves[: i + 3]).to_move else None
+
+
+@pytest.fixture(scope="module")
+def constructed():
+    """About 300 games: random ones, move-order swaps of some (transpositions at plies 11..40),
+    start-symmetry images (no transposition up to symmetry) and exact repeats."""
+    from mothello_data.engine import generate
+
+    g = generate(160, seed=13, threads=1)
+    games = [g.game(i) for i in range(len(g))]
+    rng = np.random.default_rng(3)
+    made = []
+    for moves in games[:120]:
+        for i in rng.permutation(np.arange(8, 36)):
+            other = _swapped(moves, int(i))
+            if other is not None and other != moves:
+                made.append(other)
+                break
+    assert len(made) > 40
+    half_turn = [[ref_square(3, m) for m in x] for x in games[:20] + made[:10]]  # a start symmetry
+    repeats = games[:15] + made[:5]
+    all_games = games + made + half_turn + repeats
+    ids = rng.permutation(len(all_games)).astype(np.uint64) * np.uint64(2**40 + 7)  # large, unsorted ids
+    moves = np.full((len(all_games), 60), 255, np.uint8)
+    for r, x in enumerate(all_games):
+        moves[r, : len(x)] = x
+    lengths = np.array([len(x) for x in all_games], np.uint8)
+    return all_games, ids, moves, lengths, {c: reference_by_ply(all_games, c, 40) for c in (False, True)}
+
+
+@pytest.mark.parametrize("canonical", [False, True])
+@pytest.mark.parametrize("max_ply,partitions,batch", [(40, 256, 1000), (40, 1, 37), (25, 16, 100), (9, 8, 50)])
+def test_cpp_counts_equal_brute_force_on_constructed_transpositions(constructed, canonical, max_ply, partitions, batch):
+    games, ids, moves, lengths, ref = constructed
+    want = {p: v for p, v in ref[canonical].items() if p <= max_ply}
+    assert want and (max_ply < 20 or max(want) > 20)  # deep transpositions from the swaps
+    for examples in (False, True):
+        with TranspositionFinder(canonical, max_ply, partitions=partitions, examples=examples) as finder:
+            for lo in range(0, len(games), batch):  # several batches: the early plies' table spans them
+                finder.add(ids[lo: lo + batch], moves[lo: lo + batch], lengths[lo: lo + batch])
+            per_ply, pairs = finder.counts()
+        assert {p: int(c) for p, c in enumerate(per_ply) if c} == {p: v[0] for p, v in want.items()}
+        assert pairs == sum(v[1] for v in want.values())
+    with TranspositionFinder(canonical, max_ply, partitions=partitions) as finder:
+        finder.add(ids, moves, lengths)
+        found = list(finder.results())
+    got = collections.defaultdict(lambda: [0, 0])
+    for t in found:
+        got[t.ply][0] += 1
+        got[t.ply][1] += t.pairs
+    assert {p: tuple(v) for p, v in got.items()} == want
+    if canonical:
+        return
+    row_of = {int(i): r for r, i in enumerate(ids)}
+    for t in found:  # each example is the least id among the games taking its move order, counted right
+        for example, n in zip(t.games, t.counts):
+            order = games[row_of[int(example)]][: t.ply]
+            same = [int(i) for r, i in enumerate(ids) if games[r][: t.ply] == order]
+            assert int(example) == min(same) and int(n) == len(same)
+
+
+def test_node_counts_past_18_bits_are_split_and_summed():
+    # one move order taken by 270,000 games, another of the same position by 3: pairs 270,000 * 3
+    seqs = {}
+    for a in _play([]).legal_moves():
+        for b in _play([a]).legal_moves():
+            for c in _play([a, b]).legal_moves():
+                for d in _play([a, b, c]).legal_moves():
+                    p = _play([a, b, c, d])
+                    seqs.setdefault((tuple(p.cells), p.to_move), []).append([a, b, c, d])
+    first, second = next(v for v in seqs.values() if len(v) > 1)[:2]
+    want = reference_by_ply([first, second], False, 4, weights=[270_000, 3])
+    assert want[4] == (1, 810_000)
+    moves = np.full((270_003, 60), 255, np.uint8)
+    moves[:270_000, :4], moves[270_000:, :4] = first, second
+    with TranspositionFinder(max_ply=4, partitions=4, examples=False) as finder:
+        finder.add(np.arange(270_003, dtype=np.uint64), moves, np.full(270_003, 4, np.uint8))
+        per_ply, pairs = finder.counts()
+    assert {p: int(c) for p, c in enumerate(per_ply) if c} == {p: v[0] for p, v in want.items()}
+    assert pairs == sum(v[1] for v in want.values())
+
+
+def test_results_need_examples_and_bad_nodes_are_refused():
+    with TranspositionFinder(examples=False) as finder:
+        with pytest.raises(ValueError, match="examples=True"):
+            list(finder.results())
+    from mothello_data import _core
+
+    with pytest.raises(ValueError, match=r"\(m, 2\) or \(m, 3\)"):
+        _core.count_transpositions(np.zeros((4, 5), np.uint64))
+    frozen = np.zeros((4, 2), np.uint64)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="writable"):
+        _core.count_transpositions(frozen)

@@ -193,6 +193,19 @@ def test_stored_ply_columns_match_the_reference_engine(sample):
         assert not cols["hash"][g, len(sample.game(g)):].any()
 
 
+@pytest.mark.parametrize("plies", [0, 1, 17, 60])
+def test_hash_plies_hashes_only_the_first_plies(sample, plies):
+    kinds = ["hash", "canonical_hash", "disc_count", "mobility"]
+    full = world_ply_columns(sample.moves, sample.lengths, kinds)
+    part = world_ply_columns(sample.moves, sample.lengths, kinds, hash_plies=plies)
+    for name in ("hash", "canonical_hash"):
+        assert np.array_equal(part[name][:, :plies], full[name][:, :plies]) and not part[name][:, plies:].any()
+    for name in ("count_black", "count_white", "mobility_black", "mobility_white"):
+        assert np.array_equal(part[name], full[name])
+    with pytest.raises(ValueError, match=r"hash_plies must be -1 \(all\) or in 0\.\.60"):
+        world_ply_columns(sample.moves, sample.lengths, kinds, hash_plies=61)
+
+
 def test_position_labels_match_the_reference_engine(sample):
     n = len(sample)
     T = 61  # a leading tag (state 0), then one token per move

@@ -3,7 +3,7 @@
 Every function takes and returns numpy arrays; the dicts hold the arrays named in each docstring.
 """
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -114,6 +114,7 @@ def world_ply_labels(
     rule: int = 0,
     rules: Optional[npt.NDArray[np.uint8]] = None,
     pass_token: bool = False,
+    hash_plies: int = -1,
 ) -> Dict[str, np.ndarray]: ...
 def world_position_labels(
     moves: npt.ArrayLike,
@@ -126,3 +127,19 @@ def world_position_labels(
     rules: Optional[npt.NDArray[np.uint8]] = None,
     pass_token: bool = False,
 ) -> Dict[str, np.ndarray]: ...
+
+class TranspositionNodes:
+    def __init__(self, canonical: bool, max_ply: int, partition_bits: int, examples: bool) -> None: ...
+    @property
+    def words(self) -> int: ...
+    def add(
+        self,
+        game_ids: npt.ArrayLike,
+        moves: npt.NDArray[np.uint8],
+        lengths: npt.NDArray[np.uint8],
+        positions: npt.NDArray[np.uint64],
+    ) -> Tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]: ...
+    def flush(self) -> Tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]: ...
+
+def count_transpositions(nodes: npt.NDArray[np.uint64]) -> Tuple[npt.NDArray[np.int64], int]: ...
+def transposition_groups(nodes: npt.NDArray[np.uint64]) -> Dict[str, np.ndarray]: ...

@@ -61,11 +61,15 @@ def manifest(plan: Plan, argv: list[str], records: list[ShardRecord]) -> dict:
 
 def split_hygiene(plan: Plan, records: list[ShardRecord]) -> dict:
     """What ``--split-by opening:K`` / ``--dedupe symmetric`` removed or prevented (issue #13): games
-    dropped as repeats of a later split (exact or up to the start's symmetries) and candidate games
-    turned away because their opening belongs to another split."""
-    return {"split_by": f"opening:{plan.split_by}" if plan.split_by else "id", "dedupe": plan.dedupe,
-            "dropped_repeats": sum(len(r.dropped_games) for r in records),
-            "opening_rejected": sum(r.opening_rejected or 0 for r in records)}
+    dropped as repeats of a later split (``dropped_repeats``: exact or up to the start's symmetries;
+    with ``--dedupe symmetric``, ``dropped_symmetric_repeats`` of them only up to a symmetry) and
+    candidate games turned away because their opening belongs to another split."""
+    hygiene = {"split_by": f"opening:{plan.split_by}" if plan.split_by else "id", "dedupe": plan.dedupe,
+               "dropped_repeats": sum(len(r.dropped_games) for r in records),  # exact and symmetric together
+               "opening_rejected": sum(r.opening_rejected or 0 for r in records)}
+    if plan.dedupe == "symmetric":  # of dropped_repeats, those equal to a later split's game only up to a symmetry
+        hygiene["dropped_symmetric_repeats"] = sum(r.dropped_symmetric or 0 for r in records)
+    return hygiene
 
 
 def games_cut(records: list[ShardRecord]) -> int:
@@ -105,7 +109,10 @@ def _hygiene_note(plan: Plan, records: list[ShardRecord]) -> str:
                  "split and replaced by fresh games (`game_id` is the row's id; such a game is not (seed, id)'s game). ")
     if plan.dedupe == "symmetric":
         text += "Repeats of a later split's game up to those symmetries are dropped as well as exact ones. "
-    return text + f"Games dropped as repeats: {h['dropped_repeats']:,}."
+    text += f"Games dropped as repeats: {h['dropped_repeats']:,}"
+    if "dropped_symmetric_repeats" in h:
+        text += f" ({h['dropped_repeats'] - h['dropped_symmetric_repeats']:,} exact, {h['dropped_symmetric_repeats']:,} only up to symmetry)"
+    return text + "."
 
 
 def world_label_note(labels) -> str:

@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from dataclasses import dataclass
-from typing import Iterator, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -16,6 +18,8 @@ import pyarrow as pa
 from . import engine
 from .loader import _pad
 from .shard_index import LoaderError, find_shard_files, open_shard, split_of
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -33,7 +37,9 @@ class GameBatch:
     table: pa.Table
 
     def games(self) -> "GameBatch":
-        """The batch with one row per game (the first row of each)."""
+        """The batch with one row per game (the first row of each); itself when it has one already."""
+        if self.first.all():
+            return self
         keep = np.flatnonzero(self.first)
         return GameBatch(self.split, self.game_id[keep], self.lang[keep], self.length[keep], self.moves[keep],
                          np.ones(len(keep), bool), self.table.take(pa.array(keep)))
@@ -71,3 +77,45 @@ def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = Tru
         except (OSError, pa.ArrowException) as exc:
             raise LoaderError(f"{path}: damaged ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
                               "`mothello-gen verify` names every damaged shard") from None
+
+
+def prefetched(items: Iterable[_T], depth: int = 2) -> Iterator[_T]:
+    """``items`` produced by a background thread up to ``depth`` ahead (Parquet decoding releases the
+    GIL, so reading overlaps the consumer's work); its errors are raised here, in order. Closing
+    this generator early stops the thread."""
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put((end, None))
+        except BaseException as exc:  # handed to the consumer
+            slots.put((end, exc))
+
+    thread = threading.Thread(target=produce, name="mothello-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, exc = slots.get()
+            if exc is not None:
+                raise exc
+            if item is end:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                slots.get(timeout=0.1)
+            except queue.Empty:
+                pass

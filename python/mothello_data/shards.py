@@ -101,18 +101,31 @@ class HeldOutIndex:
         return cls(np.concatenate(hashes), np.concatenate(ids), symmetric, games)
 
     def repeats(self, moves: np.ndarray, seed: int) -> np.ndarray:
-        """Boolean mask of rows whose exact move sequence is one of the indexed games."""
+        """Boolean mask of rows whose exact move sequence is one of the indexed games (a symmetric
+        index: or one of their images under a start symmetry)."""
+        return self.repeat_kinds(moves, seed)[0]
+
+    def repeat_kinds(self, moves: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`repeats`, and which of those rows repeat an indexed game exactly (for an exact
+        index the same mask; for a symmetric one, the rest are repeats only up to a symmetry)."""
         if not len(self.hashes):
-            return np.zeros(len(moves), dtype=bool)
+            return np.zeros(len(moves), dtype=bool), np.zeros(len(moves), dtype=bool)
         rows = self._rows(moves, self.symmetric)
         h = game_hashes(rows)
-        pos = np.clip(np.searchsorted(self.hashes, h), 0, len(self.hashes) - 1)
-        mask = self.hashes[pos] == h
-        for row in np.flatnonzero(mask):  # confirm hash hits exactly against the regenerated game
-            lo = int(self.ids[pos[row]])
-            other = self._rows(self.games(lo, 1) if self.games else engine.generate(1, seed, lo).moves, self.symmetric)[0]
-            mask[row] = bool(np.array_equal(other, rows[row]))
-        return mask
+        first, end = np.searchsorted(self.hashes, h, "left"), np.searchsorted(self.hashes, h, "right")
+        mask, exact = end > first, np.zeros(len(moves), dtype=bool)
+        for row in np.flatnonzero(mask):  # confirm hash hits exactly against the regenerated games
+            found = False
+            for j in range(first[row], end[row]):  # images of one game share a symmetric hash
+                lo = int(self.ids[j])
+                game = self.games(lo, 1) if self.games else engine.generate(1, seed, lo).moves
+                if np.array_equal(self._rows(game, self.symmetric)[0], rows[row]):
+                    found = True
+                    if np.array_equal(game[0], moves[row]):
+                        exact[row] = True
+                        break
+            mask[row] = found
+        return mask, exact
 
 
 def parquet_encodings(arrow: pa.Schema) -> dict:
@@ -145,10 +158,12 @@ class ShardRecord:
     bytes: int
     opening_rejected: Optional[int] = None  # --split-by opening:K only: candidates of other splits' openings
     cut_games: Optional[int] = None  # rules that may cut a game only: games stopped by --max-plies
+    dropped_symmetric: Optional[int] = None  # --dedupe symmetric only: dropped games equal up to a symmetry only
 
     def to_json(self) -> dict:
         """The record as plain JSON values (manifest entries and per-shard record files)."""
-        return {k: v for k, v in self.__dict__.items() if v is not None or k not in ("opening_rejected", "cut_games")}
+        return {k: v for k, v in self.__dict__.items()
+                if v is not None or k not in ("opening_rejected", "cut_games", "dropped_symmetric")}
 
 
 def opening_splits(moves: np.ndarray, lengths: np.ndarray, k: int, seed: int, sizes: Sequence[int]) -> np.ndarray:
@@ -196,10 +211,12 @@ def opening_games(plan: Plan, split: str, lo: int, n: int, threads: int) -> tupl
     return moves, lengths, rejected
 
 
-def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, held_out: HeldOutIndex) -> tuple[pa.Table, list, Optional[int], int]:
+def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int,
+                held_out: HeldOutIndex) -> tuple[pa.Table, list, Optional[int], int, int]:
     """Rows for games ``lo .. lo + n`` of the run, with the repeats of later splits removed; also the
-    dropped ids, (``--split-by opening:K`` only) the count of candidates turned away and the count
-    of kept games cut by ``--max-plies``."""
+    dropped ids, (``--split-by opening:K`` only) the count of candidates turned away, how many
+    dropped games repeat a later split's game only up to a start symmetry (``--dedupe symmetric``)
+    and how many kept games were cut by ``--max-plies``."""
     rejected = None
     if plan.split_by:
         split = next(name for name, first, end in _split_ranges(plan) if first <= lo < end)
@@ -209,7 +226,8 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
     else:
         games = sources.games(plan, lo, n, threads=threads, labels=bool(plan.labels))
     ids = np.arange(lo, lo + n, dtype=_U64)
-    keep = ~held_out.repeats(games.moves, plan.seed)
+    repeat, exact = held_out.repeat_kinds(games.moves, plan.seed)
+    keep, symmetric_only = ~repeat, int((repeat & ~exact).sum())
     dropped = ids[~keep].tolist()
     cut = int((~games.ended[keep]).sum()) if games.ended is not None and plan.rules.may_cut else 0
     if not keep.all():  # (usually nothing is dropped: no copies then)
@@ -252,7 +270,7 @@ def chunk_table(plan: Plan, arrow: pa.Schema, lo: int, n: int, threads: int, hel
             for name, _ in schema.KIND_COLUMNS[label]:
                 per_game = source[name][keep]
                 columns[name] = _list_array(move_offsets, per_game[row_game][valid[row_game]])
-    return pa.Table.from_pydict(columns, schema=arrow), dropped, rejected, cut
+    return pa.Table.from_pydict(columns, schema=arrow), dropped, rejected, symmetric_only, cut
 
 
 def _split_ranges(plan: Plan) -> list:
@@ -284,7 +302,7 @@ def generate_shard(
     os.makedirs(os.path.dirname(final), exist_ok=True)
     tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.tmp-{os.getpid()}-{threading.get_ident()}")
     held_out = HeldOutIndex.for_split(plan, shard.split)
-    rows, dropped, rejected, cut = 0, [], None, 0
+    rows, dropped, rejected, symmetric_only, cut = 0, [], None, 0, 0
     try:
         # Statistics only on the scalar columns: min/max of list items help no reader and cost ~10%.
         arrow = schema.arrow_schema(plan.labels, plan.spec.types, plan.moves_only, sources.extra_fields(plan),
@@ -298,13 +316,14 @@ def generate_shard(
             step, writing = chunk_games(plan), None
             for lo in range(shard.first_game, shard.first_game + shard.n_games, step):
                 n = min(step, shard.first_game + shard.n_games - lo)
-                table, gone, turned_away, stopped = chunk_table(plan, arrow, lo, n, threads, held_out)
+                table, gone, turned_away, gone_symmetric, stopped = chunk_table(plan, arrow, lo, n, threads, held_out)
                 cut += stopped
                 if writing is not None:
                     writing.result()  # re-raises a failed write (disk full) here
                 writing = write_pool.submit(writer.write_table, table, row_group_size=max(1, table.num_rows))
                 rows += table.num_rows
                 dropped += gone
+                symmetric_only += gone_symmetric
                 if turned_away is not None:
                     rejected = (rejected or 0) + turned_away
                 if progress:
@@ -319,4 +338,5 @@ def generate_shard(
         check_disk_full(exc, final, out_dir)
         raise
     return ShardRecord(shard.filename, shard.split, shard.first_game, shard.first_game + shard.n_games, rows, dropped,
-                       digest, size, rejected, cut if plan.rules.may_cut else None)
+                       digest, size, rejected, cut if plan.rules.may_cut else None,
+                       symmetric_only if plan.dedupe == "symmetric" else None)

@@ -11,9 +11,11 @@ openings; duplicate games (exact, and up to symmetry); transpositions (exact and
 datasets written with ``--labels``, the distribution of each stored label column (bit counts of
 bitboard columns, values of the others).
 
-Memory: one row group and one temporary partition (game hashes and transposition nodes go to
-temporary files, sorted one partition at a time); temporary disk about 30 bytes per game and ply
-up to ``--max-ply`` plus 16 bytes per game.
+Memory: a few batches of 32k rows (one being read ahead by a background thread) and one
+temporary partition per search: game hashes and transposition nodes go to temporary files
+(``TMPDIR``), sorted one partition at a time; temporary disk 32 bytes per game and ply from 8 to
+``--max-ply`` (the two searches) plus 16 bytes per game. The exact and the symmetric search run in
+C++ on a thread each, alongside this thread's passes over the batch.
 """
 
 from __future__ import annotations
@@ -31,13 +33,12 @@ from typing import Optional
 import numpy as np
 import pyarrow.compute as pc
 
-from .dataset_reader import count_rows, iter_games
+from .dataset_reader import count_rows, iter_games, prefetched
 from .engine import MAX_PLIES, PAD_SQUARE
 from .files import write_atomic
 from .schema import KIND_COLUMNS
 from .shard_index import LoaderError, find_shard_files, open_shard
 from .shards import game_hashes
-from .splits import canonical_openings
 from .squares import square_name
 from .symmetry import canonical_rows
 from .transpositions import TranspositionFinder
@@ -92,6 +93,51 @@ class _RepeatCounter:
         return total
 
 
+def _opening_words(rows: np.ndarray) -> np.ndarray:
+    """The first 8 moves of each 255-padded move row as one little-endian uint64 (move ``i`` in byte
+    ``i``; 255 past a shorter game's end)."""
+    return np.ascontiguousarray(rows[:, : max(OPENING_PLIES)], dtype=np.uint8).view("<u8").ravel()
+
+
+class _OpeningCounter:
+    """Distinct 8-move openings (:func:`_opening_words`) with their games; an opening of ``k <= 8``
+    moves is the first ``k`` bytes of one, so shorter openings are read from these at the end. Memory:
+    the distinct openings, bounded by the game tree (390,216 move sequences of 8 moves)."""
+
+    def __init__(self) -> None:
+        self.keys, self.counts = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+
+    def add(self, words: np.ndarray) -> None:
+        keys, counts = np.unique(words, return_counts=True)
+        self.keys.append(keys)
+        self.counts.append(counts)
+        if len(self.keys) >= 8:
+            self._merge()
+
+    def _merge(self) -> None:
+        keys, inverse = np.unique(np.concatenate(self.keys), return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=np.concatenate(self.counts), minlength=len(keys))
+        self.keys, self.counts = [keys], [counts.astype(np.int64)]
+
+    def _prefixes(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        self._merge()
+        mask = np.uint64(0) if k >= 8 else ~np.uint64((1 << (8 * k)) - 1)  # bytes k.. read as 255
+        return np.unique(self.keys[0] | mask, return_inverse=True)
+
+    def distinct(self, k: int) -> int:
+        """Distinct openings of ``k`` moves (a game shorter than ``k`` moves: its moves, then pads)."""
+        return int(len(self._prefixes(k)[0]))
+
+    def most_common(self, k: int, top: int) -> list[tuple[int, int]]:
+        """The ``top`` most frequent ``k``-move openings as ``(key, games)``, most games first (ties:
+        smaller key), key = the moves as bytes of a little-endian int (255 after a shorter game)."""
+        keys, inverse = self._prefixes(k)
+        games = np.bincount(inverse.ravel(), weights=self.counts[0], minlength=len(keys)).astype(np.int64)
+        keys = keys & np.uint64((1 << (8 * k)) - 1)
+        order = np.lexsort((keys, -games))[:top]
+        return [(int(keys[i]), int(games[i])) for i in order]
+
+
 class StatsCollector:
     """Accumulates the report batch by batch (:meth:`add`), then :meth:`finish` returns it."""
 
@@ -103,10 +149,13 @@ class StatsCollector:
         self.split_rows: dict = {}
         self.tokens: dict = {}
         self.repeats = {k: _RepeatCounter(tmpdir) for k in ("exact", "symmetric")}
-        self.openings = {(k, c): [] for k in OPENING_PLIES for c in (False, True)}
-        self.top: dict = {}
+        self.openings = {c: _OpeningCounter() for c in (False, True)}  # as played, up to symmetry
         self.labels: dict = {}
-        self.finders = {c: TranspositionFinder(c, max_ply, tmpdir=tmpdir, threads=threads) for c in (False, True)}
+        self.finders = {c: TranspositionFinder(c, max_ply, tmpdir=tmpdir, threads=threads, examples=False)
+                        for c in (False, True)}
+        # The two searches share nothing and release the GIL in C++: one thread each, one pool per run.
+        self._pool = ThreadPoolExecutor(max_workers=2) if threads > 1 else None
+        self._pending: list = []
         self.max_ply = max_ply
 
     def add(self, rows) -> None:
@@ -117,38 +166,40 @@ class StatsCollector:
             n_tok = pc.list_value_length(rows.table.column("tokens")).to_numpy(zero_copy_only=False)
             for lang in np.unique(rows.lang):
                 self.tokens[int(lang)] = self.tokens.get(int(lang), 0) + int(n_tok[rows.lang == lang].sum())
-        self._labels(rows.table)
         g = rows.games()
         self.games += len(g.game_id)
         self.lengths += np.bincount(g.length, minlength=MAX_PLIES + 1)
-        cols = world_ply_columns(g.moves, g.length, ["hash", "canonical_hash", "disc_count"], self.threads)  # one replay
-        self.passes += np.bincount(passes_per_game(g.moves, g.length, cols=cols), minlength=MAX_PLIES)[:MAX_PLIES]
-        self.repeats["exact"].add(game_hashes(g.moves))
-        self.repeats["symmetric"].add(game_hashes(canonical_rows(g.moves)))
-        for k in OPENING_PLIES:
-            head = np.array(g.moves[:, :k], copy=True)
-            head[np.arange(k)[None, :] >= g.length[:, None]] = PAD_SQUARE
-            self.openings[(k, False)].append(np.unique(game_hashes(head)))
-            self.openings[(k, True)].append(np.unique(game_hashes(canonical_openings(g.moves, g.length, k))))
-            if len(self.openings[(k, False)]) >= 8:  # merged often: memory stays at the distinct openings
-                for c in (False, True):
-                    self.openings[(k, c)] = [np.unique(np.concatenate(self.openings[(k, c)]))]
-        head = g.moves[:, :TOP_OPENING_PLIES]
-        keys, counts = np.unique(head.astype(np.uint32) @ (256 ** np.arange(TOP_OPENING_PLIES, dtype=np.uint32)),
-                                 return_counts=True)
-        for key, c in zip(keys.tolist(), counts.tolist()):
-            self.top[key] = self.top.get(key, 0) + c
-        # The two searches share nothing and numpy releases the GIL in their sorts: one thread each.
+        cols = world_ply_columns(g.moves, g.length, ["hash", "canonical_hash", "disc_count"], self.threads,
+                                 hash_plies=self.max_ply)  # one replay
+        # the searches run (in C++, GIL released) while this thread does the rest of the batch
         self._both(lambda canonical, finder: finder.add(g.game_id, g.moves, g.length,
-                                                        cols["canonical_hash" if canonical else "hash"]))
+                                                        cols["canonical_hash" if canonical else "hash"]), wait=False)
+        self._labels(rows.table)
+        self.passes += np.bincount(passes_per_game(g.moves, g.length, cols=cols), minlength=MAX_PLIES)[:MAX_PLIES]
+        canon = canonical_rows(g.moves)
+        self.repeats["exact"].add(game_hashes(g.moves))
+        self.repeats["symmetric"].add(game_hashes(canon))
+        self.openings[False].add(_opening_words(g.moves))
+        self.openings[True].add(_opening_words(canon))  # a canonical row's first k moves: the canonical k-opening
 
-    def _both(self, work) -> list:
+    def _both(self, work, wait: bool = True) -> list:
         """``work(canonical, finder)`` for the exact and the canonical search, side by side when
-        ``threads`` > 1 (results in that order)."""
-        if self.threads == 1:
+        ``threads`` > 1 (results in that order). The previous call's work is finished first; with
+        ``wait=False`` this call's is left running (it ends before the next call's starts)."""
+        if self._pool is None:
             return [work(c, f) for c, f in self.finders.items()]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            return list(pool.map(lambda item: work(*item), self.finders.items()))
+        results = [f.result() for f in self._pending]  # raises the searches' errors here
+        self._pending = [self._pool.submit(work, c, f) for c, f in self.finders.items()]
+        if wait:
+            results, self._pending = [f.result() for f in self._pending], []
+        return results
+
+    def close(self) -> None:
+        """Stop the threads and remove the temporary files."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)  # waits for a running search
+        for finder in self.finders.values():
+            finder.close()
 
     def _labels(self, table) -> None:
         for name, dtype in (c for cols in KIND_COLUMNS.values() for c in cols):
@@ -169,10 +220,9 @@ class StatsCollector:
     def finish(self) -> dict:
         """The report as plain JSON values (removes the temporary files)."""
         dup = {kind: counter.repeats() for kind, counter in self.repeats.items()}
-        diversity = {f"{k}": {"as_played": int(len(np.unique(np.concatenate(self.openings[(k, False)])))),
-                              "up_to_symmetry": int(len(np.unique(np.concatenate(self.openings[(k, True)]))))}
+        diversity = {f"{k}": {"as_played": self.openings[False].distinct(k), "up_to_symmetry": self.openings[True].distinct(k)}
                      for k in OPENING_PLIES} if self.games else {}
-        top = sorted(self.top.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+        top = self.openings[False].most_common(TOP_OPENING_PLIES, 20)
         top_named = [{"opening": " ".join(square_name(key >> (8 * i) & 255) for i in range(TOP_OPENING_PLIES)
                                           if key >> (8 * i) & 255 != PAD_SQUARE), "games": c} for key, c in top]
         tps = {}
@@ -209,7 +259,7 @@ def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = T
 
         bar = tqdm(total=n_rows, unit=" rows", unit_scale=True, file=sys.stderr, desc="stats")
     try:
-        for rows in iter_games(source, columns=_present(source, columns), one_row_per_game=False):
+        for rows in prefetched(iter_games(source, columns=_present(source, columns), one_row_per_game=False)):
             collector.add(rows)
             if bar:
                 bar.update(len(rows.game_id))
@@ -217,8 +267,7 @@ def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = T
     finally:
         if bar:
             bar.close()
-        for finder in collector.finders.values():
-            finder.close()
+        collector.close()
 
 
 def _present(source: str, columns: list) -> list:

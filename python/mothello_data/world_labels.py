@@ -42,15 +42,17 @@ def _u8(a) -> np.ndarray:
 
 
 def world_ply_columns(moves: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], threads: int = 1,
-                      rules="classic", pass_token: bool = False) -> dict:
+                      rules="classic", pass_token: bool = False, hash_plies: int = -1) -> dict:
     """The stored per-ply columns ``(n, 60)`` of the world-model kinds among ``kinds`` (the others
-    are ignored): ply ``k`` holds the position after the ply, pass rule resolved; 0 past the end."""
+    are ignored): ply ``k`` holds the position after the ply, pass rule resolved; 0 past the end.
+    Hashes are computed for plies ``k < hash_plies`` only (0 after: a caller that needs fewer plies
+    skips the costly canonical hash)."""
     kinds = [k for k in kinds if k in WORLD_LABEL_COLUMNS]
     if not kinds:
         return {}
     raw = _core.world_ply_labels(_u8(moves), _u8(lengths), hash="hash" in kinds,
                                  canonical_hash="canonical_hash" in kinds, count="disc_count" in kinds,
-                                 mobility="mobility" in kinds, threads=threads,
+                                 mobility="mobility" in kinds, threads=threads, hash_plies=hash_plies,
                                  **engine.replay_kwargs(rules, pass_token, len(lengths)))
     out = {name: raw[name] for name in ("hash", "canonical_hash") if name in raw}
     for key in ("count", "mobility"):

@@ -1,0 +1,106 @@
+"""`mothello-gen stats` against generating the same data, in one run (issue 13).
+
+    python benchmarks/bench_stats.py                      # 2M games, 3 rounds
+    python benchmarks/bench_stats.py --games 20000000 --repeats 1
+    python benchmarks/bench_stats.py --json benchmarks/results/stats.json
+
+Each round generates the dataset (``mothello-gen --langs 4 --anchors 0.1 --games N``) into a
+temporary folder, then runs ``mothello-gen stats`` on it (default ``--max-ply 32`` and
+``--threads``, its temporary files in a folder of their own), each as a child process: wall time,
+CPU time (user + system) and peak RSS of that child (``os.wait4``), and the peak size of the
+stats run's temporary files (sampled every 0.5 s). Reported: the median over rounds, the stats /
+generate ratios, and the load average before and after (the machine may be shared). The datasets
+are removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import machine, require_release_build, write_results  # noqa: E402
+
+
+def folder_bytes(path: str) -> int:
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:  # removed while walking
+                pass
+    return total
+
+
+def run_child(cmd: list, env: dict | None = None, watch: str | None = None) -> dict:
+    """Wall, CPU (user + system) and peak RSS of one child; with ``watch``, the peak size of that folder."""
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.5):
+            peak[0] = max(peak[0], folder_bytes(watch))
+
+    sampler = threading.Thread(target=sample) if watch else None
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    if sampler:
+        sampler.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    if sampler:
+        sampler.join()
+    if status != 0:
+        sys.exit(f"error: {' '.join(cmd)} failed ({status})")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024,
+            **({"temp_disk_peak_gb": peak[0] / 1e9} if watch else {})}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--games", type=int, default=2_000_000, help="games per dataset (default 2000000)")
+    parser.add_argument("--repeats", type=int, default=3, help="rounds of generate + stats (median reported)")
+    parser.add_argument("--tmpdir", help="where the datasets and stats' temporary files go (default: TMPDIR)")
+    parser.add_argument("--json", help="write results to this JSON file (and a .md table beside it)")
+    args = parser.parse_args()
+    build = require_release_build()
+    gen = [sys.executable, "-m", "mothello_data"]
+    rounds, load_before = [], os.getloadavg()
+    for _ in range(args.repeats):
+        root = tempfile.mkdtemp(prefix="mothello-stats-bench-", dir=args.tmpdir)
+        try:
+            data, scratch = os.path.join(root, "ds"), os.path.join(root, "tmp")
+            os.makedirs(scratch)
+            g = run_child(gen + ["--langs", "4", "--anchors", "0.1", "--games", str(args.games), "--out", data, "--quiet"])
+            s = run_child(gen + ["stats", data, "--quiet"], env=dict(os.environ, TMPDIR=scratch), watch=scratch)
+            g["dataset_gb"] = folder_bytes(data) / 1e9
+            rounds.append({"generate": g, "stats": s})
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    med = {step: {k: statistics.median(r[step][k] for r in rounds) for k in rounds[0][step]} for step in ("generate", "stats")}
+    results = {"machine": machine(), "build": build, "games": args.games, "rounds": rounds, "median": med,
+               "stats_over_generate": {"wall": med["stats"]["wall_s"] / med["generate"]["wall_s"],
+                                       "cpu": med["stats"]["cpu_s"] / med["generate"]["cpu_s"]},
+               "loadavg_before": load_before, "loadavg_after": os.getloadavg()}
+    g, s = med["generate"], med["stats"]
+    rows = [(f"generate {args.games:,} games (`--langs 4 --anchors 0.1`)",
+             f"{g['wall_s']:.1f} s wall, {g['cpu_s']:.1f} s CPU, {g['peak_rss_mib']:.0f} MiB peak RSS, {g['dataset_gb']:.2f} GB"),
+            ("`mothello-gen stats` on it",
+             f"{s['wall_s']:.1f} s wall, {s['cpu_s']:.1f} s CPU, {s['peak_rss_mib']:.0f} MiB peak RSS, "
+             f"{s['temp_disk_peak_gb']:.2f} GB temporary disk at most"),
+            ("stats / generate", f"{results['stats_over_generate']['wall']:.2f} x wall, {results['stats_over_generate']['cpu']:.2f} x CPU"),
+            ("load average before / after", f"{load_before[0]:.2f} / {results['loadavg_after'][0]:.2f}")]
+    write_results(results, rows, args.json)
+
+
+if __name__ == "__main__":
+    main()
