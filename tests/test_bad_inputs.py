@@ -130,8 +130,11 @@ REFUSED = [
     ("unknown-rule", ["--rules", "classic,reversi"], {}, r"--rules: unknown rule 'reversi' \(choose from classic, nomidflip, delflank\)"),
     ("rule-twice", ["--rules", "classic,classic"], {}, r"--rules: a rule is listed twice"),
     ("max-plies-range", ["--max-plies", 121], {}, r"--max-plies must be an integer in 1..120, got 121"),
-    ("iago-without-pass", ["--lang-types", "atomic,iago"], {}, r"language 1 \(iago\): the MetaOthello iago order .*--pass-token"),
+    ("iago-without-pass", ["--lang-types", "atomic,iago"], {}, r"the languages write passes .*an iago language.* add --pass-token"),
     ("iago-first", ["--lang-types", "iago,atomic", "--pass-token"], {}, r"language 0 \(iago\): its base must be a lower language"),
+    ("max-plies-beyond-classic", ["--max-plies", 90], {}, r"--max-plies 90: classic games have at most 60 moves \(120 with --pass-token\)"),
+    ("config-pass-token-text", ["--config", "exp.json"], {"exp.json": '{"pass_token": "no"}'}, r"exp.json: pass_token must be true or false"),
+    ("config-bad-rule-overridden", ["--config", "exp.json", "--rules", "classic"], {"exp.json": '{"rules": "othello"}'}, r"exp.json: --rules: unknown rule 'othello'"),
 ]
 
 

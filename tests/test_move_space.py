@@ -146,3 +146,21 @@ def test_pass_code_is_the_engines():
     from mothello_data import engine
 
     assert PASS_MOVE == engine.PASS_MOVE and N_CODES == engine.PASS_MOVE + 1
+
+
+def test_experiment_files_describe_rule_variants(tmp_path):
+    from mothello_data.arguments import plan_from_argv
+
+    iago = tmp_path / "iago.toml"
+    iago.write_text('types = ["atomic", "iago"]\npass_token = true\n')
+    plan = plan_from_argv(["--config", iago, "--out", tmp_path / "o"])
+    assert plan.spec.move_space == MoveSpace(64, True) and plan.rules.pass_token
+    bare = tmp_path / "bare.toml"
+    bare.write_text('types = ["atomic", "iago"]\n')
+    assert plan_from_argv(["--config", bare, "--pass-token", "--out", tmp_path / "o"]).rules.pass_token
+    with pytest.raises(SpecError, match="add --pass-token"):
+        plan_from_argv(["--config", bare, "--out", tmp_path / "o"])
+    centre = tmp_path / "delflank.json"
+    centre.write_text('{"languages": 2, "anchors": ["d4", "e5"], "rules": "delflank"}')
+    plan = plan_from_argv(["--config", centre, "--out", tmp_path / "o"])
+    assert sorted(plan.spec.overlap) == [27, 36] and plan.rules.names == ("delflank",)

@@ -122,3 +122,40 @@ def engine_ids():
     from mothello_data import engine
 
     return [engine.rule_id(n) for n in ("classic", "nomidflip", "delflank")]
+
+
+@pytest.mark.parametrize("extra", [[], ["--rules", "delflank", "--max-plies", 120, "--pass-token"]])
+def test_packed_labels_expand_to_the_unpacked_ones(mixed, tmp_path, extra):
+    pytest.importorskip("torch")
+    from mothello_data.torch import GameDataset, expand_labels
+
+    out = mixed
+    if extra:
+        out = str(tmp_path / "long")
+        gen("--games", 300, "--splits", "train=1.0", *extra, "--out", out, "--quiet", check=True)
+    labels = ["board_state", "legal_moves", "flipped", "player"]
+    plain = next(iter(GameDataset(out, split="train", batch_size=64, labels=labels, shuffle=False)))
+    packed = next(iter(GameDataset(out, split="train", batch_size=64, labels=labels, shuffle=False, pack_labels=True)))
+    expanded = expand_labels(packed)
+    for key in labels:
+        assert expanded[key].shape == plain[key].shape, key
+        assert (expanded[key] == plain[key]).all(), key
+    assert plain["legal_moves"].shape[-1] == 64  # every square is a move of these datasets
+
+
+def test_collator_replays_datasets_rows_under_their_rules(mixed):
+    datasets = pytest.importorskip("datasets")
+    pytest.importorskip("torch")
+    from mothello_data.torch import GameCollator
+    from mothello_data.shard_index import LoaderError
+
+    ds = datasets.load_dataset("parquet", data_dir=os.path.join(mixed, "data"), split="train")
+    rows = [ds[i] for i in range(40)]
+    with pytest.raises(LoaderError, match="rules="):
+        GameCollator(vocabulary=mixed, labels=["legal_moves"])(rows)
+    batch = GameCollator(vocabulary=mixed, labels=["legal_moves"], rules=ds.features["rule"].names)(rows)
+    assert batch["rule"].tolist() == [r["rule"] for r in rows]  # classic, nomidflip, delflank: ids 0, 1, 2
+    for b, r in enumerate(rows):
+        plies = list(replay_plies(r["moves"], ("classic", "nomidflip", "delflank")[r["rule"]], pass_token=True))
+        first = batch["completes"][b].numpy().nonzero()[0][0]  # the token completing ply 0
+        assert set(np.flatnonzero(batch["legal_moves"][b, first].numpy())) == set(plies[1].before.legal_moves())

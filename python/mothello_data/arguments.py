@@ -14,7 +14,7 @@ from .backends import BACKENDS
 from .plan import DEFAULT_GAMES, DEFAULT_GAMES_PER_SHARD, DEFAULT_SPLITS, Plan
 from .plan_settings import describe, parse_input_languages, plan_from_args  # noqa: F401 (re-exported)
 from .policies import MAX_DEPTH
-from .rules import MAX_PLIES_LIMIT
+from .rules import MAX_PLIES_LIMIT, RULE_TEXT
 from .schema import LABEL_KINDS, WORLD_LABEL_KINDS
 from .spec import LANGUAGE_TYPES
 
@@ -111,9 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--epsilon", type=float, metavar="E",
                    help="with --policy: play a uniformly random legal move with probability E at each ply (default 0)")
     g.add_argument("--rules", metavar="LIST",
-                   help="rule set(s), MetaOthello's worlds: classic (default), nomidflip (only the first and last disc of a "
-                   "flanked run flip), delflank (open start, a move is any square next to an own disc, flanked runs are "
-                   "removed); a comma list mixes them, each game one rule, stored in a rule column")
+                   help="rule set(s), MetaOthello's worlds: " + "; ".join(f"{k}: {v}" for k, v in RULE_TEXT.items())
+                   + ". Default classic; a comma list mixes them, each game one rule, stored in a rule column")
     g.add_argument("--pass-token", action="store_true",
                    help="write a pass as a move of its own (a token in every language, a move index, a ply)")
     g.add_argument("--max-plies", type=int, metavar="N",
@@ -122,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     l = p.add_argument_group("languages")
     l.add_argument("--langs", type=int, help="number of languages (default 1, or as many as --lang-types lists)")
     l.add_argument("--lang-types", help=f"one type for all languages or a comma list ({', '.join(LANGUAGE_TYPES)}; default atomic)")
-    l.add_argument("--anchors", type=float, help="fraction of the 60 moves whose token all languages share (default 0)")
+    l.add_argument("--anchors", type=float, help="fraction of the moves (60 squares, 64 with delflank) whose token all languages share (default 0)")
     l.add_argument("--anchor-moves", help="comma list of anchored squares instead, e.g. c4,d3,19")
     l.add_argument("--language-seed", type=int, help="seed of split lengths and anchor choice, 0..2**32-1 (the paper's train_seed; default: --seed)")
     l.add_argument("--input-languages", metavar="LIST",

@@ -246,8 +246,7 @@ mOthello paper's ids + 1 (its `CharDataset` ids), handed out language by languag
 
 Anchored squares (square: groups of languages sharing its tokens; every member writes it with the
 tokens, and ids, of the group's lowest language): {anchors}.
-Language seed: {spec.seed}. Default training target: {f"unified output (next move index 0..{spec.move_space.size - 1} at move-completing tokens)" if spec.unified_output else "next token"}.
-Move space: {spec.move_space.describe()}.
+Language seed: {spec.seed}. Default training target: {f"unified output (next move index 0..{spec.move_space.size - 1} at move-completing tokens)" if spec.unified_output else "next token"}.{"" if spec.move_space.is_classic else chr(10) + f"Move space: {spec.move_space.describe()}."}
 
 ## Loading
 ```python

@@ -38,6 +38,7 @@ import json
 import os
 from typing import Any
 
+from .rules import language_settings, parse_rules
 from .spec import MAX_LANGUAGE_SEED, SPEC_KEYS, LanguageSpec, SpecError, require_bool, require_int
 
 # In a config file ``seed`` is the seed of the games, so the spec's seed is spelled ``language_seed``.
@@ -93,7 +94,10 @@ def from_settings(data: dict, where: str = "config") -> tuple[LanguageSpec, dict
     lang = {k: v for k, v in data.items() if k in LANGUAGE_KEYS}
     lang["seed"] = data.get("language_seed", data.get("seed", 0))
     generation = {k: v for k, v in data.items() if k in GENERATION_KEYS}
-    return LanguageSpec.from_dict(lang), generation
+    pass_token = generation.get("pass_token", False)
+    require_bool(pass_token, "pass_token")
+    rules = parse_rules(generation.get("rules"), pass_token, generation.get("max_plies"))
+    return LanguageSpec.from_dict(language_settings(lang, rules)), generation
 
 
 def _from_mothello(data: dict) -> LanguageSpec:

@@ -58,9 +58,11 @@ def import_plan(argv: list[str]):
     the plan of the imported games and the command line for the manifest. Raises like the
     generator's parsing (one-line errors)."""
     args = build_import_parser().parse_args(argv)
-    for flag in ("games", "policy", "epsilon"):
+    for flag in ("games", "policy", "epsilon", "rules", "max_plies"):
         if getattr(args, flag) is not None:
-            raise UsageError(f"--{flag} does not apply to an import (the games come from the files)")
+            raise UsageError(f"--{flag.replace('_', '-')} does not apply to an import (the games come from the files)")
+    if args.pass_token:
+        raise UsageError("--pass-token does not apply to an import (real games are written with implicit passes)")
     check_run_args(args)
     imported = read_games(args.files, args.format, args.drop_repeats)
     rep = imported.report

@@ -23,6 +23,7 @@ from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
                           find_vocabulary, open_shard, read_row_group, split_of)
 from .moves import CLASSIC, MoveSpace
+from .rules import table_rule_ids
 from .targets import TARGET_MODES, token_targets
 from .vocabulary import Vocabulary
 from .world_labels import world_position_labels
@@ -169,13 +170,8 @@ class RowBlock:
         if stored_labels:
             plies = {name: _pad(table.column(name), width, 0, np.dtype(dtype))[0]
                      for columns in schema.LABEL_COLUMNS.values() for name, dtype in columns}
-        rule = None
-        if schema.RULE_COLUMN[0] in table.column_names:  # the engine's id of each row's rule, by ClassLabel name
-            names = schema.class_names(table.schema, schema.RULE_COLUMN[0])
-            ids = np.array([engine.rule_id(name) for name in names], dtype=np.uint8)
-            rule = ids[table.column(schema.RULE_COLUMN[0]).to_numpy()]
         return cls(tokens, token_ply, n_tokens, moves, table.column("length").to_numpy(), lang,
-                   table.column("game_id").to_numpy(), plies, rule)
+                   table.column("game_id").to_numpy(), plies, table_rule_ids(table))
 
 
 class PieceReader:
@@ -268,7 +264,8 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
     ``targets="unified"``: move index in ``space`` (0..59 for classic datasets; the vocabulary's
     :attr:`~mothello_data.vocabulary.Vocabulary.space`) of the next move at move-completing positions,
     ``"next_token"``: the next token id), ``completes`` bool (position completes a move),
-    ``lang`` int64, ``game_id`` int64, ``length`` int64 (moves), plus the requested ``labels``
+    ``lang`` int64, ``game_id`` int64, ``length`` int64 (moves), ``rule`` int64 (rule-variant
+    datasets only: the engine's rule id, an index into :data:`mothello_data.engine.RULES`), plus the requested ``labels``
     (see :mod:`mothello_data.probing`), computed by replay or read from stored columns; with
     ``pack_labels`` the four board labels come packed (``label_state`` and per-state bitboards,
     :data:`mothello_data.probing.PACKED_KEYS`) for ``mothello_data.torch.expand_labels``.
@@ -288,6 +285,7 @@ def build_batch(rows: RowBlock, targets: str = "unified", labels: Sequence[str] 
         "lang": rows.lang.astype(np.int64),
         "game_id": rows.game_id.astype(np.int64),
         "length": rows.length.astype(np.int64),
+        **({} if rows.rule is None else {"rule": rows.rule.astype(np.int64)}),  # the engine's id (engine.RULES)
     }
     world = [x for x in labels if x in WORLD_LABEL_NAMES]
     labels = [x for x in labels if x not in WORLD_LABEL_NAMES]

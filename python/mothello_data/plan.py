@@ -71,9 +71,9 @@ class Plan:
         if self.imported and not rules.is_classic:
             raise SpecError("imported games are classic Othello with implicit passes: --rules, --pass-token and "
                             "--max-plies do not apply to an import")
-        if space.pass_move != rules.pass_token or space.squares < rules.squares:
-            raise SpecError(f"the languages' move space ({space.describe()}) does not cover the moves of the rules "
-                            f"({rules.move_space.describe()})")
+        problem = rules.space_problem(space)
+        if problem:
+            raise SpecError(problem)
 
     def shards(self) -> "ShardList":
         """Every shard of the run, split by split in id order; sizes within a split differ by at most one.

@@ -13,7 +13,7 @@ from typing import Optional
 from .config import load_experiment
 from .plan import DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, DEFAULT_GAMES_PER_SHARD, Plan, parse_splits
 from .policies import parse_policy
-from .rules import parse_rules
+from .rules import language_settings, parse_rules
 from .schema import parse_labels
 from .shards import check_split_by
 from .splits import check_dedupe, parse_split_by
@@ -78,9 +78,9 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         if args.lang_tags:
             base["lang_tags"] = True
         base.setdefault("types", ["atomic"])
-        spec = LanguageSpec.from_dict(_move_space(base, _rules(args, settings)))
+        spec = LanguageSpec.from_dict(language_settings(base, _rules(args, settings)))
     elif spec is not None:
-        spec = LanguageSpec.from_dict(_move_space(spec.to_dict(), _rules(args, settings)))
+        spec = LanguageSpec.from_dict(language_settings(spec.to_dict(), _rules(args, settings)))
     if spec.n_languages == 1 and spec.anchor_squares_from_anchors():
         raise SpecError("anchors need at least 2 languages (--langs): with one language no move is shared")
     games = _setting(args, settings, "games", args.config, (1, MAX_GAMES, "2**64 (game ids are 64-bit)"))
@@ -123,24 +123,19 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
 
 
 def _rules(args: argparse.Namespace, settings: dict):
-    """The :class:`~mothello_data.rules.RuleSet` of the flags, else the config file's settings."""
+    """The :class:`~mothello_data.rules.RuleSet` of the flags, else the config file's settings (the
+    file's are checked, naming the file, even where a flag overrides them)."""
+    in_file = {k: settings[k] for k in ("rules", "pass_token", "max_plies") if k in settings}
+    if in_file:
+        try:
+            require_bool(in_file.get("pass_token", False), "pass_token")
+            parse_rules(in_file.get("rules"), in_file.get("pass_token", False), in_file.get("max_plies"))
+        except SpecError as exc:
+            raise SpecError(f"{args.config}: {exc}") from None
     flags = getattr(args, "rules", None), getattr(args, "pass_token", False), getattr(args, "max_plies", None)
-    pass_token = True if flags[1] else settings.get("pass_token", False)
-    require_bool(pass_token, "pass_token")
-    return parse_rules(flags[0] if flags[0] is not None else settings.get("rules"), pass_token,
-                       flags[2] if flags[2] is not None else settings.get("max_plies"))
-
-
-def _move_space(base: dict, rules) -> dict:
-    """Language settings ``base`` with the move space the rules (and an iago language) need: 64
-    squares for delflank or a MetaOthello iago order, the pass with ``--pass-token``."""
-    types = base.get("types") or []
-    if rules.squares == 64 or "iago" in types:
-        base["squares"] = 64
-    base["pass_token"] = rules.pass_token
-    if not base["pass_token"]:
-        base.pop("pass_token")
-    return base
+    pass_token = True if flags[1] else in_file.get("pass_token", False)
+    return parse_rules(flags[0] if flags[0] is not None else in_file.get("rules"), pass_token,
+                       flags[2] if flags[2] is not None else in_file.get("max_plies"))
 
 
 def _checked(config: Optional[str], name: str, parse, *values):

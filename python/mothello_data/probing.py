@@ -66,7 +66,7 @@ PACKED_KEYS = {"board_state": ("state_mine", "state_theirs"), "legal_moves": ("s
                "flipped": ("state_flipped",), "player": ("state_player",)}
 
 
-def _packed(states: dict, args: tuple, which: Optional[Sequence[str]]) -> dict:
+def _packed(states: dict, args: tuple, which: Optional[Sequence[str]], legal_squares: bool = False) -> dict:
     """The C++ per-state rows as the packed batch keys: ``label_state`` ``(n, T)`` int16 (the state
     each position sees) and, per requested kind, its :data:`PACKED_KEYS` ``(n, 61)`` (8 bytes per
     state and plane instead of 60-64 per position): boards relative to the player to move."""
@@ -79,6 +79,8 @@ def _packed(states: dict, args: tuple, which: Optional[Sequence[str]]) -> dict:
         out["state_theirs"] = np.where(player == 0, white, black).view(np.int64)
     if "legal_moves" in which:
         out["state_legal"] = states["state_legal"].view(np.int64)
+        # which squares legal_moves lists (64: a move space with every square), one per row
+        out["label_legal_squares"] = np.full(len(args[0]), 64 if legal_squares else 60, dtype=np.int8)
     if "flipped" in which:
         out["state_flipped"] = states["state_flipped"].view(np.int64)
     if "player" in which:
@@ -100,7 +102,7 @@ def replay_position_labels(moves: np.ndarray, lengths: np.ndarray, token_ply: np
     out = _core.replay_position_labels(np.ascontiguousarray(moves, dtype=np.uint8),
                                        np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags,
                                        **engine.replay_kwargs(rules, pass_token, len(lengths)))
-    return _packed(out, args, which) if packed else out
+    return _packed(out, args, which, legal_squares) if packed else out
 
 
 PLY_COLUMNS = ALL_LABEL_COLUMNS  # the stored per-ply columns, each (n, 60) (mothello_data.schema)
@@ -123,4 +125,4 @@ def stored_position_labels(plies: Mapping[str, np.ndarray], moves: np.ndarray, l
                                        np.ascontiguousarray(moves, dtype=np.uint8),
                                        np.ascontiguousarray(lengths, dtype=np.uint8), *args, **flags,
                                        **engine.replay_kwargs(rules, pass_token, len(lengths)))
-    return _packed(out, args, which) if packed else out
+    return _packed(out, args, which, legal_squares) if packed else out

@@ -89,11 +89,13 @@ def _as_u64(value: Key) -> np.ndarray:
     return np.asarray(int(value) & _MASK64, dtype=_U64)
 
 
-def balanced_choice(ids: np.ndarray, n_options: int, seed: int, stream: int) -> np.ndarray:
+def balanced_choice(ids: np.ndarray, n_options: int, seed: int, stream: int, keyed: bool = False) -> np.ndarray:
     """Option ``0 .. n_options - 1`` of each id: within every block of ``n_options`` consecutive ids
-    each option appears once, rotated by an offset drawn per block from ``(seed, block ^ stream)``.
-    The language of a game (``stream`` 0x1A9E) and the rule of a game are drawn this way."""
+    each option appears once, rotated by an offset drawn per block. The language of a game draws it
+    from ``(seed, block ^ stream)`` (0.1's formula, ``stream`` 0x1A9E); ``keyed=True`` draws from
+    ``(seed, stream, block)``, a separate chain (the rule of a game), so the two draws are not
+    shifted copies of each other."""
     ids = np.asarray(ids, dtype=_U64)
     L = _U64(n_options)
-    offset = draw(seed, (ids // L) ^ _U64(stream)) % L
-    return ((ids + offset) % L).astype(np.int64)
+    words = draw(seed, _U64(stream), ids // L) if keyed else draw(seed, (ids // L) ^ _U64(stream))
+    return ((ids + words % L) % L).astype(np.int64)

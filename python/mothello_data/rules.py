@@ -23,12 +23,14 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from .engine import RULES, max_plies_default
+from .engine import RULES, max_plies_default, rule_id
 from .moves import MoveSpace
 from .rng import balanced_choice
+from .schema import RULE_COLUMN, class_names
 from .spec import SpecError
 
-#: Longest ``--max-plies``: token plies are int8, and 120 rows hold any classic game with written passes.
+#: Longest ``--max-plies``: 120 rows hold any classic game with written passes (and token plies are
+#: int8: :data:`mothello_data.vocabulary.MAX_TOKEN_PLIES`).
 MAX_PLIES_LIMIT = 120
 _RULE_STREAM = 0x2B1E
 
@@ -64,6 +66,10 @@ class RuleSet:
         cut = max_plies_default(names, self.pass_token) if self.max_plies is None else self.max_plies
         if isinstance(cut, bool) or not isinstance(cut, int) or not 1 <= cut <= MAX_PLIES_LIMIT:
             raise SpecError(f"--max-plies must be an integer in 1..{MAX_PLIES_LIMIT}, got {cut!r}")
+        bound = max_plies_default("classic", self.pass_token)
+        if "delflank" not in names and cut > bound:
+            raise SpecError(f"--max-plies {cut}: {' and '.join(names)} games have at most {bound} moves"
+                            + ("" if self.pass_token else " (120 with --pass-token)"))
         object.__setattr__(self, "max_plies", cut)
 
     @property
@@ -86,6 +92,17 @@ class RuleSet:
         """Whether some game can be cut by ``max_plies`` (else every game ends by the rules)."""
         return "delflank" in self.names or self.max_plies < max_plies_default("classic", self.pass_token)
 
+    def space_problem(self, space: MoveSpace) -> str:
+        """Why languages over ``space`` cannot write these rules' games (one line), or ``""``: the
+        space must have the pass exactly when passes are written, and every square the rules play.
+        The writer, the stream and re-encoding loaders ask this."""
+        if space.pass_move and not self.pass_token:
+            return (f"the languages write passes ({space.describe()}; an iago language or pass_token), "
+                    "but the games do not: add --pass-token")
+        if self.pass_token and not space.pass_move or space.squares < self.squares:
+            return f"the languages' moves ({space.describe()}) do not cover the games' ({self.move_space.describe()})"
+        return ""
+
     def rule_ids(self) -> np.ndarray:
         """The engine's id of each of ``names``, in order."""
         return np.array([RULES.index(n) for n in self.names], dtype=np.uint8)
@@ -95,7 +112,7 @@ class RuleSet:
         ids = np.asarray(game_ids, dtype=np.uint64)
         if len(self.names) == 1:
             return np.zeros(len(ids), dtype=np.int64)
-        return balanced_choice(ids, len(self.names), seed, _RULE_STREAM)
+        return balanced_choice(ids, len(self.names), seed, _RULE_STREAM, keyed=True)
 
     def engine_args(self, first_game: int, n: int, seed: int) -> dict:
         """Keyword arguments of :func:`mothello_data.engine.generate` for games ``first_game ..
@@ -138,6 +155,30 @@ class RuleSet:
 
 
 CLASSIC_RULES = RuleSet()
+
+
+def language_settings(lang: dict, rules: RuleSet) -> dict:
+    """Language settings ``lang`` (a spec dict) with the move space ``rules`` play: 64 squares with
+    delflank, the pass with written passes. Applied before a spec is built from a config file and
+    from flags, so that settings naming centre squares or the pass are checked in the right space."""
+    lang = dict(lang)
+    if rules.squares == 64:
+        lang["squares"] = 64
+    if rules.pass_token:
+        lang["pass_token"] = True
+    else:
+        lang.pop("pass_token", None)
+    return lang
+
+
+def table_rule_ids(table) -> Optional[np.ndarray]:
+    """The engine's rule id of each row of a shard table (pyarrow) from its ``rule`` ClassLabel
+    column (names in the shard's ``datasets`` Features), or ``None`` for a table without one (a
+    classic dataset). The loader and the dataset reader both read rules through this."""
+    if RULE_COLUMN[0] not in table.column_names:
+        return None
+    ids = np.array([rule_id(name) for name in class_names(table.schema, RULE_COLUMN[0])], dtype=np.uint8)
+    return ids[table.column(RULE_COLUMN[0]).to_numpy()]
 
 
 def parse_rules(text: Union[None, str, Sequence[str]], pass_token: bool = False, max_plies: Optional[int] = None) -> RuleSet:

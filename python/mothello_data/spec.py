@@ -143,6 +143,8 @@ class LanguageSpec:
             require_bool(getattr(self, name), name)
         if self.squares not in (60, 64) or isinstance(self.squares, bool):
             raise SpecError(f"squares must be 60 or 64, got {self.squares!r}")
+        if "iago" in self.types:  # MetaOthello's order covers every square and the pass
+            self.squares, self.pass_token = 64, True
         self._overlap = self._resolve_overlap()
         self._permutations = self._resolve_permutations()
         self.input_languages = self._resolve_inputs()

@@ -172,9 +172,9 @@ class GameStream:
                 rules = parse_rules(rules, space.pass_move)
         except SpecError as exc:
             raise LoaderError(str(exc)) from None
-        if rules.pass_token != space.pass_move or rules.squares > space.squares:
-            raise LoaderError(f"the vocabulary's moves ({space.describe()}) do not fit the rules "
-                              f"({rules.describe()}; {rules.move_space.describe()})")
+        problem = rules.space_problem(space)
+        if problem:
+            raise LoaderError(problem)
         return rules
 
     # ---- which consumer plays which games ----------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from .engine import PAD_SQUARE
+from .engine import PAD_SQUARE, PASS_MOVE
 
 POSITION_HASH_ID = "mothello-position-hash-v1"
 HASH_IV = 0x243F6A8885A308D3
@@ -60,6 +60,7 @@ def map_moves(moves: np.ndarray, s: int) -> np.ndarray:
     moves = np.asarray(moves, dtype=np.uint8)
     table = np.full(256, PAD_SQUARE, dtype=np.uint8)
     table[:64] = SQUARE_MAPS[s]
+    table[PASS_MOVE] = PASS_MOVE  # a written pass is the same move in every image
     return table[moves]
 
 

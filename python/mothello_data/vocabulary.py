@@ -42,6 +42,8 @@ PAD_ID = 0
 VOCAB_FORMAT = "mothello-vocab-v2"
 #: The token id layout this version writes and reads (recorded in ``vocab.json`` and the manifest).
 TOKEN_LAYOUT = 2
+#: Longest game the encoder takes: the ply of each token is stored as int8.
+MAX_TOKEN_PLIES = 127
 _OLD_FORMATS = {"mothello-vocab-v1": 1}
 
 
@@ -201,6 +203,8 @@ class Vocabulary:
             raise ValueError("squares must be in 0..63")
         langs = self.check_languages(langs, n)
         lens = np.ascontiguousarray(np.asarray(lengths), dtype=np.uint8)
+        if lens.size and int(lens.max()) > MAX_TOKEN_PLIES:
+            raise ValueError(f"a game of {int(lens.max())} moves: token plies are int8, at most {MAX_TOKEN_PLIES} moves a game")
         raw = _core.encode(rows, lens, langs, self._seq16, self._seq_len8, self._tags32)
         return FlatTokens(raw["tokens"], raw["offsets"], raw["token_ply"], raw["moves"])
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import torch
 
-from ..engine import MAX_PLIES
 from ..probing import PACKED_KEYS
 from ..squares import PLAYABLE_SQUARES
 from ..targets import IGNORE_INDEX  # board_state pads, as the C++ labels write them
@@ -28,7 +27,8 @@ def _bits(values: torch.Tensor) -> torch.Tensor:
 
 def expand_labels(batch: dict) -> dict:
     """The batch with its packed labels expanded: ``board_state`` (B, T, 64) int8 (0 empty, 1 mine,
-    2 theirs; -100 on pads), ``legal_moves`` (B, T, 60) bool, ``flipped`` (B, T, 64) bool,
+    2 theirs; -100 on pads), ``legal_moves`` (B, T, 60) bool (64 for a dataset whose moves are all
+    64 squares: ``label_legal_squares``), ``flipped`` (B, T, 64) bool,
     ``player`` (B, T) int8, for the kinds present; other keys pass through. A batch without packed
     labels is returned as it is. Call it after moving the batch to the device::
 
@@ -37,8 +37,9 @@ def expand_labels(batch: dict) -> dict:
     if "label_state" not in batch:
         return batch
     packed = {key for keys in PACKED_KEYS.values() for key in keys}
-    out = {k: v for k, v in batch.items() if k not in packed and k != "label_state"}
-    index = batch["label_state"].long().clamp_(0, MAX_PLIES)
+    out = {k: v for k, v in batch.items() if k not in packed and k not in ("label_state", "label_legal_squares")}
+    states = next(batch[k].shape[1] for k in sorted(packed) if k in batch)  # width + 1 of the rows
+    index = batch["label_state"].long().clamp_(0, states - 1)
     real = batch["attention_mask"].bool()
 
     def at(key: str) -> torch.Tensor:  # the state's value at every position, (B, T)
@@ -48,8 +49,11 @@ def expand_labels(batch: dict) -> dict:
         board = (_bits(at("state_mine")) + 2 * _bits(at("state_theirs"))).to(torch.int8)
         out["board_state"] = board.masked_fill_(~real.unsqueeze(-1), IGNORE_INDEX)
     if "state_legal" in batch:
-        playable = torch.tensor(PLAYABLE_SQUARES, device=index.device)
-        out["legal_moves"] = _bits(at("state_legal")).index_select(-1, playable).bool() & real.unsqueeze(-1)
+        legal = _bits(at("state_legal")).bool() & real.unsqueeze(-1)
+        squares = batch.get("label_legal_squares")
+        if squares is None or int(squares.reshape(-1)[0]) == 60:  # the 60-move index
+            legal = legal.index_select(-1, torch.tensor(PLAYABLE_SQUARES, device=index.device))
+        out["legal_moves"] = legal
     if "state_flipped" in batch:
         out["flipped"] = _bits(at("state_flipped")).bool() & real.unsqueeze(-1)
     if "state_player" in batch:

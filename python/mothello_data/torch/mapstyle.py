@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -11,7 +11,8 @@ import torch
 from torch.utils.data import Dataset
 
 from .. import loader as _loader
-from ..loader import RowBlock
+from ..engine import rule_id
+from ..loader import LoaderError, RowBlock
 from ..moves import CLASSIC
 from ..paper import PaperExamples
 from ..stream import load_vocabulary
@@ -26,12 +27,19 @@ class GameCollator:
 
     ``vocabulary``: the dataset folder, its ``vocab.json`` or a :class:`~mothello_data.vocabulary.Vocabulary`,
     to derive the ply of each token (shard format 2 stores none); without it only rows of format-1
-    shards (with their ``token_ply``) can be collated."""
+    shards (with their ``token_ply``) can be collated. ``rules``: the names of a rule-variant
+    dataset's ``rule`` ClassLabel (``ds.features["rule"].names``), so that labels replay each row
+    under its rule."""
 
-    def __init__(self, targets: str = "unified", labels: Sequence[str] = (), threads: int = 1, vocabulary=None) -> None:
+    def __init__(self, targets: str = "unified", labels: Sequence[str] = (), threads: int = 1, vocabulary=None,
+                 rules: Optional[Sequence[str]] = None) -> None:
         _check_options(1, targets, tuple(labels), "pad")
         self.targets, self.labels, self.threads = targets, tuple(labels), threads
         self.vocab = None if vocabulary is None else load_vocabulary(vocabulary)
+        try:
+            self.rule_ids = None if rules is None else np.array([rule_id(n) for n in rules], dtype=np.uint8)
+        except ValueError as exc:
+            raise LoaderError(str(exc)) from None
 
     def __call__(self, examples: Sequence[dict]) -> dict:
         def as_list(key):
@@ -45,6 +53,10 @@ class GameCollator:
             "game_id": pa.array([int(e["game_id"]) for e in examples], type=pa.uint64()),
         })
         rows = RowBlock.from_table(table, stored_labels=False, vocab=self.vocab)
+        if examples and "rule" in examples[0]:
+            if self.rule_ids is None:
+                raise LoaderError('rows with a rule column: give GameCollator(rules=ds.features["rule"].names)')
+            rows.rule = self.rule_ids[np.array([int(e["rule"]) for e in examples], dtype=np.int64)]
         space = self.vocab.space if self.vocab is not None else CLASSIC
         return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads, space=space))
 
