@@ -159,3 +159,18 @@ def test_collator_replays_datasets_rows_under_their_rules(mixed):
         plies = list(replay_plies(r["moves"], ("classic", "nomidflip", "delflank")[r["rule"]], pass_token=True))
         first = batch["completes"][b].numpy().nonzero()[0][0]  # the token completing ply 0
         assert set(np.flatnonzero(batch["legal_moves"][b, first].numpy())) == set(plies[1].before.legal_moves())
+
+
+def test_sample_mode_refuses_a_vocabulary_without_the_datasets_moves(tmp_path):
+    pytest.importorskip("torch")
+    from mothello_data.shard_index import LoaderError
+    from mothello_data.spec import LanguageSpec
+    from mothello_data.torch import GameDataset
+
+    out = str(tmp_path / "moves")
+    gen("--games", 200, "--splits", "train=1.0", "--pass-token", "--moves-only", "--out", out, "--quiet", check=True)
+    with pytest.raises(LoaderError, match="do not cover the games"):
+        GameDataset(out, languages="sample", vocabulary=LanguageSpec(types=["atomic", "atomic"]))
+    wide = LanguageSpec(types=["atomic", "iago"])  # 64 squares and the pass: covers classic games with passes
+    batch = next(iter(GameDataset(out, languages="sample", vocabulary=wide, batch_size=16)))
+    assert batch["targets"].max() <= 64

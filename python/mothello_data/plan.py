@@ -71,7 +71,7 @@ class Plan:
         if self.imported and not rules.is_classic:
             raise SpecError("imported games are classic Othello with implicit passes: --rules, --pass-token and "
                             "--max-plies do not apply to an import")
-        problem = rules.space_problem(space)
+        problem = rules.space_problem(space, exact=True)
         if problem:
             raise SpecError(problem)
 

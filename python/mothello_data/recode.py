@@ -23,6 +23,7 @@ import numpy as np
 from .card import read_manifest
 from .loader import LoaderError, RowBlock, find_vocabulary
 from .rng import draw_int
+from .rules import RuleSet
 from .shard_index import find_sidecar
 from .shards import language_of_games
 from .stream import load_vocabulary
@@ -56,10 +57,23 @@ class Recoder:
         return RowBlock(enc.tokens, enc.token_ply, enc.lengths, rows.moves, rows.length, langs, rows.game_id, rows.plies)
 
 
-def _is_parallel(files: Sequence[str]) -> bool:
-    """Whether the dataset's ``manifest.json`` (beside the shards or one level up) says parallel corpus."""
+def _config(files: Sequence[str]) -> dict:
+    """The ``config`` of the dataset's ``manifest.json`` (beside the shards or one level up), or {}."""
     path = find_sidecar(files, "manifest.json")
-    return path is not None and bool(read_manifest(path).get("config", {}).get("parallel"))
+    return {} if path is None else read_manifest(path).get("config", {})
+
+
+def _is_parallel(files: Sequence[str]) -> bool:
+    """Whether the dataset's manifest says parallel corpus."""
+    return bool(_config(files).get("parallel"))
+
+
+def _check_space(files: Sequence[str], vocab: Vocabulary) -> None:
+    """Refuse, at construction, a vocabulary that cannot write the dataset's moves (its rules'
+    squares, its written passes): the one check of :meth:`mothello_data.rules.RuleSet.space_problem`."""
+    problem = RuleSet.from_json(_config(files).get("rules")).space_problem(vocab.space)
+    if problem:
+        raise LoaderError(f"vocabulary: {problem}")
 
 
 def choose_tokens(files: Sequence[str], has_tokens: bool, languages, vocabulary, seed: int,
@@ -79,6 +93,7 @@ def choose_tokens(files: Sequence[str], has_tokens: bool, languages, vocabulary,
         if vocab is None:
             raise LoaderError("languages='sample' needs a vocabulary: no vocab.json beside the shards, give vocabulary=")
         # A parallel corpus holds each game once per language: read one row per game.
+        _check_space(files, vocab)
         keep = [stored.spec.inputs[0]] if stored is not None and _is_parallel(files) else None
         return keep, Recoder(vocab, seed), targets or default_targets(vocab), None
     if not has_tokens:

@@ -92,11 +92,12 @@ class RuleSet:
         """Whether some game can be cut by ``max_plies`` (else every game ends by the rules)."""
         return "delflank" in self.names or self.max_plies < max_plies_default("classic", self.pass_token)
 
-    def space_problem(self, space: MoveSpace) -> str:
+    def space_problem(self, space: MoveSpace, exact: bool = False) -> str:
         """Why languages over ``space`` cannot write these rules' games (one line), or ``""``: the
-        space must have the pass exactly when passes are written, and every square the rules play.
-        The writer, the stream and re-encoding loaders ask this."""
-        if space.pass_move and not self.pass_token:
+        space must hold every square the rules play and the pass when passes are written; with
+        ``exact`` (a dataset's own languages) the pass exactly when passes are written. The writer
+        (exact), the stream and re-encoding loaders ask this."""
+        if exact and space.pass_move and not self.pass_token:
             return (f"the languages write passes ({space.describe()}; an iago language or pass_token), "
                     "but the games do not: add --pass-token")
         if self.pass_token and not space.pass_move or space.squares < self.squares:
