@@ -174,3 +174,31 @@ def test_sample_mode_refuses_a_vocabulary_without_the_datasets_moves(tmp_path):
     wide = LanguageSpec(types=["atomic", "iago"])  # 64 squares and the pass: covers classic games with passes
     batch = next(iter(GameDataset(out, languages="sample", vocabulary=wide, batch_size=16)))
     assert batch["targets"].max() <= 64
+
+
+def test_stats_reports_each_rule(mixed, tmp_path):
+    from mothello_data import engine
+    from mothello_data.rules import parse_rules
+
+    out = str(tmp_path / "stats")
+    res = gen("stats", mixed, "--out", out, "--threads", 2)
+    assert res.returncode == 0, res.stderr
+    report = json.load(open(os.path.join(out, "stats.json")))
+    _, rows = read_rows(mixed)
+    rules = parse_rules("classic,nomidflip,delflank", pass_token=True)
+    ids = np.array(sorted({r["game_id"] for r in rows}), dtype=np.uint64)
+    ended = {}
+    for lo in range(0, int(ids.max()) + 1, 400):  # the run's games again, from (seed, id) under their rules
+        g = engine.generate(400, 7, lo, **rules.engine_args(lo, 400, 7))
+        ended.update({lo + i: bool(g.ended[i]) for i in range(400)})
+    for i, name in enumerate(rules.names):
+        mine = [r for r in rows if r["rule"] == i]
+        got = report["per_rule"][name]
+        assert got["games"] == len(mine)
+        placements = [sum(m != PASS_MOVE for m in r["moves"]) for r in mine]
+        assert got["mean_placements"] == pytest.approx(np.mean(placements))
+        assert got["pass_share"] == pytest.approx(np.mean([PASS_MOVE in r["moves"] for r in mine]))
+        assert got["cut_share"] == pytest.approx(np.mean([not ended[r["game_id"]] for r in mine]))
+        early = [p < 60 and ended[r["game_id"]] for p, r in zip(placements, mine)]
+        assert got["early_end_share"] == pytest.approx(np.mean(early))
+    assert report["per_rule"]["delflank"]["cut_share"] == 1.0  # every delflank game is longer than 60 moves

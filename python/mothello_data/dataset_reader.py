@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from . import engine
 from .loader import _pad
+from .rules import table_rule_ids
 from .shard_index import LoaderError, find_shard_files, open_shard, split_of
 
 _T = TypeVar("_T")
@@ -24,9 +25,10 @@ _T = TypeVar("_T")
 
 @dataclass
 class GameBatch:
-    """A batch of rows of one shard: ``split``, ``game_id``, ``lang``, ``length``, ``moves`` ``(n, 60)`` uint8
-    (255-padded), ``first`` (bool: first row of its game in this batch) and the Arrow ``table``
-    (every column asked for)."""
+    """A batch of rows of one shard: ``split``, ``game_id``, ``lang``, ``length``, ``moves`` ``(n, W)`` uint8
+    (255-padded; W = 60, or the longest row of a rule-variant dataset), ``first`` (bool: first row of
+    its game in this batch), the Arrow ``table`` (every column asked for) and ``rule`` (the engine's
+    rule id of each row, ``None`` for a dataset without rule variants)."""
 
     split: Optional[str]
     game_id: np.ndarray
@@ -35,6 +37,7 @@ class GameBatch:
     moves: np.ndarray
     first: np.ndarray
     table: pa.Table
+    rule: Optional[np.ndarray] = None
 
     def games(self) -> "GameBatch":
         """The batch with one row per game (the first row of each); itself when it has one already."""
@@ -42,7 +45,8 @@ class GameBatch:
             return self
         keep = np.flatnonzero(self.first)
         return GameBatch(self.split, self.game_id[keep], self.lang[keep], self.length[keep], self.moves[keep],
-                         np.ones(len(keep), bool), self.table.take(pa.array(keep)))
+                         np.ones(len(keep), bool), self.table.take(pa.array(keep)),
+                         None if self.rule is None else self.rule[keep])
 
 
 def count_rows(source) -> int:
@@ -59,20 +63,22 @@ def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = Tru
     for path in find_shard_files(source):
         pf = open_shard(path)
         names = set(pf.schema_arrow.names)  # a moves-only shard has no lang (nor tokens): language -1
-        wanted = [c for c in dict.fromkeys(["game_id", "lang", "length", "moves", *columns]) if c in names]
+        wanted = [c for c in dict.fromkeys(["game_id", "lang", "length", "moves", "rule", *columns]) if c in names]
         last = None  # the game of the previous batch's last row: a parallel corpus's rows may straddle
         try:
             batches = pf.iter_batches(batch_size=batch_rows, columns=wanted, use_threads=False)
             for record_batch in batches:
                 table = pa.Table.from_batches([record_batch])
                 ids = table.column("game_id").to_numpy()
-                moves, _ = _pad(table.column("moves"), engine.MAX_PLIES, engine.PAD_SQUARE, np.uint8)
+                length = table.column("length").to_numpy()
+                width = max(engine.MAX_PLIES, int(length.max()) if len(length) else 0)  # wider: cut rule-variant games
+                moves, _ = _pad(table.column("moves"), width, engine.PAD_SQUARE, np.uint8)
                 first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, bool)
                 if len(ids) and last is not None and ids[0] == last:
                     first[0] = False
                 last = ids[-1] if len(ids) else last
                 lang = table.column("lang").to_numpy() if "lang" in names else np.full(len(ids), -1, np.int64)
-                batch = GameBatch(split_of(path), ids, lang, table.column("length").to_numpy(), moves, first, table)
+                batch = GameBatch(split_of(path), ids, lang, length, moves, first, table, table_rule_ids(table))
                 yield batch.games() if one_row_per_game and not first.all() else batch
         except (OSError, pa.ArrowException) as exc:
             raise LoaderError(f"{path}: damaged ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "

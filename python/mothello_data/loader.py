@@ -23,7 +23,7 @@ from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
                           find_vocabulary, open_shard, read_row_group, split_of)
 from .moves import CLASSIC, MoveSpace
-from .rules import table_rule_ids
+from .rules import replay_args, table_rule_ids
 from .targets import TARGET_MODES, token_targets
 from .vocabulary import Vocabulary
 from .world_labels import world_position_labels
@@ -97,10 +97,7 @@ class RowBlock:
     def engine_args(self) -> dict:
         """Keyword arguments of the engine's replays for these rows: their rules, and written passes
         when a row holds one (a row without a pass replays the same either way)."""
-        if self.rule is None and not (self.moves == engine.PASS_MOVE).any():
-            return {}
-        return {"rules": "classic" if self.rule is None else self.rule,
-                "pass_token": bool((self.moves == engine.PASS_MOVE).any())}
+        return replay_args(self.moves, self.rule)
 
     def __len__(self) -> int:
         return len(self.lang)

@@ -23,8 +23,8 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from .engine import RULES, max_plies_default, rule_id
-from .moves import MoveSpace
+from .engine_rules import RULES, max_plies_default, rule_id
+from .moves import PASS_MOVE, MoveSpace
 from .rng import balanced_choice
 from .schema import RULE_COLUMN, class_names
 from .spec import SpecError
@@ -170,6 +170,16 @@ def language_settings(lang: dict, rules: RuleSet) -> dict:
     else:
         lang.pop("pass_token", None)
     return lang
+
+
+def replay_args(moves: np.ndarray, rule_ids: Optional[np.ndarray]) -> dict:
+    """Keyword arguments of the engine's replays for stored move rows: their rules (engine ids, one
+    per row; ``None``: classic) and written passes when a row holds one (a row without a pass replays
+    the same either way). The loader and the dataset report replay rows through this."""
+    has_pass = bool((np.asarray(moves) == PASS_MOVE).any())
+    if rule_ids is None and not has_pass:
+        return {}
+    return {"rules": "classic" if rule_ids is None else rule_ids, "pass_token": has_pass}
 
 
 def table_rule_ids(table) -> Optional[np.ndarray]:

@@ -9,7 +9,10 @@ of 1..8 moves, as played and up to the start position's symmetries) and the most
 openings; duplicate games (exact, and up to symmetry); transpositions (exact and up to symmetry,
 :mod:`mothello_data.transpositions`, up to ``--max-ply``); per row: tokens per language; and for
 datasets written with ``--labels``, the distribution of each stored label column (bit counts of
-bitboard columns, values of the others).
+bitboard columns, values of the others). A dataset with rule variants (``--rules``, ``--pass-token``,
+``--max-plies``) is replayed under each game's rule (its manifest's ``config.rules``) and gets a
+``per_rule`` block (games, mean placements and written moves, pass, early-end and cut shares);
+where rules are mixed, a position pairs in the transposition search only with games of its rule.
 
 Memory: a few batches of 32k rows (one being read ahead by a background thread) and one
 temporary partition per search: game hashes and transposition nodes go to temporary files
@@ -26,7 +29,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from typing import Optional
 
@@ -34,117 +36,37 @@ import numpy as np
 import pyarrow.compute as pc
 
 from .dataset_reader import count_rows, iter_games, prefetched
-from .engine import MAX_PLIES, PAD_SQUARE
+from .engine import MAX_PLIES, PAD_SQUARE, PASS_MOVE, replay
+from .engine_rules import rule_id as engine_rule_id
+from .rng import mix64
+from .rules import CLASSIC_RULES, RuleSet, replay_args
 from .files import write_atomic
 from .schema import KIND_COLUMNS
-from .shard_index import LoaderError, find_shard_files, open_shard
+from .card import read_manifest
+from .shard_index import LoaderError, find_shard_files, find_sidecar, open_shard
 from .shards import game_hashes
 from .squares import square_name
+from .stats_counters import OPENING_PLIES, _OpeningCounter, _opening_words, _popcount, _RepeatCounter, passes_per_game
 from .symmetry import canonical_rows
 from .transpositions import TranspositionFinder
 from .world_labels import world_ply_columns
 
-OPENING_PLIES = tuple(range(1, 9))
 TOP_OPENING_PLIES = 4
+_RULE_HASH_KEY = 0x52554C45  # mixes a game's rule into its position hashes (datasets mixing rules)
 CARD_MARK = "<!-- mothello-gen stats -->"
-
-
-def _popcount(x: np.ndarray) -> np.ndarray:
-    bytes_ = np.ascontiguousarray(x, dtype="<u8").view(np.uint8).reshape(-1, 8)
-    return np.unpackbits(bytes_, axis=1).sum(axis=1)
-
-
-def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, cols: Optional[dict] = None) -> np.ndarray:
-    """Passes in each game: plies whose mover also made the ply before (the mover's disc count grows;
-    disc counts come from the engine's replay, so a pass is read from the game, not from parity).
-    ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them."""
-    cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads)
-    black = cols["count_black"].astype(np.int16)
-    prev = np.concatenate([np.full((len(black), 1), 2, np.int16), black[:, :-1]], axis=1)
-    mover_black = black > prev
-    valid = np.arange(MAX_PLIES)[None, :] < np.asarray(lengths)[:, None]
-    repeat = (mover_black[:, 1:] == mover_black[:, :-1]) & valid[:, 1:]
-    return repeat.sum(axis=1)
-
-
-class _RepeatCounter:
-    """Counts repeated 64-bit game hashes in bounded memory: hashes go to 16 temporary files by their
-    top bits; each file is sorted alone at the end."""
-
-    def __init__(self, tmpdir: Optional[str]) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="mothello-stats-", dir=tmpdir)
-        self._files = [open(os.path.join(self._dir.name, f"{p:02d}.bin"), "wb") for p in range(16)]
-
-    def add(self, hashes: np.ndarray) -> None:
-        part = (hashes >> np.uint64(60)).astype(np.uint8)
-        order = np.argsort(part, kind="stable")
-        bounds = np.searchsorted(part[order], np.arange(17))
-        for p, f in enumerate(self._files):
-            hashes[order[bounds[p]: bounds[p + 1]]].tofile(f)
-
-    def repeats(self) -> int:
-        """Hashes seen before (games minus distinct games); removes the files."""
-        total = 0
-        for f in self._files:
-            f.close()
-            h = np.sort(np.fromfile(f.name, dtype=np.uint64))
-            total += int(np.count_nonzero(h[1:] == h[:-1])) if len(h) else 0
-        self._dir.cleanup()
-        return total
-
-
-def _opening_words(rows: np.ndarray) -> np.ndarray:
-    """The first 8 moves of each 255-padded move row as one little-endian uint64 (move ``i`` in byte
-    ``i``; 255 past a shorter game's end)."""
-    return np.ascontiguousarray(rows[:, : max(OPENING_PLIES)], dtype=np.uint8).view("<u8").ravel()
-
-
-class _OpeningCounter:
-    """Distinct 8-move openings (:func:`_opening_words`) with their games; an opening of ``k <= 8``
-    moves is the first ``k`` bytes of one, so shorter openings are read from these at the end. Memory:
-    the distinct openings, bounded by the game tree (390,216 move sequences of 8 moves)."""
-
-    def __init__(self) -> None:
-        self.keys, self.counts = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
-
-    def add(self, words: np.ndarray) -> None:
-        keys, counts = np.unique(words, return_counts=True)
-        self.keys.append(keys)
-        self.counts.append(counts)
-        if len(self.keys) >= 8:
-            self._merge()
-
-    def _merge(self) -> None:
-        keys, inverse = np.unique(np.concatenate(self.keys), return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=np.concatenate(self.counts), minlength=len(keys))
-        self.keys, self.counts = [keys], [counts.astype(np.int64)]
-
-    def _prefixes(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        self._merge()
-        mask = np.uint64(0) if k >= 8 else ~np.uint64((1 << (8 * k)) - 1)  # bytes k.. read as 255
-        return np.unique(self.keys[0] | mask, return_inverse=True)
-
-    def distinct(self, k: int) -> int:
-        """Distinct openings of ``k`` moves (a game shorter than ``k`` moves: its moves, then pads)."""
-        return int(len(self._prefixes(k)[0]))
-
-    def most_common(self, k: int, top: int) -> list[tuple[int, int]]:
-        """The ``top`` most frequent ``k``-move openings as ``(key, games)``, most games first (ties:
-        smaller key), key = the moves as bytes of a little-endian int (255 after a shorter game)."""
-        keys, inverse = self._prefixes(k)
-        games = np.bincount(inverse.ravel(), weights=self.counts[0], minlength=len(keys)).astype(np.int64)
-        keys = keys & np.uint64((1 << (8 * k)) - 1)
-        order = np.lexsort((keys, -games))[:top]
-        return [(int(keys[i]), int(games[i])) for i in order]
 
 
 class StatsCollector:
     """Accumulates the report batch by batch (:meth:`add`), then :meth:`finish` returns it."""
 
-    def __init__(self, max_ply: int = 32, threads: int = 1, tmpdir: Optional[str] = None) -> None:
-        self.threads = threads
-        self.lengths = np.zeros(MAX_PLIES + 1, np.int64)
-        self.passes = np.zeros(MAX_PLIES, np.int64)
+    def __init__(self, max_ply: int = 32, threads: int = 1, tmpdir: Optional[str] = None,
+                 rules: RuleSet = CLASSIC_RULES) -> None:
+        self.threads, self.rules = threads, rules
+        self.width = max(MAX_PLIES, rules.max_plies)  # the longest game, in written moves
+        self.lengths = np.zeros(self.width + 1, np.int64)
+        self.passes = np.zeros(self.width, np.int64)
+        self.early = 0
+        self.per_rule = {name: np.zeros(6, np.int64) for name in rules.names} if not rules.is_classic else {}
         self.games = self.rows = 0
         self.split_rows: dict = {}
         self.tokens: dict = {}
@@ -168,19 +90,46 @@ class StatsCollector:
                 self.tokens[int(lang)] = self.tokens.get(int(lang), 0) + int(n_tok[rows.lang == lang].sum())
         g = rows.games()
         self.games += len(g.game_id)
-        self.lengths += np.bincount(g.length, minlength=MAX_PLIES + 1)
+        self.lengths += np.bincount(g.length, minlength=self.width + 1)
+        args = replay_args(g.moves, g.rule)
         cols = world_ply_columns(g.moves, g.length, ["hash", "canonical_hash", "disc_count"], self.threads,
-                                 hash_plies=self.max_ply)  # one replay
+                                 hash_plies=self.max_ply, **args)  # one replay
+        if g.rule is not None and len(self.rules.names) > 1:  # a position pairs only with games of its rule
+            key = mix64(g.rule.astype(np.uint64) + np.uint64(_RULE_HASH_KEY))[:, None]
+            for name in ("hash", "canonical_hash"):
+                cols[name] = np.where(cols[name] != 0, cols[name] ^ key, cols[name])
         # the searches run (in C++, GIL released) while this thread does the rest of the batch
         self._both(lambda canonical, finder: finder.add(g.game_id, g.moves, g.length,
                                                         cols["canonical_hash" if canonical else "hash"]), wait=False)
         self._labels(rows.table)
-        self.passes += np.bincount(passes_per_game(g.moves, g.length, cols=cols), minlength=MAX_PLIES)[:MAX_PLIES]
+        passes = passes_per_game(g.moves, g.length, cols=cols)
+        self.passes += np.bincount(passes, minlength=self.width)[: self.width]
+        self._ends(g, passes, args)
         canon = canonical_rows(g.moves)
         self.repeats["exact"].add(game_hashes(g.moves))
         self.repeats["symmetric"].add(game_hashes(canon))
         self.openings[False].add(_opening_words(g.moves))
         self.openings[True].add(_opening_words(canon))  # a canonical row's first k moves: the canonical k-opening
+
+    def _ends(self, g, passes: np.ndarray, args: dict) -> None:
+        """Early ends (over before 60 placements) and, for rule variants, per-rule counts: games,
+        written moves, placements, games with a pass, early ends, games cut by ``--max-plies``."""
+        placements = g.length.astype(np.int64) - (passes if (g.moves == PASS_MOVE).any() else 0)
+        cut = np.zeros(len(g.length), bool)
+        if self.rules.may_cut:  # a game as long as the cut may have ended there: ask the replay
+            long = np.flatnonzero(g.length == self.rules.max_plies)
+            if len(long):
+                picked = {k: (v[long] if isinstance(v, np.ndarray) else v) for k, v in args.items()}
+                cut[long] = ~replay(g.moves[long], g.length[long], labels=False, threads=self.threads, **picked).ended
+        early = (placements < MAX_PLIES) & ~cut
+        self.early += int(early.sum())
+        if not self.per_rule:
+            return
+        index = np.zeros(len(g.length), np.int64) if g.rule is None else g.rule
+        for i, name in enumerate(self.rules.names):
+            mine = index == engine_rule_id(name) if g.rule is not None else np.ones(len(index), bool)
+            self.per_rule[name] += np.array([mine.sum(), g.length[mine].sum(), placements[mine].sum(),
+                                             (passes[mine] > 0).sum(), early[mine].sum(), cut[mine].sum()], dtype=np.int64)
 
     def _both(self, work, wait: bool = True) -> list:
         """``work(canonical, finder)`` for the exact and the canonical search, side by side when
@@ -237,9 +186,13 @@ class StatsCollector:
         games = max(self.games, 1)
         return {
             "rows": self.rows, "games": self.games, "rows_per_split": self.split_rows,
-            "length_histogram": self.lengths.tolist(), "mean_length": float(self.lengths @ np.arange(MAX_PLIES + 1) / games),
+            "length_histogram": self.lengths.tolist(), "mean_length": float(self.lengths @ np.arange(self.width + 1) / games),
             "pass_share": float(self.passes[1:].sum() / games), "passes_histogram": self.passes.tolist(),
-            "early_end_share": float(self.lengths[:MAX_PLIES].sum() / games),
+            "early_end_share": float(self.early / games),
+            **({"rules": self.rules.to_json(), "per_rule": {
+                name: {"games": int(c[0]), "mean_length": float(c[1] / max(c[0], 1)), "mean_placements": float(c[2] / max(c[0], 1)),
+                       "pass_share": float(c[3] / max(c[0], 1)), "early_end_share": float(c[4] / max(c[0], 1)),
+                       "cut_share": float(c[5] / max(c[0], 1))} for name, c in self.per_rule.items()}} if self.per_rule else {}),
             "opening_diversity": diversity, "top_openings": top_named,
             "duplicate_games": dup,
             "transpositions": dict(tps, max_ply=self.max_ply),
@@ -252,7 +205,7 @@ def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = T
     """The report of the dataset ``source``, from one pass over its shards (tqdm bar on stderr)."""
     n_rows = count_rows(source)
     columns = ["tokens"] + [name for cols in KIND_COLUMNS.values() for name, _ in cols]
-    collector = StatsCollector(max_ply, threads)
+    collector = StatsCollector(max_ply, threads, rules=_rules_of(source))
     bar = None
     if progress:
         from tqdm import tqdm
@@ -268,6 +221,18 @@ def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = T
         if bar:
             bar.close()
         collector.close()
+
+
+def _rules_of(source: str) -> RuleSet:
+    """The rules a dataset was played under (its manifest's ``config.rules``; classic without one,
+    unless its shards have a ``rule`` column: then the manifest is needed)."""
+    files = find_shard_files(source)
+    path = find_sidecar(files, "manifest.json")
+    if path is not None:
+        return RuleSet.from_json(read_manifest(path).get("config", {}).get("rules"))
+    if files and "rule" in open_shard(files[0]).schema_arrow.names:
+        raise LoaderError(f"{source}: a dataset with rule variants needs its manifest.json (its rules and cut)")
+    return CLASSIC_RULES
 
 
 def _present(source: str, columns: list) -> list:
@@ -287,6 +252,9 @@ def summary(report: dict) -> str:
         f"duplicate games: {dup['exact']:,} exact, {dup['symmetric']:,} up to symmetry",
         f"transpositions (plies <= {tp['max_ply']}): {tp['exact']['positions']:,} positions / {tp['exact']['game_pairs']:,} game pairs; "
         f"up to symmetry {tp['up_to_symmetry']['positions']:,} / {tp['up_to_symmetry']['game_pairs']:,}",
+        *(f"{name}: {r['games']:,} games, mean {r['mean_placements']:.2f} placements ({r['mean_length']:.2f} written moves), "
+          f"with a pass {r['pass_share']:.2%}, early end {r['early_end_share']:.2%}, cut {r['cut_share']:.2%}"
+          for name, r in report.get("per_rule", {}).items()),
     ])
 
 
