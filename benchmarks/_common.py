@@ -41,7 +41,12 @@ def machine() -> dict:
             cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "python": platform.python_version()}
+    try:
+        with open("/proc/loadavg") as f:
+            load = f.read().split()[0]  # other programs on a shared machine: quote it with the figures
+    except OSError:
+        load = None
+    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "python": platform.python_version(), "loadavg_1min": load}
 
 
 def require_release_build() -> str:

@@ -33,6 +33,20 @@ from _common import machine, median_seconds, require_release_build, write_result
 from mothello_data import engine  # noqa: E402
 
 
+# An editable install (pip install -e) finds this checkout's package through an import hook ahead of
+# PYTHONPATH: a child measuring another build drops that hook first.
+_NO_EDITABLE = ("sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in type(f).__module__.lower()"
+                " and 'skbc' not in type(f).__module__.lower()];")
+
+
+def _own_core(path: str) -> bool:
+    """Whether the folder holds a built ``mothello_data/_core`` of its own (another build, not this
+    editable checkout, whose ``_core`` lives with the install)."""
+    import glob
+
+    return any(glob.glob(os.path.join(path, "mothello_data", "_core*" + ext)) for ext in (".so", ".pyd"))
+
+
 def engine_rate(n: int, threads: int, labels: bool, repeats: int) -> float:
     return n / median_seconds(lambda: engine.generate(n, seed=1, threads=threads, labels=labels), repeats)
 
@@ -51,7 +65,7 @@ def generic_kernel_rate(n: int, repeats: int) -> float:
 def build_rate(path: str, n: int, labels: bool, repeats: int) -> tuple[float, str]:
     """Engine games/s (1 thread) of the mothello_data package under `path`, in a child process."""
     code = (
-        "import sys; sys.path[:0] = [%r, %r];"
+        "import sys; sys.path[:0] = [%r, %r];" + (_NO_EDITABLE if _own_core(path) else "") +
         "import mothello_data; assert mothello_data.__file__.startswith(%r), mothello_data.__file__;"
         "from bench_generate import engine_rate; from mothello_data import engine;"
         "print(engine_rate(%d, 1, %r, %d), engine.kernel())"
@@ -62,7 +76,7 @@ def build_rate(path: str, n: int, labels: bool, repeats: int) -> tuple[float, st
     return float(rate), kernel
 
 
-def compare(other: str, n: int, repeats: int, e2e_games: int, rounds: int = 5) -> None:
+def compare(other: str, n: int, repeats: int, e2e_games: int, rounds: int = 5, json_path: Optional[str] = None) -> None:
     """This build against the build in `other`: the engine (median over alternating rounds, 1
     thread), then ``mothello-gen`` end to end (median of 3 alternating runs, 2 threads)."""
     import mothello_data
@@ -83,36 +97,42 @@ def compare(other: str, n: int, repeats: int, e2e_games: int, rounds: int = 5) -
         rows.append((f"other build ({other}), {label}, 1 thread, {kernel}", f"{b:,.0f} games/s"))
         rows.append((f"this build ({this}), {label}, 1 thread, {kernel}", f"{a:,.0f} games/s"))
         rows.append((f"this / other, {label}", f"{a / b:.3f}x"))
-    e2e = {"this": [], "other": []}
+    e2e, cpu = {"this": [], "other": []}, {"this": [], "other": []}
     for r in range(3):  # end to end, 2 threads, alternating like above
         pair = [("other", other), ("this", this)]
         for name, path in pair[:: 1 if r % 2 == 0 else -1]:
-            e2e[name].append(end_to_end(e2e_games, 2, 1, build=path)[0])
+            e2e[name].append(end_to_end(e2e_games, 2, 1, build=path, cpu_per_game=cpu[name])[0])
     a, b = statistics.median(e2e["this"]), statistics.median(e2e["other"])
-    results["end_to_end"] = {"this": a, "other": b, "ratio": a / b, "games": e2e_games}
-    rows.append((f"other build, mothello-gen end to end ({e2e_games:,} games, 2 threads)", f"{b:,.0f} games/s"))
-    rows.append((f"this build, mothello-gen end to end ({e2e_games:,} games, 2 threads)", f"{a:,.0f} games/s"))
-    rows.append(("this / other, end to end", f"{a / b:.3f}x"))
-    print(f"# {results['machine']['cpu']}, median of {rounds} alternating rounds x {repeats} runs of {n:,} games")
-    write_results(results, rows, None)
+    ca, cb = statistics.median(cpu["this"]), statistics.median(cpu["other"])
+    results["end_to_end"] = {"this": a, "other": b, "ratio": a / b, "games": e2e_games,
+                             "cpu_us_per_game": {"this": ca, "other": cb}}
+    rows.append((f"other build, mothello-gen end to end ({e2e_games:,} games, 2 threads)", f"{b:,.0f} games/s, {cb:.2f} us CPU/game"))
+    rows.append((f"this build, mothello-gen end to end ({e2e_games:,} games, 2 threads)", f"{a:,.0f} games/s, {ca:.2f} us CPU/game"))
+    rows.append(("this / other, end to end", f"{a / b:.3f}x games/s, {cb / ca:.3f}x less CPU per game"))
+    print(f"# {results['machine']['cpu']}, median of {rounds} alternating rounds x {repeats} runs of {n:,} games, "
+          f"load average {results['machine']['loadavg_1min']} at the start")
+    write_results(results, rows, json_path)
 
 
 # Runs mothello-gen and prints its peak RSS (VmHWM, in kB) last on stderr. VmHWM belongs to the
 # exec'd process alone; ru_maxrss would also count the benchmark's pages inherited at fork.
 _RUN_AND_REPORT = (
-    "import sys; from mothello_data.cli import main; rc = main(sys.argv[1:]);"
+    "import os, sys;"
+    "exec(%r) if os.environ.get('MOTHELLO_BENCH_BUILD') else None;" % _NO_EDITABLE +
+    "from mothello_data.cli import main; rc = main(sys.argv[1:]);"
     "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
     "print(hwm, file=sys.stderr); sys.exit(rc)"
 )
 
 
 def end_to_end(games: int, threads: int, repeats: int, build: Optional[str] = None,
-               paired: Optional[list] = None) -> tuple[float, float]:
+               paired: Optional[list] = None, cpu_per_game: Optional[list] = None) -> tuple[float, float]:
     """mothello-gen --langs 4 --anchors 0.1 (atomic, moves + tokens, zstd Parquet): median games/s
     and the largest peak RSS (MiB) over the runs; ``build``: a folder holding another
     ``mothello_data`` package to run instead of this one; ``paired``: a list that gets, per run,
     (end-to-end games/s, the engine's moves-only games/s on ``threads`` threads measured just
-    before it, CPU microseconds per game of the run), for ratios that hold on a shared machine."""
+    before it, CPU microseconds per game of the run), for ratios that hold on a shared machine;
+    ``cpu_per_game``: a list that gets each run's CPU microseconds per game."""
     import resource
     import shutil
     import tempfile
@@ -126,14 +146,16 @@ def end_to_end(games: int, threads: int, repeats: int, build: Optional[str] = No
             cmd = [sys.executable, "-c", _RUN_AND_REPORT, "--langs", "4", "--anchors", "0.1", "--games", str(games),
                    "--threads", str(threads), "--quiet", "--overwrite", "--out", out]
             start = time.perf_counter()
-            env = dict(os.environ, PYTHONPATH=build) if build else None
+            env = dict(os.environ, PYTHONPATH=build, MOTHELLO_BENCH_BUILD="1" if _own_core(build) else "") if build else None
             res = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
             rates.append(games / (time.perf_counter() - start))
             peaks.append(int(res.stderr.split()[-1]) / 1024)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - cpu_before.ru_utime + after.ru_stime - cpu_before.ru_stime) / games * 1e6
             if paired is not None:
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                cpu = after.ru_utime - cpu_before.ru_utime + after.ru_stime - cpu_before.ru_stime
-                paired.append((rates[-1], engine_now, cpu / games * 1e6))
+                paired.append((rates[-1], engine_now, cpu))
+            if cpu_per_game is not None:
+                cpu_per_game.append(cpu)
         finally:
             shutil.rmtree(out, ignore_errors=True)
     return statistics.median(rates), max(peaks)
@@ -186,7 +208,7 @@ def main() -> None:
     n = 100_000 if args.quick else 400_000
     repeats = 3 if args.quick else args.repeats
     if args.compare:
-        compare(args.compare, n, repeats, 400_000 if args.quick else 2_000_000)
+        compare(args.compare, n, repeats, 400_000 if args.quick else 2_000_000, json_path=args.json)
         return
     cores = len(os.sched_getaffinity(0))
     results = {"machine": machine(), "build_type": build, "kernel": engine.kernel(), "games_per_call": n}
