@@ -115,6 +115,18 @@ def _hygiene_note(plan: Plan, records: list[ShardRecord]) -> str:
     return text + "."
 
 
+def rules_label_note(plan: Plan) -> str:
+    """The card's sentence on labels under rule variants, or "" for classic runs without labels."""
+    if plan.rules.is_classic or not plan.labels:
+        return ""
+    text = ""
+    if "delflank" in plan.rules.names:
+        text += " Under delflank `flipped` holds the discs the ply removed."
+    if plan.rules.pass_token:
+        text += " A written pass is a ply of its own: the passing side to move, `legal` and `flipped` 0, the board unchanged."
+    return text
+
+
 def world_label_note(labels) -> str:
     """The card's sentence on stored world-model columns (issue #13), or "" when there are none."""
     if not set(labels) & set(WORLD_LABEL_KINDS):
@@ -234,7 +246,7 @@ world models and on cross-lingual alignment (mOthello). Every byte can be regene
 - `game_id` (uint64): the game's RNG counter. `lang` (ClassLabel): the language of `tokens`.
 {_moves_text(plan)}
 {_token_columns_text(plan)}
-{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in KIND_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}{world_label_note(plan.labels)}
+{"- Labels per ply (packed bitboards, bit i = square i): " + ", ".join(f"`{n}`" for lab in canonical_labels(plan.labels) for n, _ in KIND_COLUMNS[lab]) + ". Boards are before the ply in absolute colours; `player` is the player to move (0 black, 1 white)." if plan.labels else "- No per-ply label columns (compute them with `mothello_data.engine.replay`)."}{world_label_note(plan.labels)}{rules_label_note(plan)}
 
 ## Token map
 Vocabulary of {vocab.size} ids (full table in `vocab.json`), token layout {TOKEN_LAYOUT}: 0 is pad, then the
