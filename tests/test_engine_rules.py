@@ -12,6 +12,7 @@ import pytest
 
 from mothello_data import engine, policies
 from mothello_data.reference import BLACK, WHITE, ReferenceBoard, perft as reference_perft
+from mothello_data.reference_games import random_game
 
 RULES = engine.RULES
 PASS = engine.PASS_MOVE
@@ -117,20 +118,8 @@ def test_generated_games_replay_move_by_move_in_reference(rule, pass_token):
 
 def reference_random_game(rng, rule, pass_token, max_plies=60):
     """A uniform random game played by the reference: its written moves and whether it is over."""
-    board, moves = ReferenceBoard(rule), []
-    while len(moves) < max_plies:
-        legal = board.legal_moves()
-        if not legal:
-            if board.game_over():
-                break
-            board.pass_turn()
-            if pass_token:
-                moves.append(PASS)
-            continue
-        sq = rng.choice(legal)
-        board.play(sq)
-        moves.append(sq)
-    return moves, board.game_over()
+    game = random_game(rng, rule, pass_token, max_plies)
+    return game.moves, game.over
 
 
 @pytest.mark.parametrize("rule", RULES)

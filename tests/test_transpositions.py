@@ -21,29 +21,9 @@ def key(board, s=0):
 
 
 def reference(games, canonical, max_ply):
-    """(ply -> positions with >= 2 move orders, total pairs) by brute force."""
-    starts = [s for s in range(8) if key(ReferenceBoard(), s) == key(ReferenceBoard())]
-    nodes = collections.defaultdict(collections.Counter)  # (ply, position) -> move order -> games
-    for moves in games:
-        board = ReferenceBoard()
-        for k, sq in enumerate(moves[:max_ply]):
-            board.play(sq)
-            if board.must_pass():
-                board.to_move = board.opponent(board.to_move)
-            prefix = tuple(moves[: k + 1])
-            if canonical:
-                pos = min(key(board, s) for s in range(8))
-                prefix = min(tuple(ref_square(s, m) for m in prefix) for s in starts)
-            else:
-                pos = key(board)
-            nodes[(k + 1, pos)][prefix] += 1
-    per_ply, pairs = collections.Counter(), 0
-    for (ply, _), orders in nodes.items():
-        if len(orders) > 1:
-            per_ply[ply] += 1
-            n = sum(orders.values())
-            pairs += (n * n - sum(c * c for c in orders.values())) // 2
-    return dict(per_ply), pairs
+    """(ply -> positions with >= 2 move orders, total pairs) by brute force (:func:`reference_by_ply`)."""
+    by_ply = reference_by_ply(games, canonical, max_ply)
+    return {p: v[0] for p, v in by_ply.items()}, sum(v[1] for v in by_ply.values())
 
 
 @pytest.fixture(scope="module")
