@@ -68,6 +68,8 @@ def _shard_problem(out: str, shard: dict, vocab: Vocabulary, seed: int, sample: 
     if "rule" in rows and seed is not None and ids.size and \
             not np.array_equal(np.asarray(rows["rule"]), rules.rule_of_games(ids, seed)):
         return "a game's rule is not the run's draw for its game_id", 0
+    if any(len(m) > rules.max_plies for m in rows["moves"]):
+        return f"a game is longer than the run's {rules.max_plies} moves", 0
     moves = np.full((len(idx), rules.max_plies), engine.PAD_SQUARE, dtype=np.uint8)
     for i, m in enumerate(rows["moves"]):
         moves[i, : len(m)] = m
