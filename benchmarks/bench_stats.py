@@ -3,6 +3,7 @@
     python benchmarks/bench_stats.py                      # 2M games, 3 rounds
     python benchmarks/bench_stats.py --games 20000000 --repeats 1
     python benchmarks/bench_stats.py --json benchmarks/results/stats.json
+    python benchmarks/bench_stats.py --steps --games 200000   # where one-thread stats time goes
 
 Each round generates the dataset (``mothello-gen --langs 4 --anchors 0.1 --games N``) into a
 temporary folder, then runs ``mothello-gen stats`` on it (default ``--max-ply 32`` and
@@ -10,7 +11,8 @@ temporary folder, then runs ``mothello-gen stats`` on it (default ``--max-ply 32
 CPU time (user + system) and peak RSS of that child (``os.wait4``), and the peak size of the
 stats run's temporary files (sampled every 0.5 s). Reported: the median over rounds, the stats /
 generate ratios, and the load average before and after (the machine may be shared). The datasets
-are removed.
+are removed. ``--steps`` instead times the steps of one ``stats`` pass in this process, on one thread
+(CPU time per game of each step; steps nest: the searches' ``add`` includes their writes).
 """
 
 from __future__ import annotations
@@ -65,14 +67,62 @@ def run_child(cmd: list, env: dict | None = None, watch: str | None = None) -> d
             **({"temp_disk_peak_gb": peak[0] / 1e9} if watch else {})}
 
 
+def steps(games: int, tmpdir: str | None) -> None:
+    """CPU time per game of each step of a one-thread ``stats`` pass (functions wrapped with timers of
+    the calling thread's CPU; the total is the process's, reading thread included)."""
+    from mothello_data import engine, stats, transpositions
+
+    spent: dict = {}
+
+    def timed(owner, name: str, label: str) -> None:
+        fn = getattr(owner, name)
+
+        def wrapper(*a, **k):
+            start = time.thread_time()  # this thread's: the reading runs ahead on another
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.thread_time() - start
+        setattr(owner, name, wrapper)
+
+    timed(stats, "world_ply_columns", "replay: disc counts and both hashes up to ply 32 (C++)")
+    timed(stats, "canonical_rows", "symmetric rows (duplicates, openings)")
+    timed(stats, "passes_per_game", "passes from the disc counts")
+    timed(stats, "game_hashes", "game hashes (duplicates)")
+    timed(stats._OpeningCounter, "add", "openings")
+    timed(transpositions.TranspositionFinder, "add", "the searches' nodes, with their writes (C++ + file writes)")
+    timed(transpositions.TranspositionFinder, "_write", "  of which partition file writes")
+    timed(transpositions.TranspositionFinder, "counts", "sorting and counting the partitions (C++)")
+    root = tempfile.mkdtemp(prefix="mothello-stats-steps-", dir=tmpdir)
+    try:
+        data = os.path.join(root, "ds")
+        subprocess.run([sys.executable, "-m", "mothello_data", "--langs", "4", "--anchors", "0.1", "--games", str(games),
+                        "--out", data, "--quiet"], check=True)
+        start = time.process_time()
+        stats.collect(data, 32, threads=1, progress=False)
+        total = time.process_time() - start
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    order = sorted(spent, key=lambda k: (k.startswith(" "), -spent[k]))
+    order.insert(order.index("the searches' nodes, with their writes (C++ + file writes)") + 1, order.pop())
+    rows = [(label, f"{spent[label] / games * 1e6:.2f} us/game") for label in order]
+    rows.append(("everything else (reading the shards on its thread, tokens, labels, ...)",
+                 f"{(total - sum(t for k, t in spent.items() if not k.startswith(' '))) / games * 1e6:.2f} us/game"))
+    rows.append((f"total, one thread ({games:,} games; engine kernel {engine.kernel()})", f"{total / games * 1e6:.2f} us/game"))
+    write_results({"machine": machine(), "games": games, "cpu_s": spent, "total_cpu_s": total}, rows, None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--games", type=int, default=2_000_000, help="games per dataset (default 2000000)")
     parser.add_argument("--repeats", type=int, default=3, help="rounds of generate + stats (median reported)")
     parser.add_argument("--tmpdir", help="where the datasets and stats' temporary files go (default: TMPDIR)")
     parser.add_argument("--json", help="write results to this JSON file (and a .md table beside it)")
+    parser.add_argument("--steps", action="store_true", help="time the steps of one one-thread stats pass instead")
     args = parser.parse_args()
     build = require_release_build()
+    if args.steps:
+        return steps(args.games, args.tmpdir)
     gen = [sys.executable, "-m", "mothello_data"]
     rounds, load_before = [], os.getloadavg()
     for _ in range(args.repeats):
