@@ -202,3 +202,31 @@ def test_stats_reports_each_rule(mixed, tmp_path):
         early = [p < 60 and ended[r["game_id"]] for p, r in zip(placements, mine)]
         assert got["early_end_share"] == pytest.approx(np.mean(early))
     assert report["per_rule"]["delflank"]["cut_share"] == 1.0  # every delflank game is longer than 60 moves
+
+
+@pytest.mark.parametrize("extra", [["--pass-token"], ["--rules", "classic,delflank", "--max-plies", 70, "--pass-token"]])
+def test_stats_and_sample_mode_on_rows_longer_than_60(tmp_path, extra):
+    out = str(tmp_path / "wide")
+    gen("--games", 600, "--splits", "train=1.0", "--langs", 2, *extra, "--out", out, "--quiet", check=True)
+    res = gen("stats", out, "--out", str(tmp_path / "st"), "--threads", 2)
+    assert res.returncode == 0, res.stderr
+    report = json.load(open(os.path.join(tmp_path, "st", "stats.json")))
+    _, rows = read_rows(out)
+    longest = max(r["length"] for r in rows)
+    assert longest > 60 and report["length_histogram"][longest] >= 1
+    assert report["pass_share"] == pytest.approx(np.mean([PASS_MOVE in r["moves"] for r in rows]))
+    torch = pytest.importorskip("torch")  # noqa: F841
+    from mothello_data.torch import GameDataset
+
+    ds = GameDataset(out, split="train", batch_size=200, languages="sample", labels=["legal_moves"], shuffle=False)
+    batch = next(iter(ds))
+    assert "rule" in batch  # any rule variant (here at least written passes) stores the rule
+
+
+def test_config_file_anchors_checked_in_the_command_lines_rules(tmp_path):
+    from mothello_data.arguments import plan_from_argv
+
+    exp = tmp_path / "centre.json"
+    exp.write_text('{"languages": 2, "anchors": ["d4", "e5"]}')
+    plan = plan_from_argv(["--config", exp, "--rules", "delflank", "--out", tmp_path / "o"])
+    assert sorted(plan.spec.overlap) == [27, 36]

@@ -36,7 +36,7 @@ from __future__ import annotations
 import ast
 import json
 import os
-from typing import Any
+from typing import Any, Optional
 
 from .rules import language_settings, parse_rules
 from .spec import MAX_LANGUAGE_SEED, SPEC_KEYS, LanguageSpec, SpecError, require_bool, require_int
@@ -53,8 +53,10 @@ class _Unparsable(SpecError):
     """The text is not in this format (the next format may read it)."""
 
 
-def load_experiment(path: str) -> tuple[LanguageSpec, dict[str, Any]]:
-    """Read an experiment file: the language spec and the generation settings it names."""
+def load_experiment(path: str, rule_flags: Optional[dict] = None) -> tuple[LanguageSpec, dict[str, Any]]:
+    """Read an experiment file: the language spec and the generation settings it names.
+    ``rule_flags``: command-line ``rules``/``pass_token``/``max_plies`` that override the file's,
+    so that the spec is built, and checked, in the move space of the rules actually played."""
     if os.path.isdir(path):
         raise SpecError(f"cannot read config {path}: it is a folder")
     try:
@@ -80,14 +82,15 @@ def load_experiment(path: str) -> tuple[LanguageSpec, dict[str, Any]]:
         if "language_types" in data:  # the paper's keys; in JSON/TOML also our generation settings
             ours = {} if literal else {k: v for k, v in data.items() if k in GENERATION_KEYS}
             return _from_mothello({k: v for k, v in data.items() if k not in ours}), ours
-        return from_settings(data, path)
+        return from_settings(data, path, rule_flags)
     except SpecError as exc:
         message = str(exc)
         raise SpecError(message if message.startswith(f"{path}:") else f"{path}: {message}") from None
 
 
-def from_settings(data: dict, where: str = "config") -> tuple[LanguageSpec, dict[str, Any]]:
-    """Split a settings dict (our keys) into the language spec and the generation settings."""
+def from_settings(data: dict, where: str = "config", rule_flags: Optional[dict] = None) -> tuple[LanguageSpec, dict[str, Any]]:
+    """Split a settings dict (our keys) into the language spec and the generation settings (the spec
+    in the move space of the file's rules, overridden by ``rule_flags``)."""
     unknown = sorted(map(str, set(data) - LANGUAGE_KEYS - GENERATION_KEYS - {"language_seed"}))
     if unknown:
         raise SpecError(f"{where}: unknown setting(s): {', '.join(unknown)}")
@@ -96,7 +99,11 @@ def from_settings(data: dict, where: str = "config") -> tuple[LanguageSpec, dict
     generation = {k: v for k, v in data.items() if k in GENERATION_KEYS}
     pass_token = generation.get("pass_token", False)
     require_bool(pass_token, "pass_token")
-    rules = parse_rules(generation.get("rules"), pass_token, generation.get("max_plies"))
+    rules = parse_rules(generation.get("rules"), pass_token, generation.get("max_plies"))  # the file's, checked
+    flags = {k: v for k, v in (rule_flags or {}).items() if v not in (None, False)}
+    if flags:
+        rules = parse_rules(flags.get("rules", generation.get("rules")), flags.get("pass_token", pass_token),
+                            flags.get("max_plies", generation.get("max_plies")))
     return LanguageSpec.from_dict(language_settings(lang, rules)), generation
 
 

@@ -50,7 +50,9 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     settings: dict = {}
     spec: Optional[LanguageSpec] = None
     if args.config:
-        spec, settings = load_experiment(args.config)
+        spec, settings = load_experiment(args.config, {"rules": getattr(args, "rules", None),
+                                                       "pass_token": getattr(args, "pass_token", False),
+                                                       "max_plies": getattr(args, "max_plies", None)})
     lang_flags = any(v is not None for v in (args.langs, args.lang_types, args.anchors, args.anchor_moves, args.language_seed,
                                              args.input_languages)) or args.lang_tags
     seed = _setting(args, settings, "seed", args.config, (0, 2**64 - 1, "2**64-1"), 0)

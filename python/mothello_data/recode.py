@@ -54,7 +54,8 @@ class Recoder:
         """``rows`` with tokens, ``token_ply``, ``n_tokens`` and ``lang`` of this epoch's draw."""
         langs = epoch_languages(rows.game_id, self.languages, self.seed, epoch)
         enc = self.vocab.encode_batch(rows.moves, rows.length, langs)
-        return RowBlock(enc.tokens, enc.token_ply, enc.lengths, rows.moves, rows.length, langs, rows.game_id, rows.plies)
+        return RowBlock(enc.tokens, enc.token_ply, enc.lengths, rows.moves, rows.length, langs, rows.game_id, rows.plies,
+                        rows.rule)
 
 
 def _config(files: Sequence[str]) -> dict:

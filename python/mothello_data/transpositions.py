@@ -31,6 +31,7 @@ import numpy as np
 
 from . import _core
 from .engine import MAX_PLIES
+from .rules import replay_args
 from .world_labels import world_ply_columns
 
 BATCH_GAMES = 16_384  # games per C++ call of add(): about 10 MB of nodes
@@ -79,17 +80,21 @@ class TranspositionFinder:
         self.disk_bytes = 0
 
     def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray,
-            positions: Optional[np.ndarray] = None) -> None:
+            positions: Optional[np.ndarray] = None, rule: Optional[np.ndarray] = None) -> None:
         """Add games (ids, ``(n, 60)`` uint8 moves, lengths), in slices of :data:`BATCH_GAMES` games
         so that the temporary arrays stay small whatever the caller's batch. ``positions``: the
         games' per-ply ``hash`` (or, canonical, ``canonical_hash``) columns when the caller has them
         (:func:`mothello_data.world_labels.world_ply_columns`, at least up to ``max_ply``), else they
-        are computed here."""
+        are computed here, each game under its ``rule`` (engine rule ids; ``None``: classic)."""
         kind = "canonical_hash" if self.canonical else "hash"
-        moves = np.ascontiguousarray(moves, dtype=np.uint8)
-        lengths = np.ascontiguousarray(lengths, dtype=np.uint8)
-        if positions is None:
-            positions = world_ply_columns(moves, lengths, [kind], self.threads, hash_plies=self.max_ply)[kind]
+        # Only plies below max_ply (<= 60) are searched: rows of longer games (written passes, a
+        # --max-plies cut above 60) go in as their first 60 moves.
+        moves = np.ascontiguousarray(np.asarray(moves)[:, :MAX_PLIES], dtype=np.uint8)
+        lengths = np.ascontiguousarray(np.minimum(np.asarray(lengths), MAX_PLIES), dtype=np.uint8)
+        if positions is None:  # a prefix replays to the same positions; each game under its rule
+            positions = world_ply_columns(moves, lengths, [kind], self.threads, hash_plies=self.max_ply,
+                                          **replay_args(moves, rule))[kind]
+        positions = np.ascontiguousarray(np.asarray(positions)[:, :MAX_PLIES])
         ids = np.ascontiguousarray(game_ids, dtype=np.uint64)
         for lo in range(0, len(lengths), BATCH_GAMES):
             hi = lo + BATCH_GAMES
@@ -158,5 +163,5 @@ def find_transpositions(source, canonical: bool = False, max_ply: int = MAX_PLIE
 
     with TranspositionFinder(canonical, max_ply, tmpdir=tmpdir, threads=threads) as finder:
         for batch in iter_games(source):
-            finder.add(batch.game_id, batch.moves, batch.length)
+            finder.add(batch.game_id, batch.moves, batch.length, rule=batch.rule)
         yield from finder.results()

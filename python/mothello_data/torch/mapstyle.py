@@ -56,7 +56,11 @@ class GameCollator:
         if examples and "rule" in examples[0]:
             if self.rule_ids is None:
                 raise LoaderError('rows with a rule column: give GameCollator(rules=ds.features["rule"].names)')
-            rows.rule = self.rule_ids[np.array([int(e["rule"]) for e in examples], dtype=np.int64)]
+            index = np.array([int(e["rule"]) for e in examples], dtype=np.int64)
+            if index.size and (index.min() < 0 or index.max() >= len(self.rule_ids)):
+                raise LoaderError(f"rule {int(index[(index < 0) | (index >= len(self.rule_ids))][0])} is not one of the "
+                                  f"{len(self.rule_ids)} rules given to GameCollator(rules=)")
+            rows.rule = self.rule_ids[index]
         space = self.vocab.space if self.vocab is not None else CLASSIC
         return to_tensors(_loader.build_batch(rows, self.targets, self.labels, "replay", self.threads, space=space))
 
