@@ -158,33 +158,25 @@ constexpr int kRules = 3;
 // A rule: the start discs, legal(me, opp), and play(sq, me, opp) that updates both sides for the
 // mover and returns the discs it changed (flipped, or for delflank removed). kMaxPlacements bounds
 // the moves of a game (0: unbounded).
-struct Classic {
-    static constexpr int kId = kClassicRule;
+// The two flanking rules: legal moves as in Othello; Effect gives the discs a move flips (every
+// flanked run: flips; only the two ends of each run: end_flips).
+template <int Id, u64 (*Effect)(int, u64, u64)>
+struct FlankingRule {
+    static constexpr int kId = Id;
     static constexpr u64 kBlack = kStartBlack, kWhite = kStartWhite;
     static constexpr int kMaxPlacements = 60;
     static MOTHELLO_INLINE u64 legal(u64 me, u64 opp) { return legal_moves(me, opp); }
-    static MOTHELLO_INLINE u64 effect(int sq, u64 me, u64 opp) { return flips(sq, me, opp); }
+    static MOTHELLO_INLINE u64 effect(int sq, u64 me, u64 opp) { return Effect(sq, me, opp); }
     static MOTHELLO_INLINE u64 play(int sq, u64& me, u64& opp) {
-        const u64 f = flips(sq, me, opp);
+        const u64 f = Effect(sq, me, opp);
         me ^= f | (1ull << sq);
         opp ^= f;
         return f;
     }
 };
 
-struct NoMidFlip {
-    static constexpr int kId = kNoMidFlipRule;
-    static constexpr u64 kBlack = kStartBlack, kWhite = kStartWhite;
-    static constexpr int kMaxPlacements = 60;
-    static MOTHELLO_INLINE u64 legal(u64 me, u64 opp) { return legal_moves(me, opp); }
-    static MOTHELLO_INLINE u64 effect(int sq, u64 me, u64 opp) { return end_flips(sq, me, opp); }
-    static MOTHELLO_INLINE u64 play(int sq, u64& me, u64& opp) {
-        const u64 f = end_flips(sq, me, opp);
-        me ^= f | (1ull << sq);
-        opp ^= f;
-        return f;
-    }
-};
+using Classic = FlankingRule<kClassicRule, flips>;
+using NoMidFlip = FlankingRule<kNoMidFlipRule, end_flips>;
 
 // Open start: black c3 (18) and f6 (45), white f3 (21) and c6 (42).
 struct DelFlank {
