@@ -15,8 +15,7 @@ from typing import Iterable, Iterator, Optional, Sequence, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from . import engine
-from .loader import _pad
+from .loader import move_rows
 from .rules import table_rule_ids
 from .shard_index import LoaderError, find_shard_files, open_shard, split_of
 
@@ -70,9 +69,7 @@ def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = Tru
             for record_batch in batches:
                 table = pa.Table.from_batches([record_batch])
                 ids = table.column("game_id").to_numpy()
-                length = table.column("length").to_numpy()
-                width = max(engine.MAX_PLIES, int(length.max()) if len(length) else 0)  # wider: cut rule-variant games
-                moves, _ = _pad(table.column("moves"), width, engine.PAD_SQUARE, np.uint8)
+                moves, length = move_rows(table)
                 first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, bool)
                 if len(ids) and last is not None and ids[0] == last:
                     first[0] = False

@@ -57,6 +57,15 @@ def _pad(column: pa.ChunkedArray, width: Optional[int], fill, dtype) -> tuple[np
     return out, lens
 
 
+def move_rows(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """A shard table's ``moves`` as padded ``(n, W)`` uint8 rows (255 past the end; W = 60, or the
+    longest row of a rule-variant dataset) and its ``length`` column. The loader and the dataset
+    reader both read moves through this."""
+    length = table.column("length").to_numpy()
+    width = max(engine.MAX_PLIES, int(length.max()) if len(length) else 0)
+    return _pad(table.column("moves"), width, engine.PAD_SQUARE, np.uint8)[0], length
+
+
 NO_VOCABULARY = ("the shards store no token_ply (shard format 2): it is derived from the moves with the dataset's "
                  "vocab.json, which was not found beside them; give vocabulary= (the dataset folder or its vocab.json)")
 
@@ -147,14 +156,12 @@ class RowBlock:
         moves-only table (or one read without its ``tokens``) gets empty token rows and language -1
         (to be encoded per epoch). ``token_ply`` is derived with ``vocab``, the tokens' vocabulary
         (:func:`derive_token_ply`); without one only a format-1 table's stored column will do."""
-        length = table.column("length").to_numpy()
-        width = max(engine.MAX_PLIES, int(length.max()) if len(length) else 0)
-        moves, _ = _pad(table.column("moves"), width, engine.PAD_SQUARE, np.uint8)
+        moves, length = move_rows(table)
         if "tokens" in table.column_names:
             tokens, n_tokens = _pad(table.column("tokens"), None, 0, np.uint16)
             lang = table.column("lang").to_numpy()
             if vocab is not None:
-                token_ply = derive_token_ply(vocab, moves, table.column("length").to_numpy(), lang, tokens, n_tokens)
+                token_ply = derive_token_ply(vocab, moves, length, lang, tokens, n_tokens)
             elif "token_ply" in table.column_names:  # shard format 1 read without a vocabulary
                 token_ply, _ = _pad(table.column("token_ply"), tokens.shape[1], -1, np.int8)
             else:
@@ -165,9 +172,9 @@ class RowBlock:
             n_tokens, lang = np.zeros(n, np.int64), np.full(n, -1, np.int64)
         plies = None
         if stored_labels:
-            plies = {name: _pad(table.column(name), width, 0, np.dtype(dtype))[0]
+            plies = {name: _pad(table.column(name), moves.shape[1], 0, np.dtype(dtype))[0]
                      for columns in schema.LABEL_COLUMNS.values() for name, dtype in columns}
-        return cls(tokens, token_ply, n_tokens, moves, table.column("length").to_numpy(), lang,
+        return cls(tokens, token_ply, n_tokens, moves, length, lang,
                    table.column("game_id").to_numpy(), plies, table_rule_ids(table))
 
 
