@@ -38,7 +38,7 @@ import json
 import os
 from typing import Any, Optional
 
-from .rules import language_settings, parse_rules
+from .rules import combined_rules, language_settings
 from .spec import MAX_LANGUAGE_SEED, SPEC_KEYS, LanguageSpec, SpecError, require_bool, require_int
 
 # In a config file ``seed`` is the seed of the games, so the spec's seed is spelled ``language_seed``.
@@ -97,13 +97,7 @@ def from_settings(data: dict, where: str = "config", rule_flags: Optional[dict] 
     lang = {k: v for k, v in data.items() if k in LANGUAGE_KEYS}
     lang["seed"] = data.get("language_seed", data.get("seed", 0))
     generation = {k: v for k, v in data.items() if k in GENERATION_KEYS}
-    pass_token = generation.get("pass_token", False)
-    require_bool(pass_token, "pass_token")
-    rules = parse_rules(generation.get("rules"), pass_token, generation.get("max_plies"))  # the file's, checked
-    flags = {k: v for k, v in (rule_flags or {}).items() if v not in (None, False)}
-    if flags:
-        rules = parse_rules(flags.get("rules", generation.get("rules")), flags.get("pass_token", pass_token),
-                            flags.get("max_plies", generation.get("max_plies")))
+    rules = combined_rules(generation, rule_flags)
     return LanguageSpec.from_dict(language_settings(lang, rules)), generation
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 from .config import load_experiment
 from .plan import DEFAULT_SPLITS, MAX_GAMES, MAX_GAMES_PER_SHARD, DEFAULT_GAMES_PER_SHARD, Plan, parse_splits
 from .policies import parse_policy
-from .rules import language_settings, parse_rules
+from .rules import RULE_SETTINGS, combined_rules, language_settings
 from .schema import parse_labels
 from .shards import check_split_by
 from .splits import check_dedupe, parse_split_by
@@ -50,9 +50,7 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     settings: dict = {}
     spec: Optional[LanguageSpec] = None
     if args.config:
-        spec, settings = load_experiment(args.config, {"rules": getattr(args, "rules", None),
-                                                       "pass_token": getattr(args, "pass_token", False),
-                                                       "max_plies": getattr(args, "max_plies", None)})
+        spec, settings = load_experiment(args.config, _rule_flags(args))
     lang_flags = any(v is not None for v in (args.langs, args.lang_types, args.anchors, args.anchor_moves, args.language_seed,
                                              args.input_languages)) or args.lang_tags
     seed = _setting(args, settings, "seed", args.config, (0, 2**64 - 1, "2**64-1"), 0)
@@ -124,20 +122,21 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     return plan
 
 
+def _rule_flags(args: argparse.Namespace) -> dict:
+    """``--rules``, ``--pass-token``, ``--max-plies`` as given (``import`` has none of them)."""
+    return {k: getattr(args, k, None) for k in RULE_SETTINGS}
+
+
 def _rules(args: argparse.Namespace, settings: dict):
-    """The :class:`~mothello_data.rules.RuleSet` of the flags, else the config file's settings (the
+    """The :class:`~mothello_data.rules.RuleSet` of the flags over the config file's settings (the
     file's are checked, naming the file, even where a flag overrides them)."""
-    in_file = {k: settings[k] for k in ("rules", "pass_token", "max_plies") if k in settings}
+    in_file = {k: settings[k] for k in RULE_SETTINGS if k in settings}
     if in_file:
         try:
-            require_bool(in_file.get("pass_token", False), "pass_token")
-            parse_rules(in_file.get("rules"), in_file.get("pass_token", False), in_file.get("max_plies"))
+            combined_rules(in_file)
         except SpecError as exc:
             raise SpecError(f"{args.config}: {exc}") from None
-    flags = getattr(args, "rules", None), getattr(args, "pass_token", False), getattr(args, "max_plies", None)
-    pass_token = True if flags[1] else in_file.get("pass_token", False)
-    return parse_rules(flags[0] if flags[0] is not None else in_file.get("rules"), pass_token,
-                       flags[2] if flags[2] is not None else in_file.get("max_plies"))
+    return combined_rules(in_file, _rule_flags(args))
 
 
 def _checked(config: Optional[str], name: str, parse, *values):

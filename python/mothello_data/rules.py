@@ -19,7 +19,7 @@ plan, the writer, ``verify``, the stream and the card ask it; the engine owns th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence, Union
+from typing import Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from .engine_rules import RULES, max_plies_default, rule_id
 from .moves import PASS_MOVE, MoveSpace
 from .rng import balanced_choice
 from .schema import RULE_COLUMN, class_names
-from .spec import SpecError
+from .spec import SpecError, require_bool
 
 #: Longest ``--max-plies``: 120 rows hold any classic game with written passes (and token plies are
 #: int8: :data:`mothello_data.vocabulary.MAX_TOKEN_PLIES`).
@@ -156,6 +156,23 @@ class RuleSet:
 
 
 CLASSIC_RULES = RuleSet()
+
+
+#: The settings that make a RuleSet, as flags (``--rules``, ``--pass-token``, ``--max-plies``) and file keys.
+RULE_SETTINGS = ("rules", "pass_token", "max_plies")
+
+
+def combined_rules(settings: Mapping, flags: Optional[Mapping] = None) -> RuleSet:
+    """The RuleSet of an experiment file's ``settings`` (checked even where a flag overrides them)
+    with the command line's ``flags`` over them (a flag that is ``None`` or ``False`` is not given).
+    The config reader and the command line both combine them through this."""
+    require_bool(settings.get("pass_token", False), "pass_token")
+    rules = parse_rules(settings.get("rules"), settings.get("pass_token", False), settings.get("max_plies"))
+    given = {k: v for k, v in (flags or {}).items() if v not in (None, False)}
+    if not given:
+        return rules
+    merged = {**{k: settings.get(k) for k in RULE_SETTINGS}, **given}
+    return parse_rules(merged["rules"], bool(merged["pass_token"]), merged["max_plies"])
 
 
 def language_settings(lang: dict, rules: RuleSet) -> dict:
