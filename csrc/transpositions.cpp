@@ -28,62 +28,104 @@ struct Node {
     std::uint64_t w[W];
 };
 
-// Sorts nodes by (position, key): one counting pass into ~m/4 buckets by the low bits of
-// mix64(position) (the partition took its top bits), then each small bucket by std::sort.
-template <int W>
-void sort_nodes(Node<W>* nodes, std::int64_t m) {
-    if (m < 2) return;
+// Groups nodes by position, then move-order key: one counting pass scatters them into `out` by
+// bits 8.. of the position hash (about two nodes a bucket; the hashes' low bits are uniform, the
+// canonical hash being the least of 8 hashes, and bits 0..7 are left to a partitioning by them),
+// then each bucket of two or more nodes is insertion-sorted by (position, key). Calls
+// visit(first, last) for each bucket of two or more nodes, in bucket order: only there can one
+// position have two nodes.
+template <int W, class Visit>
+void for_each_bucket(const Node<W>* nodes, std::int64_t m, std::vector<Node<W>>& out, Visit visit) {
     int bits = 0;
-    while (bits < 20 && (std::int64_t{1} << (bits + 2)) < m) ++bits;
+    while (bits < 24 && (std::int64_t{1} << (bits + 1)) < m) ++bits;
     const std::uint64_t mask = (1ull << bits) - 1;
+    const auto bucket = [mask](const Node<W>& n) { return static_cast<std::size_t>(n.w[0] >> 8 & mask); };
     std::vector<std::int64_t> start((std::size_t{1} << bits) + 1, 0);
-    std::vector<std::uint32_t> bucket(static_cast<std::size_t>(m));
-    for (std::int64_t i = 0; i < m; ++i) {
-        bucket[i] = static_cast<std::uint32_t>(mix64(nodes[i].w[0]) & mask);
-        ++start[bucket[i] + 1];
-    }
+    for (std::int64_t i = 0; i < m; ++i) ++start[bucket(nodes[i]) + 1];
     for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-    std::vector<Node<W>> sorted(static_cast<std::size_t>(m));
+    out.resize(static_cast<std::size_t>(m));
     {
         std::vector<std::int64_t> next(start.begin(), start.end() - 1);
-        for (std::int64_t i = 0; i < m; ++i) sorted[next[bucket[i]]++] = nodes[i];
+        for (std::int64_t i = 0; i < m; ++i) out[static_cast<std::size_t>(next[bucket(nodes[i])]++)] = nodes[i];
     }
-    auto less = [](const Node<W>& a, const Node<W>& b) {
+    const auto less = [](const Node<W>& a, const Node<W>& b) {
         return a.w[0] != b.w[0] ? a.w[0] < b.w[0] : (a.w[1] & kKeyMask) < (b.w[1] & kKeyMask);
     };
-    for (std::size_t b = 0; b + 1 < start.size(); ++b)
-        if (start[b + 1] - start[b] > 1) std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1], less);
-    std::copy(sorted.begin(), sorted.end(), nodes);
+    Node<W>* data = out.data();
+    for (std::size_t b = 0; b + 1 < start.size(); ++b) {
+        Node<W>* first = data + start[b];
+        Node<W>* last = data + start[b + 1];
+        if (last - first < 2) continue;
+        for (Node<W>* i = first + 1; i < last; ++i) {  // insertion sort: buckets are small
+            const Node<W> x = *i;
+            Node<W>* j = i;
+            for (; j > first && less(x, j[-1]); --j) *j = j[-1];
+            *j = x;
+        }
+        visit(static_cast<const Node<W>*>(first), static_cast<const Node<W>*>(last));
+    }
 }
 
-// Walks sorted nodes position by position: visit(first node, move orders as (games, example) runs).
+// Walks nodes sorted by (position, key) position by position: visit(first node, move orders as
+// (games, example) runs); `orders` is scratch.
 template <int W, class Visit>
-void walk_positions(const Node<W>* nodes, std::int64_t m, Visit visit) {
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> orders;
-    for (std::int64_t i = 0; i < m;) {
-        const std::uint64_t pos = nodes[i].w[0];
+void walk_positions(const Node<W>* nodes, const Node<W>* end, std::vector<std::pair<std::uint64_t, std::uint64_t>>& orders,
+                    Visit visit) {
+    for (const Node<W>* i = nodes; i < end;) {
+        const std::uint64_t pos = i->w[0];
         orders.clear();
-        std::int64_t j = i;
-        while (j < m && nodes[j].w[0] == pos) {
-            const std::uint64_t key = nodes[j].w[1] & kKeyMask;
+        const Node<W>* j = i;
+        while (j < end && j->w[0] == pos) {
+            const std::uint64_t key = j->w[1] & kKeyMask;
             std::uint64_t games = 0, example = ~0ull;
-            for (; j < m && nodes[j].w[0] == pos && (nodes[j].w[1] & kKeyMask) == key; ++j) {
-                games += games_of(nodes[j].w[1]);
-                if constexpr (W > 2) example = std::min(example, nodes[j].w[2]);
+            for (; j < end && j->w[0] == pos && (j->w[1] & kKeyMask) == key; ++j) {
+                games += games_of(j->w[1]);
+                if constexpr (W > 2) example = std::min(example, j->w[2]);
             }
             orders.emplace_back(games, W > 2 ? example : 0);
         }
-        visit(nodes[i], orders);
+        visit(*i, orders);
         i = j;
     }
 }
 
+// The nodes whose position may occur twice: two bitmaps of about 16 bits a node, indexed by bits 8..
+// of the position hash, mark the indices seen once and seen again; a node whose index was seen
+// once only holds a position no other node holds (no false negatives; a unique position shares
+// an index with another node with odds about 1 in 16 and is kept for the exact grouping).
 template <int W>
-TranspositionCounts count_impl(std::uint64_t* raw, std::int64_t m) {
-    auto* nodes = reinterpret_cast<Node<W>*>(raw);
-    sort_nodes(nodes, m);
+std::vector<Node<W>> repeated_candidates(const Node<W>* nodes, std::int64_t m) {
+    int bits = 6;
+    while (bits < 40 && (std::int64_t{1} << bits) < 16 * m) ++bits;
+    const std::uint64_t mask = (1ull << bits) - 1;
+    std::vector<std::uint64_t> seen(std::size_t{1} << (bits - 6)), again(seen.size());
+    for (std::int64_t i = 0; i < m; ++i) {
+        const std::uint64_t h = nodes[i].w[0] >> 8 & mask, bit = 1ull << (h & 63);
+        again[h >> 6] |= seen[h >> 6] & bit;
+        seen[h >> 6] |= bit;
+    }
+    std::vector<Node<W>> out;
+    for (std::int64_t i = 0; i < m; ++i) {
+        const std::uint64_t h = nodes[i].w[0] >> 8 & mask;
+        if (again[h >> 6] >> (h & 63) & 1) out.push_back(nodes[i]);
+    }
+    return out;
+}
+
+// visit(first node, move orders) for each position of `nodes` (any order) held by two or more nodes.
+template <int W, class Visit>
+void for_each_position(const std::uint64_t* raw, std::int64_t m, Visit visit) {
+    const std::vector<Node<W>> candidates = repeated_candidates(reinterpret_cast<const Node<W>*>(raw), m);
+    std::vector<Node<W>> scratch;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> orders;
+    for_each_bucket(candidates.data(), static_cast<std::int64_t>(candidates.size()), scratch,
+                    [&](const Node<W>* first, const Node<W>* last) { walk_positions(first, last, orders, visit); });
+}
+
+template <int W>
+TranspositionCounts count_impl(const std::uint64_t* raw, std::int64_t m) {
     TranspositionCounts out;
-    walk_positions(nodes, m, [&](const Node<W>& first, const auto& orders) {
+    for_each_position<W>(raw, m, [&](const Node<W>& first, const auto& orders) {
         if (orders.size() < 2) return;
         std::uint64_t n = 0, squares = 0;
         for (const auto& o : orders) {
@@ -97,11 +139,9 @@ TranspositionCounts count_impl(std::uint64_t* raw, std::int64_t m) {
 }
 
 template <int W>
-TranspositionGroups groups_impl(std::uint64_t* raw, std::int64_t m) {
-    auto* nodes = reinterpret_cast<Node<W>*>(raw);
-    sort_nodes(nodes, m);
+TranspositionGroups groups_impl(const std::uint64_t* raw, std::int64_t m) {
     TranspositionGroups out;
-    walk_positions(nodes, m, [&](const Node<W>& first, const auto& orders) {
+    for_each_position<W>(raw, m, [&](const Node<W>& first, const auto& orders) {
         if (orders.size() < 2) return;
         out.position.push_back(first.w[0]);
         out.ply.push_back(static_cast<std::uint8_t>(ply_of(first.w[1])));
@@ -227,12 +267,12 @@ void TranspositionNodes::group(NodeBatch& out) {
         std::memcpy(out.nodes.data() + next[scratch_part_[i]]++ * W, scratch_.data() + i * W, sizeof(std::uint64_t) * W);
 }
 
-TranspositionCounts count_transpositions(std::uint64_t* nodes, std::int64_t m, int words) {
+TranspositionCounts count_transpositions(const std::uint64_t* nodes, std::int64_t m, int words) {
     check_words(words);
     return words == 2 ? count_impl<2>(nodes, m) : count_impl<3>(nodes, m);
 }
 
-TranspositionGroups transposition_groups(std::uint64_t* nodes, std::int64_t m, int words) {
+TranspositionGroups transposition_groups(const std::uint64_t* nodes, std::int64_t m, int words) {
     check_words(words);
     return words == 2 ? groups_impl<2>(nodes, m) : groups_impl<3>(nodes, m);
 }

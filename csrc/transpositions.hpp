@@ -78,10 +78,11 @@ struct TranspositionCounts {
     std::uint64_t pairs = 0;                   // game pairs reaching one by different move orders
 };
 
-// The transpositions of one partition's nodes [m][words] (sorted in place first).
-TranspositionCounts count_transpositions(std::uint64_t* nodes, std::int64_t m, int words);
+// The transpositions of one partition's nodes [m][words] (left as they are: a copy is grouped).
+TranspositionCounts count_transpositions(const std::uint64_t* nodes, std::int64_t m, int words);
 
-// Every transposition of one partition's nodes (sorted in place first), in position order: position
+// Every transposition of one partition's nodes (grouped in a copy), in position order (by bits 8..
+// of the position hash, then the hash; see count_transpositions): position
 // i has hash position[i], ply[i], and move orders offsets[i] .. offsets[i + 1] - 1, each with its
 // games and example game (0 without examples), in key order.
 struct TranspositionGroups {
@@ -90,6 +91,6 @@ struct TranspositionGroups {
     std::vector<std::int64_t> offsets{0};
     std::vector<std::uint64_t> games, example;
 };
-TranspositionGroups transposition_groups(std::uint64_t* nodes, std::int64_t m, int words);
+TranspositionGroups transposition_groups(const std::uint64_t* nodes, std::int64_t m, int words);
 
 }  // namespace mothello

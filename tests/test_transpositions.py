@@ -222,3 +222,50 @@ def test_results_need_examples_and_bad_nodes_are_refused():
     frozen.flags.writeable = False
     with pytest.raises(ValueError, match="writable"):
         _core.count_transpositions(frozen)
+
+
+@pytest.mark.parametrize("words", [2, 3])
+@pytest.mark.parametrize("m", [0, 1, 2, 5, 300, 20_000])
+def test_partition_count_and_groups_equal_a_dict_on_random_nodes(words, m):
+    """count_transpositions / transposition_groups on nodes (position, key | games | ply[, example])
+    against a plain dict: positions that share the bits the C++ filters and groups by (8 and up) but
+    differ elsewhere, repeated keys (games add up, least example), any node order."""
+    from mothello_data import _core
+
+    rng = np.random.default_rng(m * 10 + words)
+    low = rng.integers(0, 2**20, size=max(m // 3, 1), dtype=np.uint64) << np.uint64(8)  # shared index bits
+    pos = low[rng.integers(0, len(low), m)] | rng.integers(0, 4, m, dtype=np.uint64)  # differ in bits 0..7
+    pos |= rng.integers(0, 3, m, dtype=np.uint64) << np.uint64(62)  # ... and in the top bits
+    keys = rng.integers(0, 3, m, dtype=np.uint64) << np.uint64(24 + 37)  # key: the top 40 bits; 3 orders at most
+    games = rng.integers(1, 5, m, dtype=np.uint64)
+    ply = (pos >> np.uint64(8)) % np.uint64(60) + np.uint64(1)  # one ply per position, as in real nodes
+    examples = rng.integers(0, 1000, m, dtype=np.uint64)
+    nodes = np.zeros((m, words), np.uint64)
+    nodes[:, 0] = pos
+    nodes[:, 1] = keys | games << np.uint64(6) | ply
+    if words == 3:
+        nodes[:, 2] = examples
+    orders = collections.defaultdict(dict)
+    for p, k, g, e in zip(pos.tolist(), keys.tolist(), games.tolist(), examples.tolist()):
+        n, ex = orders[p].get(k, (0, 2**64))
+        orders[p][k] = (n + g, min(ex, e))
+    want_ply, want_pairs, want_groups = collections.Counter(), 0, {}
+    for p, o in orders.items():
+        if len(o) > 1:
+            c = [n for n, _ in o.values()]
+            want_ply[int(p >> 8) % 60 + 1] += 1
+            want_pairs += (sum(c) ** 2 - sum(x * x for x in c)) // 2
+            want_groups[p] = sorted(o.items())
+    before = nodes.copy()
+    per_ply, pairs = _core.count_transpositions(nodes)
+    assert {i: int(c) for i, c in enumerate(per_ply) if c} == dict(want_ply) and pairs == want_pairs
+    assert (nodes == before).all()  # the caller's nodes are left as they were
+    assert m < 300 or want_groups  # the larger cases have transpositions
+    g = _core.transposition_groups(nodes)
+    got = {}
+    for i, p in enumerate(g["position"].tolist()):
+        lo, hi = g["offsets"][i], g["offsets"][i + 1]
+        assert g["ply"][i] == (p >> 8) % 60 + 1
+        got[p] = list(zip(g["games"][lo:hi].tolist(), g["example"][lo:hi].tolist()))
+    assert len(got) == len(g["position"])  # each position once
+    assert got == {p: [(n, e if words == 3 else 0) for _, (n, e) in o] for p, o in want_groups.items()}
