@@ -1,7 +1,12 @@
 // Bindings of the transposition search (transpositions.hpp): the node builder, and the count and
 // grouping of one partition's nodes. The GIL is released while C++ works.
+#include <cerrno>
 #include <string>
+#include <system_error>
 #include <utility>
+#include <vector>
+
+#include <pybind11/stl.h>  // the file descriptors, a list of ints
 
 #include "bindings_common.hpp"
 #include "engine.hpp"
@@ -20,51 +25,43 @@ py::array_t<T> adopt(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
     return py::array_t<T>(shape, heap->data(), owner);
 }
 
-py::tuple batch_out(NodeBatch&& batch, int words) {
-    const py::ssize_t m = static_cast<py::ssize_t>(batch.nodes.size()) / words;
-    const py::ssize_t p = static_cast<py::ssize_t>(batch.bounds.size());
-    return py::make_tuple(adopt(std::move(batch.nodes), {m, words}), adopt(std::move(batch.bounds), {p}));
+// Runs f with the GIL released; a failed write of a partition file raises OSError (its errno).
+template <class F>
+void writing(F f) {
+    try {
+        py::gil_scoped_release release;
+        f();
+    } catch (const std::system_error& e) {
+        errno = e.code().value();
+        PyErr_SetFromErrno(PyExc_OSError);
+        throw py::error_already_set();
+    }
 }
 
-py::tuple add(TranspositionNodes& self, carray<std::uint64_t> ids, carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
-              carray<std::uint64_t> positions) {
+void add(TranspositionNodes& self, carray<std::uint64_t> ids, carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
+         carray<std::uint64_t> positions) {
     const py::ssize_t n = ids.size();
     if (ids.ndim() != 1 || moves.ndim() != 2 || moves.shape(0) != n || moves.shape(1) != kMaxPlies || lengths.ndim() != 1 ||
         lengths.shape(0) != n || positions.ndim() != 2 || positions.shape(0) != n || positions.shape(1) != kMaxPlies)
         throw py::value_error("TranspositionNodes.add: game_ids (n,), moves (n, 60), lengths (n,) and positions (n, 60) must agree");
     for (py::ssize_t g = 0; g < n; ++g)
         if (lengths.data()[g] > kMaxPlies) throw py::value_error("game " + std::to_string(g) + ": length exceeds 60");
-    NodeBatch batch;
-    {
-        py::gil_scoped_release release;
-        self.add(ids.data(), moves.data(), lengths.data(), positions.data(), n, batch);
-    }
-    return batch_out(std::move(batch), self.words());
+    writing([&] { self.add(ids.data(), moves.data(), lengths.data(), positions.data(), n); });
 }
 
-py::tuple flush(TranspositionNodes& self) {
-    NodeBatch batch;
-    {
-        py::gil_scoped_release release;
-        self.flush(batch);
-    }
-    return batch_out(std::move(batch), self.words());
-}
-
-// Nodes (m, 2 or 3) uint64, sorted in place: the caller's array must be writable and C-contiguous.
-std::uint64_t* node_rows(exact_array<std::uint64_t>& nodes, const char* fn, std::int64_t& m, int& words) {
+// Nodes (m, 2 or 3) uint64, C-contiguous (read only: a read-only array, e.g. a memory map, will do).
+const std::uint64_t* node_rows(const exact_array<std::uint64_t>& nodes, const char* fn, std::int64_t& m, int& words) {
     if (nodes.ndim() != 2 || (nodes.shape(1) != 2 && nodes.shape(1) != 3))
         throw py::value_error(std::string(fn) + ": nodes must be (m, 2) or (m, 3) uint64");
-    if (!nodes.writeable()) throw py::value_error(std::string(fn) + ": nodes must be writable (they are sorted in place)");
     m = nodes.shape(0);
     words = static_cast<int>(nodes.shape(1));
-    return nodes.mutable_data();
+    return nodes.data();
 }
 
 py::tuple count(exact_array<std::uint64_t> nodes) {
     std::int64_t m;
     int words;
-    std::uint64_t* data = node_rows(nodes, "count_transpositions", m, words);
+    const std::uint64_t* data = node_rows(nodes, "count_transpositions", m, words);
     TranspositionCounts counts;
     {
         py::gil_scoped_release release;
@@ -78,7 +75,7 @@ py::tuple count(exact_array<std::uint64_t> nodes) {
 py::dict groups(exact_array<std::uint64_t> nodes) {
     std::int64_t m;
     int words;
-    std::uint64_t* data = node_rows(nodes, "transposition_groups", m, words);
+    const std::uint64_t* data = node_rows(nodes, "transposition_groups", m, words);
     TranspositionGroups g;
     {
         py::gil_scoped_release release;
@@ -99,24 +96,29 @@ py::dict groups(exact_array<std::uint64_t> nodes) {
 void bind_transpositions(py::module_& m) {
     py::class_<TranspositionNodes>(m, "TranspositionNodes", R"doc(Builds the nodes of one transposition search.
 
-TranspositionNodes(canonical, max_ply, partition_bits, examples): nodes (position hash, move-order
-key | games | ply[, example game]) of plies 1..max_ply, spread over 2**partition_bits partitions;
-plies 1..7 merged in memory until flush(). Not safe to call from two threads at once.)doc")
-        .def(py::init<bool, int, int, bool>(), py::arg("canonical"), py::arg("max_ply"), py::arg("partition_bits"),
-             py::arg("examples"))
+TranspositionNodes(canonical, max_ply, partition_bits, examples, fds): nodes (position hash, move-order
+key | games | ply[, example game]) of plies 1..max_ply, appended to 2**partition_bits partition files
+(fds: open file descriptors, the caller's to close; partition p holds the positions whose hash's
+low bits are p), each through a buffer; plies 1..7 merged in memory until flush(). Not safe to call
+from two threads at once.)doc")
+        .def(py::init<bool, int, int, bool, std::vector<int>>(), py::arg("canonical"), py::arg("max_ply"),
+             py::arg("partition_bits"), py::arg("examples"), py::arg("fds"))
         .def_property_readonly("words", &TranspositionNodes::words, "uint64 words per node (2, or 3 with examples)")
+        .def_property_readonly("nodes_written", &TranspositionNodes::nodes_written, "nodes written to the files so far")
         .def("add", &add, py::arg("game_ids"), py::arg("moves"), py::arg("lengths"), py::arg("positions"),
              R"doc(Nodes of games: game_ids (n,) uint64, moves (n, 60) uint8, lengths (n,) uint8, positions (n, 60)
-uint64 (the hash after each ply; canonical hashes for a canonical search). Returns (nodes (m, words)
-uint64 grouped by partition, bounds (partitions + 1,) int64): partition p is nodes[bounds[p]:bounds[p + 1]].)doc")
-        .def("flush", &flush, "The early plies' merged nodes as (nodes, bounds) like add(); the table is emptied.");
+uint64 (the hash after each ply; canonical hashes for a canonical search), buffered for the files.
+A failed write raises OSError.)doc")
+        .def(
+            "flush", [](TranspositionNodes& self) { writing([&] { self.flush(); }); },
+            "Writes the early plies' merged nodes (the table is emptied) and every buffered node to the files.");
     m.def("count_transpositions", &count, py::arg("nodes"),
-          R"doc(Transpositions of one partition's nodes (m, 2 or 3) uint64 (sorted in place; must be writable).
+          R"doc(Transpositions of one partition's nodes (m, 2 or 3) uint64 (any order; left as they are).
 
 Returns (per_ply (61,) int64: positions reached by two or more move orders, per ply; pairs: game
 pairs reaching one by different move orders).)doc");
     m.def("transposition_groups", &groups, py::arg("nodes"),
-          R"doc(Every transposition of one partition's nodes (sorted in place; must be writable), in position order.
+          R"doc(Every transposition of one partition's nodes (any order; left as they are), in position order.
 
 Returns a dict: position (k,) uint64, ply (k,) uint8, offsets (k + 1,) int64 and per move order games
 (uint64) and example (uint64, the least game id; 0 for nodes without examples).)doc");

@@ -3,9 +3,19 @@
 #include "transpositions.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+
+#ifdef _WIN32
+#include <io.h>  // _write
+#define MOTHELLO_WRITE ::_write
+#else
+#include <unistd.h>  // write
+#define MOTHELLO_WRITE ::write
+#endif
 
 #include "board.hpp"          // lowest_square
 #include "position_hash.hpp"  // symmetry, kStartSymmetries
@@ -14,6 +24,8 @@
 namespace mothello {
 namespace {
 
+constexpr int kMaxPartitionBits = 12;  // partitions take the position hash's low bits, at most 12
+constexpr int kIndexShift = kMaxPartitionBits;  // a partition's filter and buckets index the bits above
 constexpr std::uint64_t kKeyMask = ~((1ull << (kNodeGameBits + 6)) - 1);  // the key's top 40 bits in w1
 
 inline std::uint64_t node_key(std::uint64_t pos, std::uint64_t order) { return mix64(pos ^ mix64(order ^ kOrderIV)); }
@@ -28,31 +40,74 @@ struct Node {
     std::uint64_t w[W];
 };
 
-// Groups nodes by position, then move-order key: one counting pass scatters them into `out` by
-// bits 8.. of the position hash (about two nodes a bucket; the hashes' low bits are uniform, the
-// canonical hash being the least of 8 hashes, and bits 0..7 are left to a partitioning by them),
-// then each bucket of two or more nodes is insertion-sorted by (position, key). Calls
-// visit(first, last) for each bucket of two or more nodes, in bucket order: only there can one
-// position have two nodes.
+// Scratch of a partition's count, kept by each thread from one partition to the next (fresh
+// allocations of this size would be zeroed by the kernel page by page at each partition):
+// about 5 bytes a node of the largest partition.
+struct Workspace {
+    std::vector<std::uint64_t> bitmaps;     // filter: words (seen, again) interleaved
+    std::vector<std::uint64_t> candidates;  // the nodes it keeps
+    std::vector<std::uint64_t> grouped;     // the candidates scattered by bucket
+    std::vector<std::int64_t> start, next;  // bucket bounds
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> orders;
+};
+
+Workspace& workspace() {
+    thread_local Workspace w;
+    return w;
+}
+
+// Picks the nodes whose position may be held by another node: a filter of two bitmaps of about 16
+// bits a node, indexed by bits 12.. of the position hash (the bits below are the partition's),
+// marks the indices seen once and seen again; a node whose index was seen once only holds a
+// position no other node holds (no false negatives; a unique position shares an index with
+// another node with odds about 1 in 16 and is kept for the exact grouping). Most positions past
+// ply 10 are reached by one game, so few nodes are kept.
+template <int W>
+const Node<W>* pick_candidates(const Node<W>* nodes, std::int64_t m, Workspace& ws, std::int64_t& kept) {
+    int bits = 6;
+    while (bits < 40 && (std::int64_t{1} << bits) < 16 * m) ++bits;
+    const std::uint64_t mask = (1ull << bits) - 1;
+    ws.bitmaps.assign(std::size_t{2} << (bits - 6), 0);
+    std::uint64_t* maps = ws.bitmaps.data();
+    for (std::int64_t i = 0; i < m; ++i) {
+        const std::uint64_t h = nodes[i].w[0] >> kIndexShift & mask, bit = 1ull << (h & 63);
+        std::uint64_t* pair = maps + 2 * (h >> 6);
+        pair[1] |= pair[0] & bit;
+        pair[0] |= bit;
+    }
+    ws.candidates.resize(static_cast<std::size_t>(m) * W);
+    auto* out = reinterpret_cast<Node<W>*>(ws.candidates.data());
+    kept = 0;
+    for (std::int64_t i = 0; i < m; ++i) {
+        const std::uint64_t h = nodes[i].w[0] >> kIndexShift & mask;
+        out[kept] = nodes[i];
+        kept += static_cast<std::int64_t>(maps[2 * (h >> 6) + 1] >> (h & 63) & 1);  // branch-free
+    }
+    return out;
+}
+
+// Groups nodes by position, then move-order key: one counting pass scatters them by bits 12.. of
+// the position hash into buckets of about two nodes, then each bucket of two or more nodes is
+// insertion-sorted by (position, key). Calls visit(first, last) for each such bucket, in bucket
+// order: only there can one position have two nodes.
 template <int W, class Visit>
-void for_each_bucket(const Node<W>* nodes, std::int64_t m, std::vector<Node<W>>& out, Visit visit) {
+void for_each_bucket(const Node<W>* nodes, std::int64_t m, Workspace& ws, Visit visit) {
     int bits = 0;
     while (bits < 24 && (std::int64_t{1} << (bits + 1)) < m) ++bits;
     const std::uint64_t mask = (1ull << bits) - 1;
-    const auto bucket = [mask](const Node<W>& n) { return static_cast<std::size_t>(n.w[0] >> 8 & mask); };
-    std::vector<std::int64_t> start((std::size_t{1} << bits) + 1, 0);
+    const auto bucket = [mask](const Node<W>& n) { return static_cast<std::size_t>(n.w[0] >> kIndexShift & mask); };
+    ws.start.assign((std::size_t{1} << bits) + 1, 0);
+    std::int64_t* start = ws.start.data();
     for (std::int64_t i = 0; i < m; ++i) ++start[bucket(nodes[i]) + 1];
-    for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-    out.resize(static_cast<std::size_t>(m));
-    {
-        std::vector<std::int64_t> next(start.begin(), start.end() - 1);
-        for (std::int64_t i = 0; i < m; ++i) out[static_cast<std::size_t>(next[bucket(nodes[i])]++)] = nodes[i];
-    }
+    for (std::size_t b = 1; b < ws.start.size(); ++b) start[b] += start[b - 1];
+    ws.grouped.resize(static_cast<std::size_t>(m) * W);
+    auto* data = reinterpret_cast<Node<W>*>(ws.grouped.data());
+    ws.next.assign(ws.start.begin(), ws.start.end() - 1);
+    for (std::int64_t i = 0; i < m; ++i) data[ws.next[bucket(nodes[i])]++] = nodes[i];
     const auto less = [](const Node<W>& a, const Node<W>& b) {
         return a.w[0] != b.w[0] ? a.w[0] < b.w[0] : (a.w[1] & kKeyMask) < (b.w[1] & kKeyMask);
     };
-    Node<W>* data = out.data();
-    for (std::size_t b = 0; b + 1 < start.size(); ++b) {
+    for (std::size_t b = 0; b + 1 < ws.start.size(); ++b) {
         Node<W>* first = data + start[b];
         Node<W>* last = data + start[b + 1];
         if (last - first < 2) continue;
@@ -89,37 +144,14 @@ void walk_positions(const Node<W>* nodes, const Node<W>* end, std::vector<std::p
     }
 }
 
-// The nodes whose position may occur twice: two bitmaps of about 16 bits a node, indexed by bits 8..
-// of the position hash, mark the indices seen once and seen again; a node whose index was seen
-// once only holds a position no other node holds (no false negatives; a unique position shares
-// an index with another node with odds about 1 in 16 and is kept for the exact grouping).
-template <int W>
-std::vector<Node<W>> repeated_candidates(const Node<W>* nodes, std::int64_t m) {
-    int bits = 6;
-    while (bits < 40 && (std::int64_t{1} << bits) < 16 * m) ++bits;
-    const std::uint64_t mask = (1ull << bits) - 1;
-    std::vector<std::uint64_t> seen(std::size_t{1} << (bits - 6)), again(seen.size());
-    for (std::int64_t i = 0; i < m; ++i) {
-        const std::uint64_t h = nodes[i].w[0] >> 8 & mask, bit = 1ull << (h & 63);
-        again[h >> 6] |= seen[h >> 6] & bit;
-        seen[h >> 6] |= bit;
-    }
-    std::vector<Node<W>> out;
-    for (std::int64_t i = 0; i < m; ++i) {
-        const std::uint64_t h = nodes[i].w[0] >> 8 & mask;
-        if (again[h >> 6] >> (h & 63) & 1) out.push_back(nodes[i]);
-    }
-    return out;
-}
-
 // visit(first node, move orders) for each position of `nodes` (any order) held by two or more nodes.
 template <int W, class Visit>
 void for_each_position(const std::uint64_t* raw, std::int64_t m, Visit visit) {
-    const std::vector<Node<W>> candidates = repeated_candidates(reinterpret_cast<const Node<W>*>(raw), m);
-    std::vector<Node<W>> scratch;
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> orders;
-    for_each_bucket(candidates.data(), static_cast<std::int64_t>(candidates.size()), scratch,
-                    [&](const Node<W>* first, const Node<W>* last) { walk_positions(first, last, orders, visit); });
+    Workspace& ws = workspace();
+    std::int64_t kept = 0;
+    const Node<W>* candidates = pick_candidates(reinterpret_cast<const Node<W>*>(raw), m, ws, kept);
+    for_each_bucket(candidates, kept, ws,
+                    [&](const Node<W>* first, const Node<W>* last) { walk_positions(first, last, ws.orders, visit); });
 }
 
 template <int W>
@@ -160,11 +192,44 @@ void check_words(int words) {
 
 }  // namespace
 
-TranspositionNodes::TranspositionNodes(bool canonical, int max_ply, int partition_bits, bool examples)
-    : canonical_(canonical), examples_(examples), max_ply_(max_ply), bits_(partition_bits), words_(examples ? 3 : 2) {
-    if (max_ply < 1 || max_ply > kMaxPlies) throw std::invalid_argument("max_ply must be in 1..60, got " + std::to_string(max_ply));
-    if (partition_bits < 0 || partition_bits > 12)
+PartitionWriter::PartitionWriter(std::vector<int> fds, int words)
+    : fds_(std::move(fds)), words_(words), mask_(fds_.size() - 1), capacity_((std::size_t{1} << 19) / fds_.size()),
+      buffer_(capacity_ * fds_.size() * static_cast<std::size_t>(words)), fill_(fds_.size(), 0) {}
+
+void PartitionWriter::write_out(std::size_t p) {
+    const char* data = reinterpret_cast<const char*>(buffer_.data() + p * capacity_ * words_);
+    std::size_t left = fill_[p] * words_ * sizeof(std::uint64_t);
+    while (left) {
+        const auto done = MOTHELLO_WRITE(fds_[p], data, static_cast<unsigned>(std::min<std::size_t>(left, 1u << 30)));
+        if (done < 0 && errno == EINTR) continue;
+        if (done < 0) throw std::system_error(errno, std::generic_category(), "writing a transposition partition file");
+        data += done;
+        left -= static_cast<std::size_t>(done);
+    }
+    nodes_ += static_cast<std::int64_t>(fill_[p]);
+    fill_[p] = 0;
+}
+
+void PartitionWriter::flush() {
+    for (std::size_t p = 0; p < fds_.size(); ++p)
+        if (fill_[p]) write_out(p);
+}
+
+namespace {
+std::vector<int> checked_fds(std::vector<int> fds, int partition_bits) {
+    if (partition_bits < 0 || partition_bits > kMaxPartitionBits)
         throw std::invalid_argument("partition_bits must be in 0..12, got " + std::to_string(partition_bits));
+    if (fds.size() != (std::size_t{1} << partition_bits))
+        throw std::invalid_argument("TranspositionNodes needs one file descriptor per partition (" +
+                                    std::to_string(1 << partition_bits) + "), got " + std::to_string(fds.size()));
+    return fds;
+}
+}  // namespace
+
+TranspositionNodes::TranspositionNodes(bool canonical, int max_ply, int partition_bits, bool examples, std::vector<int> fds)
+    : canonical_(canonical), examples_(examples), max_ply_(max_ply), bits_(partition_bits), words_(examples ? 3 : 2),
+      writer_(checked_fds(std::move(fds), partition_bits), examples ? 3 : 2) {
+    if (max_ply < 1 || max_ply > kMaxPlies) throw std::invalid_argument("max_ply must be in 1..60, got " + std::to_string(max_ply));
     for (int s = 0; s < 4; ++s) {
         std::memset(square_map_[s], kPadSquare, 256);
         for (int sq = 0; sq < 64; ++sq)
@@ -198,13 +263,8 @@ void TranspositionNodes::insert_early(std::uint64_t key, std::uint64_t pos, std:
 }
 
 void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves, const std::uint8_t* lengths,
-                             const std::uint64_t* positions, std::int64_t n, NodeBatch& out) {
-    const int syms = canonical_ ? 4 : 1, W = words_;
-    std::int64_t late = 0;
-    for (std::int64_t g = 0; g < n; ++g) late += std::max(0, std::min<int>(lengths[g], max_ply_) - kEarlyPlies);
-    scratch_.resize(static_cast<std::size_t>(late * W));
-    scratch_part_.resize(static_cast<std::size_t>(late));
-    std::int64_t j = 0;
+                             const std::uint64_t* positions, std::int64_t n) {
+    const int syms = canonical_ ? 4 : 1;
     for (std::int64_t g = 0; g < n; ++g) {
         const std::uint8_t* row = moves + g * kMaxPlies;
         const std::uint64_t* pos = positions + g * kMaxPlies;
@@ -221,50 +281,22 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
                 insert_early(key, pos[k], ids[g], k + 1);
                 continue;
             }
-            std::uint64_t* node = scratch_.data() + j * W;
-            node[0] = pos[k];
-            node[1] = pack(key, 1, k + 1);
-            if (W > 2) node[2] = ids[g];
-            scratch_part_[j++] = static_cast<std::uint16_t>(bits_ ? mix64(pos[k]) >> (64 - bits_) : 0);
+            writer_.push(pos[k], pack(key, 1, k + 1), ids[g]);
         }
     }
-    group(out);
 }
 
-void TranspositionNodes::flush(NodeBatch& out) {
-    std::int64_t m = 0;
-    for (const Early& e : table_)
-        if (e.games) m += static_cast<std::int64_t>((e.games + kNodeMaxGames - 1) / kNodeMaxGames);
-    const int W = words_;
-    scratch_.resize(static_cast<std::size_t>(m * W));
-    scratch_part_.resize(static_cast<std::size_t>(m));
-    std::int64_t j = 0;
+void TranspositionNodes::flush() {
     for (const Early& e : table_) {
         for (std::uint64_t left = e.games; left;) {
             const std::uint64_t games = std::min(left, kNodeMaxGames);
-            std::uint64_t* node = scratch_.data() + j * W;
-            node[0] = e.pos;
-            node[1] = pack(e.key, games, e.ply);
-            if (W > 2) node[2] = e.game;
-            scratch_part_[j++] = static_cast<std::uint16_t>(bits_ ? mix64(e.pos) >> (64 - bits_) : 0);
+            writer_.push(e.pos, pack(e.key, games, e.ply), e.game);
             left -= games;
         }
     }
     table_.assign(1 << 12, Early{});
     used_ = 0;
-    group(out);
-}
-
-void TranspositionNodes::group(NodeBatch& out) {
-    const int W = words_, P = 1 << bits_;
-    const std::int64_t m = static_cast<std::int64_t>(scratch_part_.size());
-    out.bounds.assign(static_cast<std::size_t>(P + 1), 0);
-    for (std::int64_t i = 0; i < m; ++i) ++out.bounds[scratch_part_[i] + 1];
-    for (int p = 0; p < P; ++p) out.bounds[p + 1] += out.bounds[p];
-    out.nodes.resize(static_cast<std::size_t>(m * W));
-    std::vector<std::int64_t> next(out.bounds.begin(), out.bounds.end() - 1);
-    for (std::int64_t i = 0; i < m; ++i)
-        std::memcpy(out.nodes.data() + next[scratch_part_[i]]++ * W, scratch_.data() + i * W, sizeof(std::uint64_t) * W);
+    writer_.flush();
 }
 
 TranspositionCounts count_transpositions(const std::uint64_t* nodes, std::int64_t m, int words) {

@@ -210,7 +210,7 @@ def test_node_counts_past_18_bits_are_split_and_summed():
     assert pairs == sum(v[1] for v in want.values())
 
 
-def test_results_need_examples_and_bad_nodes_are_refused():
+def test_results_need_examples_bad_nodes_are_refused_and_read_only_nodes_counted():
     with TranspositionFinder(examples=False) as finder:
         with pytest.raises(ValueError, match="examples=True"):
             list(finder.results())
@@ -218,27 +218,27 @@ def test_results_need_examples_and_bad_nodes_are_refused():
 
     with pytest.raises(ValueError, match=r"\(m, 2\) or \(m, 3\)"):
         _core.count_transpositions(np.zeros((4, 5), np.uint64))
-    frozen = np.zeros((4, 2), np.uint64)
-    frozen.flags.writeable = False
-    with pytest.raises(ValueError, match="writable"):
-        _core.count_transpositions(frozen)
+    frozen = np.array([[5 << 12, 1 << 40 | 1 << 6 | 9], [5 << 12, 2 << 40 | 1 << 6 | 9]], np.uint64)
+    frozen.flags.writeable = False  # read-only nodes (a memory map) are counted, left as they are
+    per_ply, pairs = _core.count_transpositions(frozen)
+    assert per_ply[9] == 1 and per_ply.sum() == 1 and pairs == 1
 
 
 @pytest.mark.parametrize("words", [2, 3])
 @pytest.mark.parametrize("m", [0, 1, 2, 5, 300, 20_000])
 def test_partition_count_and_groups_equal_a_dict_on_random_nodes(words, m):
     """count_transpositions / transposition_groups on nodes (position, key | games | ply[, example])
-    against a plain dict: positions that share the bits the C++ filters and groups by (8 and up) but
+    against a plain dict: positions that share the bits the C++ filters and groups by (12 and up) but
     differ elsewhere, repeated keys (games add up, least example), any node order."""
     from mothello_data import _core
 
     rng = np.random.default_rng(m * 10 + words)
-    low = rng.integers(0, 2**20, size=max(m // 3, 1), dtype=np.uint64) << np.uint64(8)  # shared index bits
-    pos = low[rng.integers(0, len(low), m)] | rng.integers(0, 4, m, dtype=np.uint64)  # differ in bits 0..7
+    low = rng.integers(0, 2**20, size=max(m // 3, 1), dtype=np.uint64) << np.uint64(12)  # shared index bits
+    pos = low[rng.integers(0, len(low), m)] | rng.integers(0, 4, m, dtype=np.uint64) << np.uint64(10)  # differ below
     pos |= rng.integers(0, 3, m, dtype=np.uint64) << np.uint64(62)  # ... and in the top bits
     keys = rng.integers(0, 3, m, dtype=np.uint64) << np.uint64(24 + 37)  # key: the top 40 bits; 3 orders at most
     games = rng.integers(1, 5, m, dtype=np.uint64)
-    ply = (pos >> np.uint64(8)) % np.uint64(60) + np.uint64(1)  # one ply per position, as in real nodes
+    ply = (pos >> np.uint64(12)) % np.uint64(60) + np.uint64(1)  # one ply per position, as in real nodes
     examples = rng.integers(0, 1000, m, dtype=np.uint64)
     nodes = np.zeros((m, words), np.uint64)
     nodes[:, 0] = pos
@@ -253,7 +253,7 @@ def test_partition_count_and_groups_equal_a_dict_on_random_nodes(words, m):
     for p, o in orders.items():
         if len(o) > 1:
             c = [n for n, _ in o.values()]
-            want_ply[int(p >> 8) % 60 + 1] += 1
+            want_ply[int(p >> 12) % 60 + 1] += 1
             want_pairs += (sum(c) ** 2 - sum(x * x for x in c)) // 2
             want_groups[p] = sorted(o.items())
     before = nodes.copy()
@@ -265,7 +265,39 @@ def test_partition_count_and_groups_equal_a_dict_on_random_nodes(words, m):
     got = {}
     for i, p in enumerate(g["position"].tolist()):
         lo, hi = g["offsets"][i], g["offsets"][i + 1]
-        assert g["ply"][i] == (p >> 8) % 60 + 1
+        assert g["ply"][i] == (p >> 12) % 60 + 1
         got[p] = list(zip(g["games"][lo:hi].tolist(), g["example"][lo:hi].tolist()))
     assert len(got) == len(g["position"])  # each position once
     assert got == {p: [(n, e if words == 3 else 0) for _, (n, e) in o] for p, o in want_groups.items()}
+
+
+def test_partition_files_written_by_cpp_and_failed_writes_raise_oserror(tmp_path):
+    """The builder writes every node to the file of its partition (the low bits of the position
+    hash); a file it cannot write to raises OSError (stats prints it in one line), a wrong number
+    of files ValueError."""
+    import os
+
+    from mothello_data import _core
+    from mothello_data.engine import generate
+
+    g = generate(50, seed=5, threads=1)
+    ids = np.arange(50, dtype=np.uint64)
+    with TranspositionFinder(max_ply=20, partitions=4, examples=False) as finder:
+        finder.add(ids, g.moves, g.lengths)
+        late = int(np.minimum(g.lengths.astype(int), 20).clip(7).sum() - 7 * 50)  # plies 8..20
+        parts = list(finder._partitions())
+        assert finder.nodes >= late and sum(len(p) for p in parts) == finder.nodes  # + the early table's
+        for p, nodes in enumerate(parts):
+            assert (nodes[:, 0] & np.uint64(3) == p).all()
+    path = tmp_path / "p.bin"
+    path.write_bytes(b"")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        builder = _core.TranspositionNodes(False, 20, 0, False, [fd])
+        builder.add(ids, g.moves, g.lengths, np.ones((50, 60), np.uint64))
+        with pytest.raises(OSError):
+            builder.flush()
+        with pytest.raises(ValueError, match="one file descriptor per partition"):
+            _core.TranspositionNodes(False, 20, 2, False, [fd])
+    finally:
+        os.close(fd)

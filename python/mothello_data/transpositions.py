@@ -9,9 +9,11 @@ move-order key mixes it with a hash chained over the moves played so far (canoni
 over the start symmetries). The work is C++ (``csrc/transpositions.hpp``, the node layout and
 rules are documented there): plies 1..7 are merged in memory (a small table: the game tree has
 65,004 move sequences up to ply 7), the later plies' nodes are spread over ``partitions``
-temporary files by hash; each file is then read alone, sorted, and its positions with two or more
-move orders are the transpositions. Memory: one batch plus one partition (twice its size while
-sorted); temporary disk 16 bytes per game and ply from 8 to ``max_ply`` (24 with example games).
+temporary files by hash (written by C++ through a buffer per file); each file is then mapped
+alone, its positions held by two or more nodes are picked out (a bitmap filter) and grouped, and
+those with two or more move orders are the transpositions. Memory: one batch, 8 MiB of buffers,
+and one partition's filter (4 bytes a node) and picked nodes; temporary disk 16 bytes per game and
+ply from 8 to ``max_ply`` (24 with example games).
 Two move orders of one position are told apart by 40 bits of their key (a false merge of two
 orders at one position has odds about 2**-40 per pair of orders), positions by their 64-bit hash.
 
@@ -22,6 +24,7 @@ dataset folder or shard files.
 
 from __future__ import annotations
 
+import mmap
 import os
 import tempfile
 from dataclasses import dataclass
@@ -73,11 +76,12 @@ class TranspositionFinder:
             raise ValueError(f"max_ply must be in 1..{MAX_PLIES}, got {max_ply}")
         self.canonical, self.max_ply, self.threads, self.examples = canonical, max_ply, threads, examples
         self.bits = max(0, int(partitions - 1).bit_length())
-        self._builder = _core.TranspositionNodes(canonical, max_ply, self.bits, examples)
         self._dir = tempfile.TemporaryDirectory(prefix="mothello-transpositions-", dir=tmpdir)
-        self._files = [open(os.path.join(self._dir.name, f"{p:04d}.bin"), "wb") for p in range(1 << self.bits)]
-        self.nodes = 0  # nodes written to the partition files
-        self.disk_bytes = 0
+        self._paths = [os.path.join(self._dir.name, f"{p:04d}.bin") for p in range(1 << self.bits)]
+        self._fds: list = []
+        for path in self._paths:
+            self._fds.append(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        self._builder = _core.TranspositionNodes(canonical, max_ply, self.bits, examples, self._fds)
 
     def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray,
             positions: Optional[np.ndarray] = None, rule: Optional[np.ndarray] = None) -> None:
@@ -98,28 +102,34 @@ class TranspositionFinder:
         ids = np.ascontiguousarray(game_ids, dtype=np.uint64)
         for lo in range(0, len(lengths), BATCH_GAMES):
             hi = lo + BATCH_GAMES
-            self._write(*self._builder.add(ids[lo:hi], moves[lo:hi], lengths[lo:hi], positions[lo:hi]))
+            self._builder.add(ids[lo:hi], moves[lo:hi], lengths[lo:hi], positions[lo:hi])
 
-    def _write(self, nodes: np.ndarray, bounds: np.ndarray) -> None:
-        for p, f in enumerate(self._files):
-            if bounds[p + 1] > bounds[p]:
-                f.write(nodes[bounds[p]: bounds[p + 1]].data)  # buffered: cheaper than tofile's own FILE
-        self.nodes += len(nodes)
-        self.disk_bytes += nodes.nbytes
+    @property
+    def nodes(self) -> int:
+        """Nodes written to the partition files so far (the rest wait in the buffers)."""
+        return self._nodes if self._builder is None else self._builder.nodes_written
+
+    @property
+    def disk_bytes(self) -> int:
+        return self.nodes * 8 * (3 if self.examples else 2)
 
     def _partitions(self) -> Iterator[np.ndarray]:
-        """Each partition's nodes (the files are read once and removed)."""
+        """Each partition's nodes: a read-only view of its mapped file (each file is mapped once and
+        removed at once; the map goes when the view does)."""
         if self._builder is not None:
-            self._write(*self._builder.flush())  # the early plies' table
+            self._builder.flush()  # the early plies' table and the buffers
+            self._nodes = self._builder.nodes_written
             self._builder = None
-        for f in self._files:
-            f.close()
+        self._close_fds()
         words = 3 if self.examples else 2
-        for f in self._files:
-            nodes = np.fromfile(f.name, dtype=np.uint64).reshape(-1, words)
-            os.remove(f.name)
-            if len(nodes):
-                yield nodes
+        for path in self._paths:
+            with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else None
+            os.remove(path)
+            if mapped is not None:
+                yield np.frombuffer(mapped, dtype=np.uint64).reshape(-1, words)  # unmapped once unused
+                del mapped
 
     def counts(self) -> tuple[np.ndarray, int]:
         """What :meth:`results` would yield, counted without making the objects: transposed positions
@@ -143,10 +153,14 @@ class TranspositionFinder:
                 yield Transposition(int(g["ply"][i]), int(g["position"][i]), g["example"][off[i]: off[i + 1]].copy(),
                                     g["games"][off[i]: off[i + 1]].copy())
 
+    def _close_fds(self) -> None:
+        while self._fds:
+            os.close(self._fds.pop())
+
     def close(self) -> None:
         """Remove the temporary files."""
-        for f in self._files:
-            f.close()
+        self._close_fds()
+        self._builder = None
         self._dir.cleanup()
 
     def __enter__(self) -> "TranspositionFinder":
