@@ -12,7 +12,7 @@ CPU time (user + system) and peak RSS of that child (``os.wait4``), and the peak
 stats run's temporary files (sampled every 0.5 s). Reported: the median over rounds, the stats /
 generate ratios, and the load average before and after (the machine may be shared). The datasets
 are removed. ``--steps`` instead times the steps of one ``stats`` pass in this process, on one thread
-(CPU time per game of each step; steps nest: the searches' ``add`` includes their writes).
+(CPU time per game of each step).
 """
 
 from __future__ import annotations
@@ -90,8 +90,7 @@ def steps(games: int, tmpdir: str | None) -> None:
     timed(stats, "passes_per_game", "passes from the disc counts")
     timed(stats, "game_hashes", "game hashes (duplicates)")
     timed(stats._OpeningCounter, "add", "openings")
-    timed(transpositions.TranspositionFinder, "add", "the searches' nodes, with their writes (C++ + file writes)")
-    timed(transpositions.TranspositionFinder, "_write", "  of which partition file writes")
+    timed(transpositions.TranspositionFinder, "add", "the searches' nodes, with their partition file writes (C++)")
     timed(transpositions.TranspositionFinder, "counts", "sorting and counting the partitions (C++)")
     root = tempfile.mkdtemp(prefix="mothello-stats-steps-", dir=tmpdir)
     try:
@@ -103,11 +102,10 @@ def steps(games: int, tmpdir: str | None) -> None:
         total = time.process_time() - start
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    order = sorted(spent, key=lambda k: (k.startswith(" "), -spent[k]))
-    order.insert(order.index("the searches' nodes, with their writes (C++ + file writes)") + 1, order.pop())
+    order = sorted(spent, key=lambda k: -spent[k])
     rows = [(label, f"{spent[label] / games * 1e6:.2f} us/game") for label in order]
     rows.append(("everything else (reading the shards on its thread, tokens, labels, ...)",
-                 f"{(total - sum(t for k, t in spent.items() if not k.startswith(' '))) / games * 1e6:.2f} us/game"))
+                 f"{(total - sum(spent.values())) / games * 1e6:.2f} us/game"))
     rows.append((f"total, one thread ({games:,} games; engine kernel {engine.kernel()})", f"{total / games * 1e6:.2f} us/game"))
     write_results({"machine": machine(), "games": games, "cpu_s": spent, "total_cpu_s": total}, rows, None)
 

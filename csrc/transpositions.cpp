@@ -235,31 +235,53 @@ TranspositionNodes::TranspositionNodes(bool canonical, int max_ply, int partitio
         for (int sq = 0; sq < 64; ++sq)
             square_map_[s][sq] = static_cast<std::uint8_t>(lowest_square(symmetry(kStartSymmetries[s], 1ull << sq)));
     }
-    table_.resize(1 << 12);
+    slots_.resize(1 << 12);
+    info_.resize(slots_.size());
 }
 
 void TranspositionNodes::insert_early(std::uint64_t key, std::uint64_t pos, std::uint64_t game, int ply) {
-    if (2 * (used_ + 1) > static_cast<std::int64_t>(table_.size())) {  // grow at half full
-        std::vector<Early> old(table_.size() * 2);
-        old.swap(table_);
-        used_ = 0;
-        for (const Early& e : old)
-            if (e.games) {
-                std::size_t i = e.key & (table_.size() - 1);
-                while (table_[i].games) i = (i + 1) & (table_.size() - 1);
-                table_[i] = e;
-                ++used_;
-            }
+    if (2 * static_cast<std::size_t>(used_ + 1) > slots_.size()) {
+        if (slots_.size() >= kEarlySlots) {
+            spill_early();
+        } else {  // grow at half full
+            std::vector<Slot> old_slots(slots_.size() * 2);
+            std::vector<Info> old_info(old_slots.size());
+            old_slots.swap(slots_);
+            old_info.swap(info_);
+            const std::size_t mask = slots_.size() - 1;
+            for (std::size_t j = 0; j < old_slots.size(); ++j)
+                if (old_slots[j].games) {
+                    std::size_t i = old_slots[j].key & mask;
+                    while (slots_[i].games) i = (i + 1) & mask;
+                    slots_[i] = old_slots[j];
+                    info_[i] = old_info[j];
+                }
+        }
     }
-    std::size_t i = key & (table_.size() - 1);
-    while (table_[i].games && table_[i].key != key) i = (i + 1) & (table_.size() - 1);
-    Early& e = table_[i];
-    if (!e.games) {
-        e = Early{key, pos, 0, game, ply};
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = key & mask;
+    while (slots_[i].games && slots_[i].key != key) i = (i + 1) & mask;
+    Slot& slot = slots_[i];
+    if (!slot.games) {
+        slot.key = key;
+        info_[i] = Info{pos, game, ply};
         ++used_;
+    } else if (examples_ && game < info_[i].game) {
+        info_[i].game = game;
     }
-    ++e.games;
-    e.game = std::min(e.game, game);
+    ++slot.games;
+}
+
+void TranspositionNodes::spill_early() {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        for (std::uint64_t left = slots_[i].games; left;) {
+            const std::uint64_t games = std::min(left, kNodeMaxGames);
+            writer_.push(info_[i].pos, pack(slots_[i].key, games, info_[i].ply), info_[i].game);
+            left -= games;
+        }
+        slots_[i].games = 0;
+    }
+    used_ = 0;
 }
 
 void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves, const std::uint8_t* lengths,
@@ -287,15 +309,9 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
 }
 
 void TranspositionNodes::flush() {
-    for (const Early& e : table_) {
-        for (std::uint64_t left = e.games; left;) {
-            const std::uint64_t games = std::min(left, kNodeMaxGames);
-            writer_.push(e.pos, pack(e.key, games, e.ply), e.game);
-            left -= games;
-        }
-    }
-    table_.assign(1 << 12, Early{});
-    used_ = 0;
+    spill_early();
+    slots_.assign(1 << 12, Slot{});
+    info_.assign(slots_.size(), Info{});
     writer_.flush();
 }
 

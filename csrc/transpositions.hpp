@@ -14,7 +14,8 @@
 // transposition; its game pairs are (N^2 - sum c_i^2) / 2 with c_i the games of move order i.
 //
 // Plies 1..kEarlyPlies are merged in memory for the whole run (at most 65,004 move sequences
-// exist up to ply 7, so the table stays small whatever the dataset); later plies' nodes go to
+// exist up to ply 7 in classic Othello, so the table stays small whatever the dataset; a table
+// past 2**18 slots, as delflank's many sequences make it, is written out and emptied); later plies' nodes go to
 // partition p = the low partition_bits bits of w0 (uniform: the canonical hash is the least of 8
 // hashes, its low bits are as uniform as the others'), appended to the caller's partition file p
 // through a buffer per partition (one write() per full buffer). Each partition is then counted (or
@@ -82,16 +83,28 @@ class TranspositionNodes {
     void flush();
 
    private:
-    struct Early {
-        std::uint64_t key, pos, games, game;
+    // The early plies' table: open addressing on the node key, slots_ (key, games; games == 0 marks
+    // a free slot) probed on every insert, info_ (the rest, same index) touched when a node is new.
+    // It grows at half full up to kEarlySlots slots (classic and nomidflip games never get there:
+    // 65,004 sequences); a table that full (delflank: its move sequences outnumber a dataset's
+    // games) is written to the partitions and emptied, since the count adds up the games of equal
+    // nodes wherever they are: memory stays bounded.
+    static constexpr std::size_t kEarlySlots = std::size_t{1} << 18;
+    struct Slot {
+        std::uint64_t key, games;
+    };
+    struct Info {
+        std::uint64_t pos, game;
         int ply;
     };
     void insert_early(std::uint64_t key, std::uint64_t pos, std::uint64_t game, int ply);
+    void spill_early();  // writes the table's nodes to the partitions and empties it
 
     bool canonical_, examples_;
     int max_ply_, bits_, words_;
     std::uint8_t square_map_[4][256];
-    std::vector<Early> table_;  // open addressing on key; games == 0 marks a free slot
+    std::vector<Slot> slots_;
+    std::vector<Info> info_;
     std::int64_t used_ = 0;
     PartitionWriter writer_;
 };

@@ -301,3 +301,48 @@ def test_partition_files_written_by_cpp_and_failed_writes_raise_oserror(tmp_path
             _core.TranspositionNodes(False, 20, 2, False, [fd])
     finally:
         os.close(fd)
+
+
+def _grouped_reference(moves, lengths, hashes, max_ply):
+    """(positions with >= 2 move orders, game pairs) of the exact search by numpy grouping of
+    (position hash, move prefix) over plies 1..max_ply: no node, key or table involved. (Under
+    delflank discs are removed, so one position can recur at another ply: a position is grouped
+    over all plies, as the search does.)"""
+    rows = []
+    for k in range(1, max_ply + 1):
+        live = lengths >= k
+        prefix = np.full((int(live.sum()), max_ply), 255, np.uint8)
+        prefix[:, :k] = moves[live, :k]
+        rows.append(np.concatenate([hashes[live, k - 1:k].view(np.uint8), prefix], axis=1))
+    orders, counts = np.unique(np.concatenate(rows), axis=0, return_counts=True)  # (position, prefix) -> games
+    _, first = np.unique(orders[:, :8], axis=0, return_inverse=True)
+    first = first.ravel()
+    n_orders = np.bincount(first)
+    games = np.bincount(first, weights=counts).astype(np.int64)
+    squares = np.bincount(first, weights=counts.astype(np.float64) ** 2).astype(np.int64)
+    many = n_orders > 1
+    return int(many.sum()), int(((games[many] ** 2 - squares[many]) // 2).sum())
+
+
+def test_early_plies_table_written_out_when_full_delflank():
+    """delflank's move sequences outnumber the games: more than 2**17 distinct early nodes fill the
+    early plies' table, which is written to the partitions and emptied (memory stays bounded); the
+    counts still equal a numpy grouping of (position hash, move prefix)."""
+    from mothello_data.engine import generate
+    from mothello_data.world_labels import world_ply_columns
+
+    g = generate(60_000, seed=9, rules="delflank")
+    moves = np.ascontiguousarray(g.moves[:, :60])
+    lengths = np.minimum(g.lengths, 60).astype(np.uint8)
+    hashes = world_ply_columns(moves, lengths, ["hash"], 2, rules="delflank")["hash"]
+    distinct = sum(len(np.unique(moves[lengths >= k, :k], axis=0)) for k in range(1, 8))
+    assert distinct > 2**17  # the table is written out at least once
+    want_positions, want_pairs = _grouped_reference(moves, lengths, np.ascontiguousarray(hashes), 9)
+    assert want_positions > 1000
+    for examples in (False, True):
+        with TranspositionFinder(False, 9, examples=examples) as finder:
+            for lo in range(0, len(lengths), 7_000):
+                finder.add(np.arange(lo, min(lo + 7_000, len(lengths)), dtype=np.uint64), moves[lo: lo + 7_000],
+                           lengths[lo: lo + 7_000], hashes[lo: lo + 7_000])
+            per_ply, pairs = finder.counts()
+        assert int(per_ply.sum()) == want_positions and pairs == want_pairs

@@ -3,12 +3,14 @@ different move orders (``canonical=True``: the same position up to the board's 8
 move orders that are not images of each other under a start symmetry).
 
 A position after ``k`` moves always has ``k + 4`` discs, so equal positions are always at the same
-ply. Each game contributes, per ply up to ``max_ply``, a node (position hash, move-order key, games,
+ply (not under delflank, whose removed discs let a position recur at another ply: its nodes are
+grouped across plies, and it counts at the ply of its least move-order key). Each game contributes, per ply up to ``max_ply``, a node (position hash, move-order key, games,
 ply[, example game]): the position hash is the engine's (:mod:`mothello_data.symmetry`), the
 move-order key mixes it with a hash chained over the moves played so far (canonical: the least
 over the start symmetries). The work is C++ (``csrc/transpositions.hpp``, the node layout and
 rules are documented there): plies 1..7 are merged in memory (a small table: the game tree has
-65,004 move sequences up to ply 7), the later plies' nodes are spread over ``partitions``
+65,004 move sequences up to ply 7; a table past 2**18 slots, as delflank's sequences make it, is
+written out to the partitions and emptied), the later plies' nodes are spread over ``partitions``
 temporary files by hash (written by C++ through a buffer per file); each file is then mapped
 alone, its positions held by two or more nodes are picked out (a bitmap filter) and grouped, and
 those with two or more move orders are the transpositions. Memory: one batch, 8 MiB of buffers,
