@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -41,11 +42,13 @@ struct Node {
 };
 
 // Scratch of a partition's count, kept by each thread from one partition to the next (fresh
-// allocations of this size would be zeroed by the kernel page by page at each partition):
-// about 5 bytes a node of the largest partition.
+// allocations of this size would be zeroed by the kernel page by page at each partition): the
+// filter's 4 bytes a node, and the kept nodes (twice). The candidates' buffer has room for every
+// node but is left uninitialised, so only the pages the kept nodes fill are ever touched.
 struct Workspace {
-    std::vector<std::uint64_t> bitmaps;     // filter: words (seen, again) interleaved
-    std::vector<std::uint64_t> candidates;  // the nodes it keeps
+    std::vector<std::uint64_t> bitmaps;  // filter: words (seen, again) interleaved
+    std::unique_ptr<std::uint64_t[]> candidates;  // the nodes it keeps
+    std::size_t candidate_words = 0;
     std::vector<std::uint64_t> grouped;     // the candidates scattered by bucket
     std::vector<std::int64_t> start, next;  // bucket bounds
     std::vector<std::pair<std::uint64_t, std::uint64_t>> orders;
@@ -75,8 +78,11 @@ const Node<W>* pick_candidates(const Node<W>* nodes, std::int64_t m, Workspace& 
         pair[1] |= pair[0] & bit;
         pair[0] |= bit;
     }
-    ws.candidates.resize(static_cast<std::size_t>(m) * W);
-    auto* out = reinterpret_cast<Node<W>*>(ws.candidates.data());
+    if (ws.candidate_words < static_cast<std::size_t>(m) * W) {
+        ws.candidate_words = static_cast<std::size_t>(m) * W;
+        ws.candidates.reset(new std::uint64_t[ws.candidate_words]);  // uninitialised
+    }
+    auto* out = reinterpret_cast<Node<W>*>(ws.candidates.get());
     kept = 0;
     for (std::int64_t i = 0; i < m; ++i) {
         const std::uint64_t h = nodes[i].w[0] >> kIndexShift & mask;

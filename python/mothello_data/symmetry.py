@@ -61,7 +61,7 @@ def map_moves(moves: np.ndarray, s: int) -> np.ndarray:
     table = np.full(256, PAD_SQUARE, dtype=np.uint8)
     table[:64] = SQUARE_MAPS[s]
     table[PASS_MOVE] = PASS_MOVE  # a written pass is the same move in every image
-    return table[moves]
+    return np.take(table, moves)  # a faster gather than table[moves]
 
 
 def canonical_rows(moves: np.ndarray) -> np.ndarray:
