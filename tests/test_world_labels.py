@@ -102,6 +102,17 @@ def test_canonical_rows_are_the_same_exactly_for_symmetric_games():
     assert len(rows) == 12 and len({tuple(r) for r in symmetry.canonical_rows(rows).tolist()}) == 3
 
 
+def test_canonical_rows_equal_the_least_image_as_tuples():
+    """Against plain Python: the least of the rows' images as tuples of bytes, on rows full of
+    square a1 (byte 0, which numpy's byte-string order strips at the end), pads and ties."""
+    rng = np.random.default_rng(4)
+    for width in (1, 2, 3, 8, 60):
+        rows = rng.choice(np.array([0, 1, 7, 56, 63, 255], np.uint8), size=(400, width))
+        images = [symmetry.map_moves(rows, s) for s in symmetry.START_SYMMETRIES]
+        want = [min(tuple(im[r].tolist()) for im in images) for r in range(len(rows))]
+        assert symmetry.canonical_rows(rows).tolist() == [list(w) for w in want]
+
+
 def _after(moves):
     board = ReferenceBoard()
     for sq in moves:
