@@ -40,15 +40,17 @@ def test_counts_match_plain_python(report):
     games = table["moves"]
     assert stats["games"] == stats["rows"] == len(games) == 4000
     assert stats["length_histogram"] == [sum(len(m) == n for m in games) for n in range(61)]
-    passes = 0
+    passes, per_game = 0, []
     for moves in games:
-        board, passed = ReferenceBoard(), False
+        board, passed = ReferenceBoard(), 0
         for sq in moves:
             if board.must_pass():
-                board.to_move, passed = board.opponent(board.to_move), True
+                board.to_move, passed = board.opponent(board.to_move), passed + 1
             board.play(sq)
-        passes += passed
+        passes += passed > 0
+        per_game.append(passed)
     assert stats["pass_share"] == pytest.approx(passes / len(games))
+    assert stats["passes_histogram"] == [per_game.count(n) for n in range(60)]
     assert 0.2 < stats["pass_share"] < 0.5
     assert stats["early_end_share"] == pytest.approx(sum(len(m) < 60 for m in games) / len(games))
     exact = len(games) - len({tuple(m) for m in games})

@@ -28,16 +28,19 @@ def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, co
     from the engine's replay under each game's ``rule``, so a pass is read from the game, not from
     parity). ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them."""
     valid = np.arange(moves.shape[1])[None, :] < np.asarray(lengths)[:, None]
-    written = ((moves == PASS_MOVE) & valid).sum(axis=1)
-    if written.any():  # a dataset with --pass-token writes every pass
-        return written
+    is_pass = moves == PASS_MOVE
+    if is_pass.any():
+        written = np.count_nonzero(is_pass & valid, axis=1)
+        if written.any():  # a dataset with --pass-token writes every pass
+            return written
     cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads,
                                                            **replay_args(moves, rule))
-    black = cols["count_black"].astype(np.int16)
-    prev = np.concatenate([np.full((len(black), 1), 2, np.int16), black[:, :-1]], axis=1)
-    mover_black = black > prev
+    black = cols["count_black"]
+    mover_black = np.empty(black.shape, bool)  # black's disc count grew: black moved (2 discs at the start)
+    mover_black[:, :1] = black[:, :1] > 2
+    np.greater(black[:, 1:], black[:, :-1], out=mover_black[:, 1:])
     repeat = (mover_black[:, 1:] == mover_black[:, :-1]) & valid[:, 1:]
-    return repeat.sum(axis=1)
+    return np.count_nonzero(repeat, axis=1)
 
 
 class _RepeatCounter:
