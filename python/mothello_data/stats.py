@@ -16,7 +16,7 @@ where rules are mixed, a position pairs in the transposition search only with ga
 
 Memory: a few batches of 32k rows (one being read ahead by a background thread) and one
 temporary partition per search: game hashes and transposition nodes go to temporary files
-(``TMPDIR``), sorted one partition at a time; temporary disk 32 bytes per game and ply from 8 to
+(``TMPDIR``), counted one partition at a time; temporary disk 32 bytes per game and ply from 8 to
 ``--max-ply`` (the two searches) plus 16 bytes per game. The exact and the symmetric search run in
 C++ on a thread each, alongside this thread's passes over the batch.
 """

@@ -4,8 +4,9 @@ move orders that are not images of each other under a start symmetry).
 
 A position after ``k`` moves always has ``k + 4`` discs, so equal positions are always at the same
 ply (not under delflank, whose removed discs let a position recur at another ply: its nodes are
-grouped across plies, and it counts at the ply of its least move-order key). Each game contributes, per ply up to ``max_ply``, a node (position hash, move-order key, games,
-ply[, example game]): the position hash is the engine's (:mod:`mothello_data.symmetry`), the
+grouped across plies, and it counts at the ply of its least move-order key). Each game
+contributes, per ply up to ``max_ply``, a node (position hash, move-order key, games, ply[,
+example game]): the position hash is the engine's (:mod:`mothello_data.symmetry`), the
 move-order key mixes it with a hash chained over the moves played so far (canonical: the least
 over the start symmetries). The work is C++ (``csrc/transpositions.hpp``, the node layout and
 rules are documented there): plies 1..7 are merged in memory (a small table: the game tree has
@@ -39,7 +40,7 @@ from .engine import MAX_PLIES
 from .rules import replay_args
 from .world_labels import world_ply_columns
 
-BATCH_GAMES = 16_384  # games per C++ call of add(): about 10 MB of nodes
+BATCH_GAMES = 16_384  # games per C++ call of add() (each call releases the GIL once)
 
 
 @dataclass
@@ -81,14 +82,20 @@ class TranspositionFinder:
         self._dir = tempfile.TemporaryDirectory(prefix="mothello-transpositions-", dir=tmpdir)
         self._paths = [os.path.join(self._dir.name, f"{p:04d}.bin") for p in range(1 << self.bits)]
         self._fds: list = []
-        for path in self._paths:
-            self._fds.append(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        self._builder = _core.TranspositionNodes(canonical, max_ply, self.bits, examples, self._fds)
+        self._nodes = 0
+        self._builder = None
+        try:  # the C++ builder writes to these descriptors; they are closed here
+            for path in self._paths:
+                self._fds.append(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            self._builder = _core.TranspositionNodes(canonical, max_ply, self.bits, examples, self._fds)
+        except BaseException:
+            self.close()
+            raise
 
     def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray,
             positions: Optional[np.ndarray] = None, rule: Optional[np.ndarray] = None) -> None:
-        """Add games (ids, ``(n, 60)`` uint8 moves, lengths), in slices of :data:`BATCH_GAMES` games
-        so that the temporary arrays stay small whatever the caller's batch. ``positions``: the
+        """Add games (ids, ``(n, 60)`` uint8 moves, lengths), in C++ calls of :data:`BATCH_GAMES`
+        games, their nodes buffered and written to the partition files. ``positions``: the
         games' per-ply ``hash`` (or, canonical, ``canonical_hash``) columns when the caller has them
         (:func:`mothello_data.world_labels.world_ply_columns`, at least up to ``max_ply``), else they
         are computed here, each game under its ``rule`` (engine rule ids; ``None``: classic)."""
@@ -113,6 +120,7 @@ class TranspositionFinder:
 
     @property
     def disk_bytes(self) -> int:
+        """Bytes written to the partition files so far."""
         return self.nodes * 8 * (3 if self.examples else 2)
 
     def _partitions(self) -> Iterator[np.ndarray]:
@@ -144,8 +152,8 @@ class TranspositionFinder:
         return per_ply, pairs
 
     def results(self) -> Iterator[Transposition]:
-        """Every transposition, partition by partition (in position-hash order within each); per move
-        order the least game id that took it, in move-order key order."""
+        """Every transposition, partition by partition (within each in an order fixed by the position
+        hashes); per move order the least game id that took it, in move-order key order."""
         if not self.examples:
             raise ValueError("results() needs a TranspositionFinder made with examples=True (counts() does not)")
         for nodes in self._partitions():
@@ -160,9 +168,10 @@ class TranspositionFinder:
             os.close(self._fds.pop())
 
     def close(self) -> None:
-        """Remove the temporary files."""
+        """Remove the temporary files (nodes still in the buffers are dropped)."""
         self._close_fds()
-        self._builder = None
+        if self._builder is not None:
+            self._nodes, self._builder = self._builder.nodes_written, None
         self._dir.cleanup()
 
     def __enter__(self) -> "TranspositionFinder":
