@@ -4,6 +4,7 @@
     python benchmarks/bench_stats.py --games 20000000 --repeats 1
     python benchmarks/bench_stats.py --json benchmarks/results/stats.json
     python benchmarks/bench_stats.py --steps --games 200000   # where one-thread stats time goes
+    python benchmarks/bench_stats.py --compare OTHER/.venv/bin/python   # A/B against another build
 
 Each round generates the dataset (``mothello-gen --langs 4 --anchors 0.1 --games N``) into a
 temporary folder, then runs ``mothello-gen stats`` on it (default ``--max-ply 32`` and
@@ -11,7 +12,9 @@ temporary folder, then runs ``mothello-gen stats`` on it (default ``--max-ply 32
 CPU time (user + system) and peak RSS of that child (``os.wait4``), and the peak size of the
 stats run's temporary files (sampled every 0.5 s). Reported: the median over rounds, the stats /
 generate ratios, and the load average before and after (the machine may be shared). The datasets
-are removed. ``--steps`` instead times the steps of one ``stats`` pass in this process, on one thread
+are removed. ``--compare PYTHON`` also runs ``stats`` on each dataset with another environment's
+Python (another build), the two runs in alternating order, and reports both and their ratio.
+``--steps`` instead times the steps of one ``stats`` pass in this process, on one thread
 (CPU time per game of each step).
 """
 
@@ -117,6 +120,8 @@ def main() -> None:
     parser.add_argument("--tmpdir", help="where the datasets and stats' temporary files go (default: TMPDIR)")
     parser.add_argument("--json", help="write results to this JSON file (and a .md table beside it)")
     parser.add_argument("--steps", action="store_true", help="time the steps of one one-thread stats pass instead")
+    parser.add_argument("--compare", metavar="PYTHON", help="also run stats with this Python (another build's environment) "
+                        "on each dataset, interleaved with this one's; reports both and the ratio")
     args = parser.parse_args()
     build = require_release_build()
     if args.steps:
@@ -129,12 +134,19 @@ def main() -> None:
             data, scratch = os.path.join(root, "ds"), os.path.join(root, "tmp")
             os.makedirs(scratch)
             g = run_child(gen + ["--langs", "4", "--anchors", "0.1", "--games", str(args.games), "--out", data, "--quiet"])
-            s = run_child(gen + ["stats", data, "--quiet"], env=dict(os.environ, TMPDIR=scratch), watch=scratch)
             g["dataset_gb"] = folder_bytes(data) / 1e9
-            rounds.append({"generate": g, "stats": s})
+            runs = {"stats": sys.executable, **({"compare": args.compare} if args.compare else {})}
+            order = list(runs) if len(rounds) % 2 == 0 else list(runs)[::-1]  # alternate which runs first
+            done = {}
+            for step in order:
+                out = os.path.join(root, f"out-{step}")
+                done[step] = run_child([runs[step], "-m", "mothello_data", "stats", data, "--quiet", "--out", out],
+                                       env=dict(os.environ, TMPDIR=scratch), watch=scratch)
+            rounds.append({"generate": g, **done})
         finally:
             shutil.rmtree(root, ignore_errors=True)
-    med = {step: {k: statistics.median(r[step][k] for r in rounds) for k in rounds[0][step]} for step in ("generate", "stats")}
+    steps_run = ("generate", "stats", "compare") if args.compare else ("generate", "stats")
+    med = {step: {k: statistics.median(r[step][k] for r in rounds) for k in rounds[0][step]} for step in steps_run}
     results = {"machine": machine(), "build": build, "games": args.games, "rounds": rounds, "median": med,
                "stats_over_generate": {"wall": med["stats"]["wall_s"] / med["generate"]["wall_s"],
                                        "cpu": med["stats"]["cpu_s"] / med["generate"]["cpu_s"]},
@@ -146,6 +158,10 @@ def main() -> None:
              f"{s['wall_s']:.1f} s wall, {s['cpu_s']:.1f} s CPU, {s['peak_rss_mib']:.0f} MiB peak RSS, "
              f"{s['temp_disk_peak_gb']:.2f} GB temporary disk at most"),
             ("stats / generate", f"{results['stats_over_generate']['wall']:.2f} x wall, {results['stats_over_generate']['cpu']:.2f} x CPU"),
+            *([(f"`stats` with {args.compare}", f"{med['compare']['wall_s']:.1f} s wall, {med['compare']['cpu_s']:.1f} s CPU, "
+                f"{med['compare']['peak_rss_mib']:.0f} MiB peak RSS"),
+               ("stats / the compared build's", f"{s['wall_s'] / med['compare']['wall_s']:.3f} x wall, "
+                f"{s['cpu_s'] / med['compare']['cpu_s']:.3f} x CPU")] if args.compare else []),
             ("load average before / after", f"{load_before[0]:.2f} / {results['loadavg_after'][0]:.2f}")]
     write_results(results, rows, args.json)
 
