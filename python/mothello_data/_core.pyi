@@ -52,6 +52,7 @@ def encode(
     seq: npt.NDArray[np.uint16],
     seq_len: npt.NDArray[np.uint8],
     tag_ids: Optional[npt.ArrayLike] = None,
+    with_ply: bool = True,
 ) -> Dict[str, np.ndarray]: ...
 def token_targets(
     tokens: npt.ArrayLike,
