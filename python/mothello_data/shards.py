@@ -17,10 +17,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import engine, schema, sources
+from . import _core, engine, schema, sources
 from .files import check_disk_full, file_sha256
 from .plan import Plan, Shard
-from .rng import balanced_choice, chain
+from .rng import balanced_choice
 from .spec import SpecError
 from .splits import assign_splits, attempt_seed, canonical_openings
 from .symmetry import canonical_rows
@@ -40,12 +40,10 @@ def language_of_games(game_ids: np.ndarray, languages: Sequence[int], seed: int)
 
 
 def game_hashes(moves: np.ndarray) -> np.ndarray:
-    """64-bit hash of each padded move row (n, W) uint8 (rows up to 64 wide hash as 64 wide)."""
-    n = moves.shape[0]
-    padded = np.full((n, max(64, -(-moves.shape[1] // 8) * 8)), 255, dtype=np.uint8)
-    padded[:, : moves.shape[1]] = moves
-    words = padded.view(_U64)
-    return chain(np.full(n, _HASH_IV, dtype=_U64), *(words[:, i] for i in range(words.shape[1])))
+    """64-bit hash of each padded move row (n, W) uint8: the row padded with 255 to a multiple of 8
+    bytes (at least 64), read as little-endian uint64 words, chained from an IV with
+    :func:`mothello_data.rng.chain` (computed in one pass by ``_core.row_hashes``)."""
+    return _core.row_hashes(np.ascontiguousarray(moves, dtype=np.uint8), _HASH_IV)
 
 
 class HeldOutIndex:
