@@ -31,7 +31,8 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from mothello_data import engine, loader, schema  # noqa: E402
 from mothello_data.arguments import plan_from_argv  # noqa: E402
-from mothello_data.shards import HeldOutIndex, chunk_table, language_of_games, parquet_encodings  # noqa: E402
+from mothello_data.held_out import HeldOutIndex  # noqa: E402
+from mothello_data.shards import chunk_table, language_of_games, parquet_encodings  # noqa: E402
 
 WRITER = dict(compression="zstd", write_statistics=["game_id", "lang", "length"], write_page_checksum=True)
 VARIANTS = {  # on top of the writer's own settings

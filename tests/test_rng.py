@@ -6,7 +6,8 @@ import pytest
 from helpers import py_mix64
 
 from mothello_data import rng
-from mothello_data.shards import game_hashes, language_of_games
+from mothello_data.held_out import game_hashes
+from mothello_data.shards import language_of_games
 from mothello_data.spec import LanguageSpec
 
 M64 = (1 << 64) - 1
