@@ -180,3 +180,100 @@ def test_a_bad_forced_kernel_is_refused_in_one_line(tmp_path, value):
                          env=dict(os.environ, MOTHELLO_HASH_KERNEL=value), capture_output=True, text=True)
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
     assert "MOTHELLO_HASH_KERNEL" in run.stderr and not (tmp_path / "o").exists()
+
+
+# ---- move-order keys of the transposition search (csrc/order_hash.hpp) ------------------------------
+
+ORDER_IV = 0x5851F42D4C957F2D
+
+
+def ref_order_keys(moves, positions, length, max_ply, canonical):
+    """The keys of one game written out in Python: the order chain over the moves (canonical: the
+    least chain over the images of the moves under the start symmetries, 255 for a byte that is
+    no square), mixed with the position."""
+    images = symmetry.START_SYMMETRIES if canonical else (0,)
+    z = {s: ORDER_IV for s in images}
+    keys = []
+    for k in range(min(length, max_ply)):
+        m = int(moves[k])
+        for s in images:
+            image = m if s == 0 else (ref_square(s, m) if m < 64 else 255)
+            z[s] = py_mix64(z[s] ^ image)
+        keys.append(py_mix64(int(positions[k]) ^ py_mix64(min(z.values()) ^ ORDER_IV)))
+    return keys
+
+
+def random_order_inputs(n, seed, width=60):
+    """Rows of any bytes (squares mostly, passes 64 and other bytes too), any lengths, any positions."""
+    rng = np.random.default_rng(seed)
+    moves = rng.integers(0, 64, (n, width), dtype=np.uint8)
+    odd = rng.random((n, width)) < 0.05
+    moves[odd] = rng.integers(64, 256, int(odd.sum()), dtype=np.uint8)
+    lengths = rng.integers(0, width + 1, n).astype(np.uint8)
+    lengths[: n // 2] = width  # most games run to the end
+    positions = rng.integers(0, 2**64, (n, width), dtype=np.uint64)
+    return moves, lengths, positions
+
+
+def test_order_keys_are_the_published_formula():
+    from mothello_data import _core
+
+    moves, lengths, positions = random_order_inputs(40, seed=6)
+    for kernel in KERNELS:
+        for canonical in (False, True):
+            for max_ply in (1, 32, 60):
+                keys = _core.move_order_keys(moves, lengths, positions, max_ply, canonical, kernel=kernel)
+                for g in range(len(moves)):
+                    want = ref_order_keys(moves[g], positions[g], int(lengths[g]), max_ply, canonical)
+                    assert [int(x) for x in keys[g, : len(want)]] == want, (kernel, canonical, max_ply, g)
+                    assert not keys[g, len(want):].any()
+
+
+@pytest.mark.parametrize("kernel", ALL)
+def test_order_keys_of_each_kernel_equal_the_scalar_ones(kernel):
+    from mothello_data import _core
+
+    if kernel not in KERNELS:
+        pytest.skip(f"this CPU (or build) does not run the {kernel} hash kernel")
+    for n in (*range(0, 34), 255, 256, 257, 5003):  # every tail of 4-, 8- and 16-game blocks
+        moves, lengths, positions = random_order_inputs(n, seed=7 + n)
+        for canonical in (False, True):
+            for max_ply in (7, 32, 33, 60):  # 32: the ply chunk; 33 one past it
+                want = _core.move_order_keys(moves, lengths, positions, max_ply, canonical, kernel="scalar")
+                got = _core.move_order_keys(moves, lengths, positions, max_ply, canonical, kernel=kernel)
+                assert np.array_equal(got, want), (n, canonical, max_ply)
+    games = engine.generate(3000, seed=8, pass_token=True)  # real games: passes and early ends
+    hashes = world_ply_columns(games.moves, games.lengths, ["hash"], pass_token=True)["hash"]
+    for canonical in (False, True):
+        want = _core.move_order_keys(games.moves, games.lengths, hashes, 60, canonical, kernel="scalar")
+        assert np.array_equal(_core.move_order_keys(games.moves, games.lengths, hashes, 60, canonical, kernel=kernel),
+                              want)
+
+
+def test_transposition_nodes_are_the_same_bytes_under_each_forced_kernel():
+    code = (
+        "import hashlib, numpy as np\n"
+        "from mothello_data import _core, engine, symmetry\n"
+        "from mothello_data.world_labels import world_ply_columns\n"
+        "g = engine.generate(5000, seed=9, pass_token=True)\n"
+        "moves, lengths = np.ascontiguousarray(g.moves[:, :60]), np.minimum(g.lengths, 60).astype(np.uint8)\n"
+        "cols = world_ply_columns(moves, lengths, ['hash', 'canonical_hash'], pass_token=True)\n"
+        "h = hashlib.sha256()\n"
+        "for canonical in (False, True):\n"
+        "    for max_ply in (5, 32, 60):\n"
+        "        b = _core.TranspositionNodes(canonical, max_ply, 4, True)\n"
+        "        pos = cols['canonical_hash' if canonical else 'hash']\n"
+        "        for lo in range(0, 5000, 1777):\n"
+        "            ids = np.arange(lo, min(lo + 1777, 5000), dtype=np.uint64)\n"
+        "            for a in b.add(ids, moves[lo:lo + 1777], lengths[lo:lo + 1777], pos[lo:lo + 1777]):\n"
+        "                h.update(a.tobytes())\n"
+        "        for a in b.flush():\n"
+        "            h.update(a.tobytes())\n"
+        "print(symmetry.hash_kernel(), h.hexdigest())\n"
+    )
+    seen = {}
+    for kernel in KERNELS:
+        name, digest = _run(code, kernel, check=True).stdout.split()
+        assert name == kernel
+        seen[kernel] = digest
+    assert len(set(seen.values())) == 1, seen
