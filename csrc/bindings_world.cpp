@@ -5,7 +5,6 @@
 #include "bindings_common.hpp"
 #include "engine.hpp"
 #include "hash_kernels.hpp"
-#include "order_hash.hpp"
 #include "position_hash.hpp"
 #include "world_labels.hpp"
 
@@ -35,31 +34,6 @@ py::array_t<std::uint64_t> hashes(carray<std::uint64_t> black, carray<std::uint6
             boards[2 * i + 1] = w[i];
         }
         position_hashes(boards.data(), p, n, canonical ? nullptr : dst, canonical ? dst : nullptr, kernel);
-    }
-    return out;
-}
-
-py::array_t<std::uint64_t> order_keys_py(carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
-                                         carray<std::uint64_t> positions, int max_ply, bool canonical,
-                                         py::object kernel_name) {
-    const int width = check_move_rows("move_order_keys", moves, lengths);
-    const py::ssize_t n = moves.shape(0);
-    if (positions.ndim() != 2 || positions.shape(0) != n || positions.shape(1) != width)
-        throw py::value_error("move_order_keys: positions must be (n, W) like moves");
-    if (max_ply < 1 || max_ply > width)
-        throw py::value_error("move_order_keys: max_ply must be in 1.." + std::to_string(width) + ", got " + std::to_string(max_ply));
-    const HashKernel kernel = kernel_name.is_none() ? hash_kernel() : hash_kernel_named(kernel_name.cast<std::string>());
-    py::array_t<std::uint64_t> out({n, static_cast<py::ssize_t>(max_ply)});
-    std::uint64_t* dst = out.mutable_data();
-    {
-        py::gil_scoped_release release;
-        std::uint8_t maps[4][256];
-        start_square_maps(maps);
-        std::vector<std::uint64_t> keys(static_cast<std::size_t>(n) * max_ply);  // [max_ply][n]
-        order_keys(moves.data(), lengths.data(), positions.data(), n, width, max_ply, canonical ? 4 : 1, maps,
-                   keys.data(), kernel);
-        for (py::ssize_t g = 0; g < n; ++g)
-            for (int k = 0; k < max_ply; ++k) dst[g * max_ply + k] = k < lengths.data()[g] ? keys[k * n + g] : 0;
     }
     return out;
 }
@@ -154,15 +128,6 @@ ValueError on sizes that differ, a player other than 0/1, or a kernel this CPU d
           R"doc(Name of the position-hash kernel chosen at run time: "avx512", "avx2" or "scalar" (the best
 this CPU runs; MOTHELLO_HASH_KERNEL forces one). Raises ValueError for a MOTHELLO_HASH_KERNEL value
 that is not a kernel this CPU runs.)doc");
-    m.def("move_order_keys", &order_keys_py, py::arg("moves"), py::arg("lengths"), py::arg("positions"),
-          py::arg("max_ply"), py::arg("canonical") = false, py::arg("kernel") = py::none(),
-          R"doc(The move-order keys of the transposition search (csrc/order_hash.hpp), per game and ply.
-
-key[g, k] = mix64(positions[g, k] ^ mix64(order ^ 0x5851F42D4C957F2D)), order = z_{k+1} with z_0 =
-0x5851F42D4C957F2D, z_i = mix64(z_{i-1} ^ moves[g, i-1]); with canonical=True the least z_{k+1} over
-the moves' images under the four start symmetries (a byte that is no square maps to 255). Args:
-moves (n, W) uint8, lengths (n,) uint8 <= W, positions (n, W) uint64, max_ply 1..W, kernel as
-position_hash(). Returns (n, max_ply) uint64, 0 for k >= lengths[g].)doc");
     m.def("hash_kernels", &hash_kernel_names,
           R"doc(Names of the position-hash kernels this build has and this CPU runs, "scalar" first.)doc");
     m.def("board_symmetry", &symmetry_py, py::arg("boards"), py::arg("symmetry"),

@@ -51,12 +51,11 @@ inline void load_pairs(const std::uint64_t* boards, V& black, V& white) {
     black.v = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(lo, hi), 0xD8);  // b0 b2 b1 b3 -> b0 b1 b2 b3
     white.v = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(lo, hi), 0xD8);
 }
-inline V load_u8(const std::uint8_t* player) {
+inline V load_player(const std::uint8_t* player) {
     std::int32_t four;
     __builtin_memcpy(&four, player, 4);
     return {_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(four))};
 }
-inline V load(const std::uint64_t* src) { return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src))}; }
 inline void store(std::uint64_t* dst, V a) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), a.v); }
 
 }  // namespace

@@ -41,10 +41,9 @@ inline void load_pairs(const std::uint64_t* boards, V& black, V& white) {
     black.v = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), hi);
     white.v = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), hi);
 }
-inline V load_u8(const std::uint8_t* player) {
+inline V load_player(const std::uint8_t* player) {
     return {_mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(player)))};
 }
-inline V load(const std::uint64_t* src) { return {_mm512_loadu_si512(src)}; }
 inline void store(std::uint64_t* dst, V a) { _mm512_storeu_si512(dst, a.v); }
 
 }  // namespace

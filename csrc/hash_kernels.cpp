@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "order_hash.hpp"
 #include "position_hash.hpp"
 
 namespace mothello {
@@ -44,26 +43,6 @@ void scalar_hashes(const std::uint64_t* boards, const std::uint8_t* player, std:
         const std::uint64_t b = boards[2 * i], w = boards[2 * i + 1];
         if (hash) hash[i] = position_hash(b, w, player[i]);
         if (canonical) canonical[i] = canonical_hash(b, w, player[i]);
-    }
-}
-
-// The reference loop of TranspositionNodes::add (transpositions.cpp) over order_hash.hpp's steps.
-void scalar_order_keys(const std::uint8_t* moves, const std::uint8_t* lengths, const std::uint64_t* positions,
-                       std::int64_t n, int width, int max_ply, int images, const std::uint8_t (*maps)[256],
-                       std::uint64_t* keys) {
-    for (std::int64_t g = 0; g < n; ++g) {
-        const std::uint8_t* row = moves + g * width;
-        const std::uint64_t* pos = positions + g * width;
-        const int plies = lengths[g] < max_ply ? lengths[g] : max_ply;
-        std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
-        for (int k = 0; k < plies; ++k) {
-            std::uint64_t order = z[0] = order_step(z[0], row[k]);
-            for (int s = 1; s < images; ++s) {
-                z[s] = order_step(z[s], maps[s][row[k]]);
-                if (z[s] < order) order = z[s];
-            }
-            keys[k * n + g] = node_key(pos[k], order);
-        }
     }
 }
 
@@ -106,19 +85,6 @@ void position_hashes(const std::uint64_t* boards, const std::uint8_t* player, st
 #endif
     (void)kernel;
     scalar_hashes(boards, player, n, hash, canonical);
-}
-
-void order_keys(const std::uint8_t* moves, const std::uint8_t* lengths, const std::uint64_t* positions,
-                std::int64_t n, int width, int max_ply, int images, const std::uint8_t (*maps)[256],
-                std::uint64_t* keys, HashKernel kernel) {
-#if defined(MOTHELLO_HASH_SIMD)
-    if (kernel == HashKernel::kAvx512)
-        return hash_avx512::order_keys(moves, lengths, positions, n, width, max_ply, images, maps, keys);
-    if (kernel == HashKernel::kAvx2)
-        return hash_avx2::order_keys(moves, lengths, positions, n, width, max_ply, images, maps, keys);
-#endif
-    (void)kernel;
-    scalar_order_keys(moves, lengths, positions, n, width, max_ply, images, maps, keys);
 }
 
 }  // namespace mothello

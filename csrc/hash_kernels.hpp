@@ -1,8 +1,8 @@
-// Position hashes and move-order keys of many positions at once (issue #13: they cost the most in
+// Position hashes of many positions at once (issue #13: the canonical hash costs the most in
 // `mothello-gen stats` and the world-model labels), in SIMD lanes where the CPU has them.
 //
-// The definitions are position_hash.hpp's (position_hash, canonical_hash) and order_hash.hpp's
-// (order_step, node_key): the reference; the kernels compute the same values: "scalar" calls them position by position, "avx2" (4 positions
+// The hash definitions are position_hash.hpp's (position_hash, canonical_hash: the reference); the
+// kernels compute the same values: "scalar" calls them position by position, "avx2" (4 positions
 // per vector, 64-bit products from 32-bit ones) and "avx512" (AVX-512 F/DQ/BW/VL, 8 positions per
 // vector) run hash_simd.inl, compiled once per instruction set by hash_avx2.cpp and hash_avx512.cpp
 // (CMake gives those two files their flags, on x86-64 only, and defines MOTHELLO_HASH_SIMD). The
@@ -39,23 +39,11 @@ HashKernel hash_kernel();
 void position_hashes(const std::uint64_t* boards, const std::uint8_t* player, std::int64_t n, std::uint64_t* hash,
                      std::uint64_t* canonical, HashKernel kernel);
 
-// The move-order keys of the transposition search (order_hash.hpp) of n games, moves [n][width]
-// and positions [n][width] (the position hash after each ply): for k < min(lengths[g], max_ply),
-// keys[k * n + g] = node_key(positions[g][k], order), order = z_{k+1} of the moves (images = 1), or
-// the least z_{k+1} over the images of the moves (images = 4: image 0 the moves as they are, image
-// s the moves mapped by maps[s]); the other entries of keys [max_ply][n] may be overwritten.
-void order_keys(const std::uint8_t* moves, const std::uint8_t* lengths, const std::uint64_t* positions,
-                std::int64_t n, int width, int max_ply, int images, const std::uint8_t (*maps)[256],
-                std::uint64_t* keys, HashKernel kernel);
-
-// The SIMD instances (hash_simd.inl); call them only through position_hashes and order_keys.
+// The SIMD instances (hash_simd.inl); call them only through position_hashes.
 #define MOTHELLO_DECLARE_HASH_KERNEL(NS)                                                                   \
     namespace NS {                                                                                         \
     void position_hashes(const std::uint64_t* boards, const std::uint8_t* player, std::int64_t n,          \
                          std::uint64_t* hash, std::uint64_t* canonical);                                   \
-    void order_keys(const std::uint8_t* moves, const std::uint8_t* lengths, const std::uint64_t* positions, \
-                    std::int64_t n, int width, int max_ply, int images, const std::uint8_t (*maps)[256],  \
-                    std::uint64_t* keys);                                                                  \
     }
 MOTHELLO_DECLARE_HASH_KERNEL(hash_avx2)
 MOTHELLO_DECLARE_HASH_KERNEL(hash_avx512)

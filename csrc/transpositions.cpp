@@ -7,15 +7,16 @@
 #include <stdexcept>
 #include <string>
 
-#include "hash_kernels.hpp"  // order_keys
-#include "order_hash.hpp"    // start_square_maps
-#include "rng.hpp"           // mix64
+#include "board.hpp"          // lowest_square
+#include "position_hash.hpp"  // symmetry, kStartSymmetries
+#include "rng.hpp"            // mix64
 
 namespace mothello {
 namespace {
 
 constexpr std::uint64_t kKeyMask = ~((1ull << (kNodeGameBits + 6)) - 1);  // the key's top 40 bits in w1
 
+inline std::uint64_t node_key(std::uint64_t pos, std::uint64_t order) { return mix64(pos ^ mix64(order ^ kOrderIV)); }
 inline std::uint64_t pack(std::uint64_t key, std::uint64_t games, int ply) {
     return (key & kKeyMask) | games << 6 | static_cast<std::uint64_t>(ply);
 }
@@ -124,7 +125,11 @@ TranspositionNodes::TranspositionNodes(bool canonical, int max_ply, int partitio
     if (max_ply < 1 || max_ply > kMaxPlies) throw std::invalid_argument("max_ply must be in 1..60, got " + std::to_string(max_ply));
     if (partition_bits < 0 || partition_bits > 12)
         throw std::invalid_argument("partition_bits must be in 0..12, got " + std::to_string(partition_bits));
-    start_square_maps(square_map_);
+    for (int s = 0; s < 4; ++s) {
+        std::memset(square_map_[s], kPadSquare, 256);
+        for (int sq = 0; sq < 64; ++sq)
+            square_map_[s][sq] = static_cast<std::uint8_t>(lowest_square(symmetry(kStartSymmetries[s], 1ull << sq)));
+    }
     table_.resize(1 << 12);
 }
 
@@ -160,22 +165,18 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
     scratch_.resize(static_cast<std::size_t>(late * W));
     scratch_part_.resize(static_cast<std::size_t>(late));
     std::int64_t j = 0;
-    // The move-order keys (order_hash.hpp) of kKeyGames games at a time, in SIMD lanes where the
-    // CPU has them: keys[k * m + (g - g0)] for ply k of game g.
-    constexpr std::int64_t kKeyGames = 256;
-    const HashKernel kernel = hash_kernel();
-    std::vector<std::uint64_t> keys(static_cast<std::size_t>(kKeyGames * max_ply_));
-    for (std::int64_t g = 0, g0 = 0, m = 0; g < n; ++g) {
-        if (g == g0 + m) {
-            g0 = g;
-            m = std::min(kKeyGames, n - g0);
-            order_keys(moves + g0 * kMaxPlies, lengths + g0, positions + g0 * kMaxPlies, m, kMaxPlies, max_ply_, syms,
-                       square_map_, keys.data(), kernel);
-        }
+    for (std::int64_t g = 0; g < n; ++g) {
+        const std::uint8_t* row = moves + g * kMaxPlies;
         const std::uint64_t* pos = positions + g * kMaxPlies;
         const int plies = std::min<int>(lengths[g], max_ply_);
+        std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
         for (int k = 0; k < plies; ++k) {
-            const std::uint64_t key = keys[k * m + (g - g0)];
+            std::uint64_t order = z[0] = mix64(z[0] ^ row[k]);
+            for (int s = 1; s < syms; ++s) {
+                z[s] = mix64(z[s] ^ square_map_[s][row[k]]);
+                order = std::min(order, z[s]);
+            }
+            const std::uint64_t key = node_key(pos[k], order);
             if (k < kEarlyPlies) {
                 insert_early(key, pos[k], ids[g], k + 1);
                 continue;

@@ -22,11 +22,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine.hpp"      // kMaxPlies
-#include "order_hash.hpp"  // kOrderIV, order_step, node_key
+#include "engine.hpp"  // kMaxPlies
 
 namespace mothello {
 
+constexpr std::uint64_t kOrderIV = 0x5851F42D4C957F2Dull;
 constexpr int kEarlyPlies = 7;
 constexpr int kNodeGameBits = 18;  // games a node stands for: larger counts are split over nodes
 constexpr std::uint64_t kNodeMaxGames = (1ull << kNodeGameBits) - 1;

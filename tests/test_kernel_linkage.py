@@ -1,8 +1,8 @@
 """The generic and BMI2 kernels each compile their own copy of the shared game-loop code: no
 function of it may be left as a weak (mergeable) symbol, or the linker could hand one kernel the
 other's instructions (SIGILL on CPUs without BMI2). Checked in an unoptimised build, where the
-compiler inlines nothing unless forced. The same for the SIMD hash kernels (AVX2, AVX-512), which
-may leave no weak symbol at all: their only external symbols are their two entry points."""
+compiler inlines nothing unless forced. The same for the SIMD position-hash kernels (AVX2,
+AVX-512), which may leave no weak symbol at all: their only external symbol is their entry point."""
 
 import pathlib
 import shutil
@@ -33,5 +33,4 @@ def test_hash_kernel_objects_export_only_their_entry_point(tmp_path, kernel, fla
                     "-o", str(obj), *flags], check=True)
     symbols = subprocess.run(["nm", "-C", "--defined-only", "--extern-only", str(obj)], check=True,
                              capture_output=True, text=True).stdout.splitlines()
-    names = sorted(line.split(" ", 2)[2].split("(")[0] for line in symbols)
-    assert names == [f"mothello::hash_{kernel}::order_keys", f"mothello::hash_{kernel}::position_hashes"], symbols
+    assert len(symbols) == 1 and f"mothello::hash_{kernel}::position_hashes(" in symbols[0], symbols
