@@ -11,15 +11,17 @@
 namespace mothello {
 namespace {
 
-constexpr HashKernel kAll[] = {HashKernel::kScalar, HashKernel::kAvx2, HashKernel::kAvx512};
+constexpr HashKernel kAll[] = {HashKernel::kScalar, HashKernel::kAvx2, HashKernel::kAvx512, HashKernel::kAvx512Gfni};
 
 bool runs(HashKernel kernel) {
     if (kernel == HashKernel::kScalar) return true;
 #if defined(MOTHELLO_HASH_SIMD) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     __builtin_cpu_init();  // __builtin_cpu_supports also checks that the OS saves the vector registers
     if (kernel == HashKernel::kAvx2) return __builtin_cpu_supports("avx2");
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+    const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+    if (kernel == HashKernel::kAvx512) return avx512;
+    return avx512 && __builtin_cpu_supports("gfni");
 #else
     return false;
 #endif
@@ -52,6 +54,7 @@ const char* hash_kernel_name(HashKernel kernel) {
     switch (kernel) {
         case HashKernel::kAvx2: return "avx2";
         case HashKernel::kAvx512: return "avx512";
+        case HashKernel::kAvx512Gfni: return "avx512gfni";
         default: return "scalar";
     }
 }
@@ -69,7 +72,7 @@ HashKernel hash_kernel_named(const std::string& name) {
         if (!runs(k)) throw std::invalid_argument("hash kernel " + name + " does not run on this CPU (or build)");
         return k;
     }
-    throw std::invalid_argument("unknown hash kernel " + name + " (scalar, avx2 or avx512)");
+    throw std::invalid_argument("unknown hash kernel " + name + " (scalar, avx2, avx512 or avx512gfni)");
 }
 
 HashKernel hash_kernel() {
@@ -80,6 +83,7 @@ HashKernel hash_kernel() {
 void position_hashes(const std::uint64_t* boards, const std::uint8_t* player, std::int64_t n, std::uint64_t* hash,
                      std::uint64_t* canonical, HashKernel kernel) {
 #if defined(MOTHELLO_HASH_SIMD)
+    if (kernel == HashKernel::kAvx512Gfni) return hash_avx512gfni::position_hashes(boards, player, n, hash, canonical);
     if (kernel == HashKernel::kAvx512) return hash_avx512::position_hashes(boards, player, n, hash, canonical);
     if (kernel == HashKernel::kAvx2) return hash_avx2::position_hashes(boards, player, n, hash, canonical);
 #endif

@@ -3,11 +3,12 @@
 //
 // The hash definitions are position_hash.hpp's (position_hash, canonical_hash: the reference); the
 // kernels compute the same values: "scalar" calls them position by position, "avx2" (4 positions
-// per vector, 64-bit products from 32-bit ones) and "avx512" (AVX-512 F/DQ/BW/VL, 8 positions per
-// vector) run hash_simd.inl, compiled once per instruction set by hash_avx2.cpp and hash_avx512.cpp
-// (CMake gives those two files their flags, on x86-64 only, and defines MOTHELLO_HASH_SIMD). The
-// kernel is chosen at run time: the best this CPU runs, or MOTHELLO_HASH_KERNEL (scalar, avx2,
-// avx512) when set.
+// per vector, 64-bit products from 32-bit ones), "avx512" (AVX-512 F/DQ/BW/VL, 8 positions per
+// vector) and "avx512gfni" (the same with GFNI, which makes the symmetry images in fewer
+// instructions) run hash_simd.inl, compiled once per instruction set by hash_avx2.cpp,
+// hash_avx512.cpp and hash_avx512gfni.cpp (CMake gives those files their flags, on x86-64 only,
+// and defines MOTHELLO_HASH_SIMD). The kernel is chosen at run time: the best this CPU runs, or
+// MOTHELLO_HASH_KERNEL (scalar, avx2, avx512, avx512gfni) when set.
 #pragma once
 
 #include <cstdint>
@@ -16,12 +17,12 @@
 
 namespace mothello {
 
-enum class HashKernel : int { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
+enum class HashKernel : int { kScalar = 0, kAvx2 = 1, kAvx512 = 2, kAvx512Gfni = 3 };
 
-// "scalar", "avx2" or "avx512".
+// "scalar", "avx2", "avx512" or "avx512gfni".
 const char* hash_kernel_name(HashKernel kernel);
 
-// The kernels this build has and this CPU runs, scalar first.
+// The kernels this build has and this CPU runs, scalar first, the fastest last.
 std::vector<HashKernel> runnable_hash_kernels();
 
 // The kernel called `name`; throws std::invalid_argument for an unknown name or one this CPU (or
@@ -47,5 +48,6 @@ void position_hashes(const std::uint64_t* boards, const std::uint8_t* player, st
     }
 MOTHELLO_DECLARE_HASH_KERNEL(hash_avx2)
 MOTHELLO_DECLARE_HASH_KERNEL(hash_avx512)
+MOTHELLO_DECLARE_HASH_KERNEL(hash_avx512gfni)
 
 }  // namespace mothello

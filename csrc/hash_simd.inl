@@ -1,8 +1,10 @@
 // The batch position hashes in SIMD lanes (one position per lane), compiled once per instruction
-// set by hash_avx2.cpp and hash_avx512.cpp: each defines, in namespace mothello::MOTHELLO_HASH_NS's
-// anonymous namespace, a vector type V of kLanes uint64 lanes and its operations (splat, ^, shl<k>,
-// shr<k>, mul (by a constant), mux(m, a, b) = (a & m) | (b & ~m), and_xor(m, a, b) = m & (a ^ b),
-// xor3, bswap (per lane), min_u64, load_pairs, load_player, store), then includes this file.
+// set by hash_avx2.cpp, hash_avx512.cpp and hash_avx512gfni.cpp: each defines, in namespace
+// mothello::MOTHELLO_HASH_NS's anonymous namespace, a vector type V of kLanes uint64 lanes and its
+// operations (splat, ^, shl<k>, shr<k>, mul (by a constant), mux(m, a, b) = (a & m) | (b & ~m),
+// and_xor(m, a, b) = m & (a ^ b), xor3, bswap (per lane), min_u64, load_pairs, load_player,
+// store; with MOTHELLO_HASH_GFNI also mirror_gf and transpose_flipped_gf, one GF2P8AFFINEQB each),
+// then includes this file.
 //
 // The values are position_hash.hpp's (the reference, which tests compare these with): the same
 // symmetry steps (mirror_files, flip_ranks, transpose) and mix64 (rng.hpp), written lane-wise.
@@ -37,27 +39,38 @@ inline V transpose_v(V x) {
 
 inline V hash_v(V black, V white, V player) { return mix64v(mix64v(mix64v(splat(kHashIV) ^ black) ^ white) ^ player); }
 
+// image[s] = symmetry(s, x), the steps shared as in symmetry_images (position_hash.hpp). With GFNI
+// a mirror is one affine byte map, and transpose(flip_ranks(y)) one more (see the kernel's file).
+inline void images_v(V x, V image[kSymmetries]) {
+    image[0] = x;
+#if defined(MOTHELLO_HASH_GFNI)
+    image[1] = mirror_gf(x);
+    image[2] = bswap(x);
+    image[3] = bswap(image[1]);
+    image[4] = transpose_flipped_gf(image[2]);  // transpose(x)
+    image[5] = transpose_flipped_gf(image[3]);  // transpose(image[1])
+    image[6] = transpose_flipped_gf(image[0]);  // transpose(image[2])
+    image[7] = transpose_flipped_gf(image[1]);  // transpose(image[3])
+#else
+    image[1] = mirror_files_v(x);
+    image[2] = bswap(x);
+    image[3] = bswap(image[1]);
+    for (int s = 0; s < 4; ++s) image[s + 4] = transpose_v(image[s]);
+#endif
+}
+
 // kLanes positions from boards [kLanes][2] and player [kLanes].
 template <bool kHash, bool kCanonical>
 inline void hash_block(const std::uint64_t* boards, const std::uint8_t* player, std::uint64_t* hash,
                        std::uint64_t* canonical) {
-    V b[kSymmetries], w[kSymmetries];
-    load_pairs(boards, b[0], w[0]);
+    V black, white, b[kSymmetries], w[kSymmetries];
+    load_pairs(boards, black, white);
     const V p = load_player(player);
-    const V h = hash_v(b[0], w[0], p);
+    const V h = hash_v(black, white, p);
     if (kHash) store(hash, h);
     if (!kCanonical) return;
-    // The images as symmetry_images (position_hash.hpp) makes them: image s = symmetry(s, x).
-    b[1] = mirror_files_v(b[0]);
-    w[1] = mirror_files_v(w[0]);
-    b[2] = bswap(b[0]);
-    w[2] = bswap(w[0]);
-    b[3] = bswap(b[1]);
-    w[3] = bswap(w[1]);
-    for (int s = 0; s < 4; ++s) {
-        b[s + 4] = transpose_v(b[s]);
-        w[s + 4] = transpose_v(w[s]);
-    }
+    images_v(black, b);
+    images_v(white, w);
     V best = h;
     for (int s = 1; s < kSymmetries; ++s) best = min_u64(best, hash_v(b[s], w[s], p));
     store(canonical, best);

@@ -1,4 +1,4 @@
-"""The position-hash kernels (csrc/hash_kernels.hpp: scalar, AVX2, AVX-512, chosen at run time)
+"""The position-hash kernels (csrc/hash_kernels.hpp: scalar, AVX2, AVX-512, AVX-512 + GFNI, chosen at run time)
 give the published hash values: every kernel this CPU runs against the formula written out in
 Python (helpers.py_mix64, ref_square) and against the scalar kernel (position_hash.hpp, the
 reference), on random and edge-case positions, on every position of a few thousand random games
@@ -17,7 +17,7 @@ from mothello_data import engine, symmetry
 from mothello_data.world_labels import world_ply_columns
 
 KERNELS = symmetry.hash_kernels()
-ALL = ("scalar", "avx2", "avx512")
+ALL = ("scalar", "avx2", "avx512", "avx512gfni")
 
 
 def ref_hash(black, white, player):

@@ -24,9 +24,11 @@ def test_kernel_objects_export_no_mergeable_engine_code(tmp_path, kernel, flags)
     assert not weak, "weak engine symbols (mark them MOTHELLO_INLINE):\n" + "\n".join(weak)
 
 
+AVX512 = ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl"]
+
+
 @pytest.mark.skipif(shutil.which("g++") is None or shutil.which("nm") is None, reason="needs g++ and nm")
-@pytest.mark.parametrize("kernel,flags", [("avx2", ["-mavx2"]),
-                                          ("avx512", ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl"])])
+@pytest.mark.parametrize("kernel,flags", [("avx2", ["-mavx2"]), ("avx512", AVX512), ("avx512gfni", [*AVX512, "-mgfni"])])
 def test_hash_kernel_objects_export_only_their_entry_point(tmp_path, kernel, flags):
     obj = tmp_path / f"hash_{kernel}.o"
     subprocess.run(["g++", "-std=c++17", "-O0", "-c", str(CSRC / f"hash_{kernel}.cpp"), "-I", str(CSRC),
