@@ -32,7 +32,7 @@ import pyarrow.parquet as pq  # noqa: E402
 from mothello_data import engine, loader, schema  # noqa: E402
 from mothello_data.arguments import plan_from_argv  # noqa: E402
 from mothello_data.held_out import HeldOutIndex  # noqa: E402
-from mothello_data.shards import chunk_table, language_of_games, parquet_encodings  # noqa: E402
+from mothello_data.shards import chunk_table, language_of_games, parquet_encodings, write_slices  # noqa: E402
 
 WRITER = dict(compression="zstd", write_statistics=["game_id", "lang", "length"], write_page_checksum=True)
 VARIANTS = {  # on top of the writer's own settings
@@ -43,8 +43,11 @@ VARIANTS = {  # on top of the writer's own settings
 }
 
 
-def write_seconds(table, repeats: int, **settings) -> tuple[float, int]:
+def write_seconds(table, repeats: int, whole: bool = False, **settings) -> tuple[float, int]:
+    """CPU seconds and bytes of writing ``table`` as one row group, handed over in the writer's
+    slices (``whole``: in one piece, as before version 0.5)."""
     size = [0]
+    table = table if whole else write_slices(table)
     settings = {**WRITER, **parquet_encodings(table.schema), **settings}
     settings["write_statistics"] = [c for c in settings["write_statistics"] if c in table.column_names]
 
@@ -89,10 +92,14 @@ def main() -> None:
     table = chunk_table(plan, arrow, 0, n, 1, held)[0]
     seconds, size = write_seconds(table, args.repeats)
     add("Parquet write (shard format 3, as written today)", seconds, f", {size / n:.1f} B/game")
+    seconds, size = write_seconds(table, args.repeats, whole=True)
+    add("the same handed to Parquet in one piece (0.4)", seconds, f", {size / n:.1f} B/game")
     nullable = table.cast(pa.schema([pa.field(f.name, pa.list_(f.type.value_type) if pa.types.is_list(f.type) else f.type)
                                      for f in table.schema], metadata=table.schema.metadata))
     seconds, size = write_seconds(nullable, args.repeats)
     add("write shard format 2 (the same, list columns nullable)", seconds, f", {size / n:.1f} B/game")
+    seconds, size = write_seconds(nullable, args.repeats, whole=True)
+    add("write shard format 2 in one piece (as 0.4 did)", seconds, f", {size / n:.1f} B/game")
     for column in table.column_names:
         seconds, size = write_seconds(table.select([column]), args.repeats)
         add(f"  column {column}", seconds, f", {size / n:.1f} B/game")

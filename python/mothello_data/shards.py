@@ -49,6 +49,13 @@ def parquet_encodings(arrow: pa.Schema) -> dict:
             "column_encoding": {leaf[c]: "BYTE_STREAM_SPLIT" for c in split}}
 
 
+def write_slices(table: pa.Table) -> pa.Table:
+    """``table`` as slices of :data:`WRITE_SLICE_ROWS` rows (no copy), the way the writer hands a chunk's
+    row group to Parquet: its per-column scratch (values widened to int32, the levels) then stays in
+    cache, and the write costs about a third less than in one piece (same row groups)."""
+    return pa.Table.from_batches(table.to_batches(max_chunksize=WRITE_SLICE_ROWS), table.schema)
+
+
 def _arrow(values: np.ndarray) -> pa.Array:
     """A 1-D numpy array of numbers as an Arrow array without a copy. (``pa.array`` on numpy
     imports pandas when it is installed, checking for its types: 0.2 s of CPU per process.)"""
@@ -240,11 +247,7 @@ def generate_shard(
                 cut += stopped
                 if writing is not None:
                     writing.result()  # re-raises a failed write (disk full) here
-                # One row group per chunk, handed to Parquet in slices of WRITE_SLICE_ROWS rows: its
-                # per-column scratch (the values widened to int32, the levels) then stays in cache
-                # (the write costs a third less than in one piece; same row groups).
-                slices = pa.Table.from_batches(table.to_batches(max_chunksize=WRITE_SLICE_ROWS), table.schema)
-                writing = write_pool.submit(writer.write_table, slices, row_group_size=max(1, table.num_rows))
+                writing = write_pool.submit(writer.write_table, write_slices(table), row_group_size=max(1, table.num_rows))
                 rows += table.num_rows
                 dropped += gone
                 symmetric_only += gone_symmetric
