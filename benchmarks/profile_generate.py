@@ -7,8 +7,8 @@ CPU times (median of ``--repeats``; CPU rather than wall time, so other programs
 count less), on one thread, of each step of :func:`mothello_data.shards.chunk_table` and of writing
 its table: playing the games, the held-out index (repeats of later splits), the language of each
 game, encoding the tokens (C++), building the Arrow table, and the Parquet write as
-:mod:`mothello_data.shards` does it (shard format 2), whole and column by column; then the write of
-shard format 1 (0.3: dictionary pages, with the ``token_ply`` column) and under other settings, each
+:mod:`mothello_data.shards` does it (shard format 3), whole and column by column; then the write of
+shard format 2 (the same columns declared nullable), of shard format 1 (0.3: dictionary pages, with the ``token_ply`` column) and under other settings, each
 with its bytes per game; and what the loader pays instead for the column it no longer reads
 (:func:`mothello_data.loader.derive_token_ply`). ``mothello-gen`` runs one shard per core, so
 games/s end to end is about cores / (sum of the per-game steps).
@@ -31,7 +31,8 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from mothello_data import engine, loader, schema  # noqa: E402
 from mothello_data.arguments import plan_from_argv  # noqa: E402
-from mothello_data.shards import HeldOutIndex, chunk_table, language_of_games, parquet_encodings  # noqa: E402
+from mothello_data.held_out import HeldOutIndex  # noqa: E402
+from mothello_data.shards import chunk_table, language_of_games, parquet_encodings, write_slices  # noqa: E402
 
 WRITER = dict(compression="zstd", write_statistics=["game_id", "lang", "length"], write_page_checksum=True)
 VARIANTS = {  # on top of the writer's own settings
@@ -42,8 +43,11 @@ VARIANTS = {  # on top of the writer's own settings
 }
 
 
-def write_seconds(table, repeats: int, **settings) -> tuple[float, int]:
+def write_seconds(table, repeats: int, whole: bool = False, **settings) -> tuple[float, int]:
+    """CPU seconds and bytes of writing ``table`` as one row group, handed over in the writer's
+    slices (``whole``: in one piece, as before version 0.5)."""
     size = [0]
+    table = table if whole else write_slices(table)
     settings = {**WRITER, **parquet_encodings(table.schema), **settings}
     settings["write_statistics"] = [c for c in settings["write_statistics"] if c in table.column_names]
 
@@ -73,7 +77,7 @@ def main() -> None:
         "play the games (engine, 1 thread)": lambda: engine.generate(n, plan.seed, 0, threads=1),
         "held-out index (repeats of later splits)": lambda: held.repeats(games.moves, plan.seed),
         "language of each game": lambda: language_of_games(ids, plan.spec.inputs, plan.seed),
-        "encode tokens (C++)": lambda: plan.vocab.encode_flat(games.moves, games.lengths, langs),
+        "encode tokens (C++)": lambda: plan.vocab.encode_flat(games.moves, games.lengths, langs, with_ply=False),
         "chunk_table (all of the above + Arrow table)": lambda: chunk_table(plan, arrow, 0, n, 1, held),
     }
     results = {"machine": machine(), "build_type": build, "games_per_chunk": n, "clock": "process CPU time"}
@@ -87,7 +91,15 @@ def main() -> None:
         add(key, median_cpu_seconds(fn, args.repeats))
     table = chunk_table(plan, arrow, 0, n, 1, held)[0]
     seconds, size = write_seconds(table, args.repeats)
-    add("Parquet write (shard format 2, as written today)", seconds, f", {size / n:.1f} B/game")
+    add("Parquet write (shard format 3, as written today)", seconds, f", {size / n:.1f} B/game")
+    seconds, size = write_seconds(table, args.repeats, whole=True)
+    add("the same handed to Parquet in one piece (0.4)", seconds, f", {size / n:.1f} B/game")
+    nullable = table.cast(pa.schema([pa.field(f.name, pa.list_(f.type.value_type) if pa.types.is_list(f.type) else f.type)
+                                     for f in table.schema], metadata=table.schema.metadata))
+    seconds, size = write_seconds(nullable, args.repeats)
+    add("write shard format 2 (the same, list columns nullable)", seconds, f", {size / n:.1f} B/game")
+    seconds, size = write_seconds(nullable, args.repeats, whole=True)
+    add("write shard format 2 in one piece (as 0.4 did)", seconds, f", {size / n:.1f} B/game")
     for column in table.column_names:
         seconds, size = write_seconds(table.select([column]), args.repeats)
         add(f"  column {column}", seconds, f", {size / n:.1f} B/game")
@@ -99,12 +111,12 @@ def main() -> None:
     length, lang = table.column("length").to_numpy(), table.column("lang").to_numpy()
     flat = plan.vocab.encode_flat(moves, length, lang)
     ply = pa.ListArray.from_arrays(pa.array(flat.offsets.astype(np.int32)), pa.array(flat.ply))
-    old = table.append_column(pa.field("token_ply", pa.list_(pa.int8())), ply)
+    old = nullable.append_column(pa.field("token_ply", pa.list_(pa.int8())), ply)
     dictionary = dict(use_dictionary=True, column_encoding=None)
     seconds, size = write_seconds(old, args.repeats, **dictionary)
     add("write shard format 1 (dictionary pages, with token_ply)", seconds, f", {size / n:.1f} B/game")
     seconds, size = write_seconds(table, args.repeats, **dictionary)
-    add("write format 2's columns with dictionary pages", seconds, f", {size / n:.1f} B/game")
+    add("write format 3's columns with dictionary pages", seconds, f", {size / n:.1f} B/game")
     seconds, size = write_seconds(old, args.repeats)
     add("write with byte-stream split, with token_ply", seconds, f", {size / n:.1f} B/game")
     tokens, n_tokens = loader._pad(table.column("tokens"), None, 0, np.uint16)

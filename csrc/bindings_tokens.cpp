@@ -16,7 +16,7 @@ py::dict encode(exact_array<std::uint8_t> moves,
                 exact_array<std::uint8_t> lengths,
                 carray<std::int64_t> langs,
                 exact_array<std::uint16_t> seq, exact_array<std::uint8_t> seq_len,
-                py::object tag_ids) {
+                py::object tag_ids, bool with_ply) {
     if (moves.ndim() != 2 || lengths.ndim() != 1 || langs.ndim() != 1 || lengths.shape(0) != moves.shape(0) ||
         langs.shape(0) != moves.shape(0))
         throw py::value_error("encode: moves (n, w), lengths (n,) and langs (n,) must agree");
@@ -50,17 +50,17 @@ py::dict encode(exact_array<std::uint8_t> moves,
     if (!ok) throw py::value_error("game " + std::to_string(bad) + ": a move is not a move of its language");
     const std::int64_t total = offsets.data()[n];
     py::array_t<std::uint16_t> tokens(total);
-    py::array_t<std::int8_t> token_ply(total);
+    py::array_t<std::int8_t> token_ply(with_ply ? total : 0);
     py::array_t<std::uint8_t> flat_moves(total_moves);
     {
         py::gil_scoped_release release;
         write_tokens(table, moves.data(), width, len, lang, n, offsets.data(), tokens.mutable_data(),
-                     token_ply.mutable_data(), flat_moves.mutable_data());
+                     with_ply ? token_ply.mutable_data() : nullptr, flat_moves.mutable_data());
     }
     py::dict out;
     out["tokens"] = tokens;
     out["offsets"] = offsets;
-    out["token_ply"] = token_ply;
+    if (with_ply) out["token_ply"] = token_ply;
     out["moves"] = flat_moves;
     return out;
 }
@@ -91,14 +91,15 @@ py::dict token_targets_py(carray<std::uint16_t> tokens, carray<std::int8_t> toke
 void bind_tokens(py::module_& m) {
     m.attr("IGNORE_INDEX") = kIgnoreIndex;  // the target the loss skips (targets.hpp)
     m.def("encode", &encode, py::arg("moves"), py::arg("lengths"), py::arg("langs"), py::arg("seq"),
-          py::arg("seq_len"), py::arg("tag_ids") = py::none(),
+          py::arg("seq_len"), py::arg("tag_ids") = py::none(), py::arg("with_ply") = true,
           R"doc(Tokens of a batch of games, each in its language, as Arrow-style values + offsets.
 
 Args: moves (n, w) uint8 squares, lengths (n,) uint8 (<= w), langs (n,) int64 language per game,
 seq (L, 65, 3) uint16 token ids of each move code (squares 0..63, 64 the pass) per language,
-seq_len (L, 65) uint8 tokens per move code (0: not a move), tag_ids (L,) int32 language tag ids or None (no tags).
+seq_len (L, 65) uint8 tokens per move code (0: not a move), tag_ids (L,) int32 language tag ids or None (no tags), with_ply: also return token_ply (the shard
+writer does not need it: shard format 2 derives it).
 Returns a dict: tokens (N,) uint16, offsets (n + 1,) int64, token_ply (N,) int8 (the ply a token
-belongs to, -1 for a tag), moves (sum of lengths,) uint8.
+belongs to, -1 for a tag; only with with_ply), moves (sum of lengths,) uint8.
 Raises ValueError on shapes that disagree, an unknown language, a length over the row width or a
 square that is not a move in its language.)doc");
     m.def("token_targets", &token_targets_py, py::arg("tokens"), py::arg("token_ply"), py::arg("n_tokens"),

@@ -4,6 +4,7 @@
 
 #include "bindings_common.hpp"
 #include "engine.hpp"
+#include "hash_kernels.hpp"
 #include "position_hash.hpp"
 #include "world_labels.hpp"
 
@@ -14,21 +15,33 @@ using namespace mothello;
 
 
 py::array_t<std::uint64_t> hashes(carray<std::uint64_t> black, carray<std::uint64_t> white, carray<std::uint8_t> player,
-                                  bool canonical) {
+                                  bool canonical, py::object kernel_name) {
     const py::ssize_t n = black.size();
     if (white.size() != n || player.size() != n)
         throw py::value_error("position_hash: black, white and player must have the same size");
     for (py::ssize_t i = 0; i < n; ++i)
         if (player.data()[i] > 1) throw py::value_error("position_hash: player must be 0 (black) or 1 (white)");
+    const HashKernel kernel = kernel_name.is_none() ? hash_kernel() : hash_kernel_named(kernel_name.cast<std::string>());
     py::array_t<std::uint64_t> out(std::vector<py::ssize_t>(black.shape(), black.shape() + black.ndim()));
     std::uint64_t* dst = out.mutable_data();
     const std::uint64_t *b = black.data(), *w = white.data();
     const std::uint8_t* p = player.data();
     {
         py::gil_scoped_release release;
-        for (py::ssize_t i = 0; i < n; ++i) dst[i] = canonical ? canonical_hash(b[i], w[i], p[i]) : position_hash(b[i], w[i], p[i]);
+        std::vector<std::uint64_t> boards(2 * static_cast<std::size_t>(n));  // [n][2] black, white
+        for (py::ssize_t i = 0; i < n; ++i) {
+            boards[2 * i] = b[i];
+            boards[2 * i + 1] = w[i];
+        }
+        position_hashes(boards.data(), p, n, canonical ? nullptr : dst, canonical ? dst : nullptr, kernel);
     }
     return out;
+}
+
+py::list hash_kernel_names() {
+    py::list names;
+    for (HashKernel k : runnable_hash_kernels()) names.append(hash_kernel_name(k));
+    return names;
 }
 
 py::array_t<std::uint64_t> symmetry_py(carray<std::uint64_t> boards, int s) {
@@ -103,12 +116,20 @@ py::dict position_labels(carray<std::uint8_t> moves, carray<std::uint8_t> length
 
 void bind_world(py::module_& m) {
     m.def("position_hash", &hashes, py::arg("black"), py::arg("white"), py::arg("player"), py::arg("canonical") = false,
+          py::arg("kernel") = py::none(),
           R"doc(Position hash (mothello-position-hash-v1) of (black, white, player to move), elementwise.
 
 hash = mix64(mix64(mix64(0x243F6A8885A308D3 ^ black) ^ white) ^ player); with canonical=True the
 least hash over the 8 board symmetries (colours kept). Args: black, white uint64 arrays, player
-uint8 (0/1) of the same size. Returns uint64 of black's shape. Raises ValueError on sizes that
-differ or a player other than 0/1.)doc");
+uint8 (0/1) of the same size; kernel: None (this process's, hash_kernel()) or a name from
+hash_kernels() (every kernel gives the same values). Returns uint64 of black's shape. Raises
+ValueError on sizes that differ, a player other than 0/1, or a kernel this CPU does not run.)doc");
+    m.def("hash_kernel", [] { return std::string(hash_kernel_name(hash_kernel())); },
+          R"doc(Name of the position-hash kernel chosen at run time: "avx512", "avx2" or "scalar" (the best
+this CPU runs; MOTHELLO_HASH_KERNEL forces one). Raises ValueError for a MOTHELLO_HASH_KERNEL value
+that is not a kernel this CPU runs.)doc");
+    m.def("hash_kernels", &hash_kernel_names,
+          R"doc(Names of the position-hash kernels this build has and this CPU runs, "scalar" first.)doc");
     m.def("board_symmetry", &symmetry_py, py::arg("boards"), py::arg("symmetry"),
           R"doc(Symmetry s (0..7) applied to uint64 bitboards, elementwise: files mirrored when s & 1,
 ranks flipped when s & 2, then transposed (a1-h8 diagonal) when s & 4. Returns a new array.

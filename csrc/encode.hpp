@@ -21,8 +21,8 @@ bool count_tokens(const TokenTable& table, const std::uint8_t* moves, int width,
                   const std::int64_t* langs, std::int64_t n, std::int64_t* offsets /* [n + 1] */,
                   std::int64_t* bad_game);
 
-// Writes tokens, the ply of each token (-1 for a tag) and the concatenated moves
-// (move_offsets[g] = sum of lengths before g).
+// Writes tokens, the ply of each token (-1 for a tag; token_ply may be nullptr: not wanted) and the
+// concatenated moves (move_offsets[g] = sum of lengths before g).
 void write_tokens(const TokenTable& table, const std::uint8_t* moves, int width, const std::uint8_t* lengths,
                   const std::int64_t* langs, std::int64_t n, const std::int64_t* offsets, std::uint16_t* tokens,
                   std::int8_t* token_ply, std::uint8_t* flat_moves);

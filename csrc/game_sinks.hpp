@@ -7,7 +7,6 @@
 
 #include "board.hpp"
 #include "engine.hpp"
-#include "position_hash.hpp"
 
 namespace mothello {
 
@@ -90,38 +89,38 @@ struct StateSink {
 
 // Per-state arrays of one game for the world-model labels; S states as in StateRows (a written
 // pass makes a state of its own; its last_move is 64). Optional arrays are null when not asked for
-// (they cost the most: 128 bytes a state).
+// (they cost the most: 128 bytes a state). The position hashes are computed from `boards` and
+// `player` after the replay, many positions at once (hash_kernels.hpp), not here.
 struct WorldRows {
     std::uint64_t* boards;     // [S][2] black, white
     std::uint8_t* player;      // [S] player to move
     std::uint8_t* mobility;    // [S][2] legal moves of black, of white, or null
     std::uint8_t* last_move;   // [S] square of the move that made the state (255 in state 0)
-    std::uint64_t* hash;       // [S] position_hash, or null
-    std::uint64_t* canonical;  // [S] canonical_hash, or null
     std::uint8_t* flip_count;  // [S][64] times each square's disc has flipped, or null
     std::int8_t* age;          // [S][64] move number (1-based) that last placed or flipped the disc; 0 an
                                // unflipped start disc, -1 empty (delflank: also a removed disc); or null
                                // (rows of at most 127 plies)
     int states = kStates;      // S
-    int hash_states = kStates;  // hash and canonical are written for states 0 .. hash_states - 1 only
 
     MOTHELLO_INLINE WorldRows game(std::int64_t r) const {
         const std::int64_t s = static_cast<std::int64_t>(states) * r;
         return {boards + 2 * s, player + s, mobility ? mobility + 2 * s : nullptr, last_move + s,
-                hash ? hash + s : nullptr, canonical ? canonical + s : nullptr,
-                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr, states, hash_states};
+                flip_count ? flip_count + 64 * s : nullptr, age ? age + 64 * s : nullptr, states};
     }
 };
 
-// Records WorldRows through the game loop; the position hashes are those of position_hash.hpp.
+// Records WorldRows through the game loop. The flip history (counts, age) is kept only when
+// flip_count or age is asked for.
 struct WorldSink {
     WorldRows rows;
+    bool history;
     std::uint8_t counts[64] = {};
     std::int8_t age[64];
     std::uint8_t last = 255;
 
     // `start`: the discs of the start position (the rule's).
-    explicit WorldSink(const WorldRows& r, u64 start = kStartBlack | kStartWhite) : rows(r) {
+    explicit WorldSink(const WorldRows& r, u64 start = kStartBlack | kStartWhite)
+        : rows(r), history(r.flip_count || r.age) {
         for (int i = 0; i < 64; ++i) age[i] = (start >> i & 1) ? 0 : -1;
     }
 
@@ -136,10 +135,6 @@ struct WorldSink {
             rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(popcount64(p.other_legal()));
         }
         rows.last_move[k] = last;
-        if (k < rows.hash_states) {
-            if (rows.hash) rows.hash[k] = position_hash(black, white, p.player);
-            if (rows.canonical) rows.canonical[k] = canonical_hash(black, white, p.player);
-        }
         if (rows.flip_count) std::memcpy(rows.flip_count + 64 * k, counts, 64);
         if (rows.age) std::memcpy(rows.age + 64 * k, age, 64);
     }
@@ -150,6 +145,8 @@ struct WorldSink {
     MOTHELLO_INLINE void ply(int k, const P& before, u64 legal, bool, int sq, u64 flips, const P&) {
         constexpr bool kRemoves = P::Rule::kId == kDelFlankRule;
         set(k, before, legal);
+        last = static_cast<std::uint8_t>(sq);
+        if (!history) return;
         for (u64 f = flips; f; f &= f - 1) {
             const int i = lowest_square(f);
             counts[i] = kRemoves ? 0 : static_cast<std::uint8_t>(counts[i] + 1);
@@ -159,7 +156,6 @@ struct WorldSink {
             age[sq] = static_cast<std::int8_t>(k + 1);
             if (kRemoves) counts[sq] = 0;
         }
-        last = static_cast<std::uint8_t>(sq);
     }
 
     // The final state k, and copies of it (no legal moves) for the later states.

@@ -1,5 +1,6 @@
 // World-model labels through the game loop: per-state buffers (WorldSink) expanded to plies or to
-// token positions. Compiled once, for the baseline instruction set: replay needs no BMI2.
+// token positions; the position hashes of the states, after the replay, by the batch kernels of
+// hash_kernels.hpp. Compiled once, for the baseline instruction set: replay needs no BMI2.
 #include "world_labels.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "engine.hpp"
 #include "game_loop.hpp"
 #include "game_sinks.hpp"
+#include "hash_kernels.hpp"
 #include "parallel.hpp"
 
 namespace mothello {
@@ -35,9 +37,8 @@ struct WorldBuffers {
             flip_count.resize(64 * s);
             age.resize(64 * s);
         }
-        rows = {boards.data(), player.data(), mobilities ? mobility.data() : nullptr, last.data(), hashes ? hash.data() : nullptr,
-                canonical_hashes ? canonical.data() : nullptr, history ? flip_count.data() : nullptr,
-                history ? age.data() : nullptr, states, states};
+        rows = {boards.data(), player.data(), mobilities ? mobility.data() : nullptr, last.data(),
+                history ? flip_count.data() : nullptr, history ? age.data() : nullptr, states};
     }
 };
 
@@ -77,18 +78,25 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
                       const WorldPlyOutputs& out, const GameRules& rules) {
     check_rules(rules, n);
     const int S = width + 1;
+    const HashKernel kernel = hash_kernel();  // here: a bad MOTHELLO_HASH_KERNEL throws on this thread
+    const int hash_plies = std::clamp(out.hash_plies, 0, width);
     run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
-        WorldBuffers buf(e - b, S, out.hash != nullptr, out.canonical != nullptr, false, out.mobility != nullptr);
-        buf.rows.hash_states = std::clamp(out.hash_plies, 0, width) + 1;  // ply k is state k + 1
+        WorldBuffers buf(e - b, S, false, false, false, out.mobility != nullptr);
         const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * S;
+            if (out.hash || out.canonical) {  // plies 0 .. m - 1 are states 1 .. m
+                const int m = std::min<int>(lengths[g], hash_plies);
+                std::uint64_t* hash = out.hash ? out.hash + g * width : nullptr;
+                std::uint64_t* canonical = out.canonical ? out.canonical + g * width : nullptr;
+                position_hashes(buf.boards.data() + 2 * (s0 + 1), buf.player.data() + s0 + 1, m, hash, canonical, kernel);
+                if (hash) std::fill(hash + m, hash + width, 0);
+                if (canonical) std::fill(canonical + m, canonical + width, 0);
+            }
             for (int k = 0; k < width; ++k) {
                 const std::int64_t i = g * width + k, s = s0 + k + 1;
-                const bool in = k < lengths[g], hashed = in && k < out.hash_plies;
-                if (out.hash) out.hash[i] = hashed ? buf.hash[s] : 0;
-                if (out.canonical) out.canonical[i] = hashed ? buf.canonical[s] : 0;
+                const bool in = k < lengths[g];
                 for (int c = 0; c < 2; ++c) {
                     if (out.count) out.count[2 * i + c] = in ? static_cast<std::uint8_t>(popcount64(buf.boards[2 * s + c])) : 0;
                     if (out.mobility) out.mobility[2 * i + c] = in ? buf.mobility[2 * s + c] : 0;
@@ -105,10 +113,14 @@ void world_position_labels(const std::uint8_t* moves, const std::uint8_t* length
     const std::int64_t T = index.T;
     const int width = index.width, S = width + 1;
     const bool history = out.flip_count || out.age;
+    const HashKernel kernel = hash_kernel();  // here: a bad MOTHELLO_HASH_KERNEL throws on this thread
     run_chunks(index.n, threads, [&](std::int64_t b, std::int64_t e) {
         WorldBuffers buf(e - b, S, out.hash != nullptr, out.canonical != nullptr, history, out.mobility != nullptr);
         const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
+        if (out.hash || out.canonical)  // every state of the chunk's games
+            position_hashes(buf.boards.data(), buf.player.data(), (e - b) * S, out.hash ? buf.hash.data() : nullptr,
+                            out.canonical ? buf.canonical.data() : nullptr, kernel);
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * S;
             const std::int64_t fin = s0 + std::min<int>(lengths[g], width);

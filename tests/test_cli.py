@@ -74,7 +74,10 @@ def test_rows_decode_to_legal_games_with_matching_labels(dataset):
         assert t["board_black"][i] == rep.labels.board_before[0, :n, 0].tolist()
         assert t["player"][i] == rep.labels.player[0, :n].tolist()
     assert "token_ply" not in t  # shard format 2: the loader derives it (tests/test_loader.py)
-    assert json.loads((dataset / "manifest.json").read_text())["shard_format"] == 2
+    assert json.loads((dataset / "manifest.json").read_text())["shard_format"] == 3  # format 3: lists declared non-null
+    fields = list(pq.read_schema(next((dataset / "data").glob("*.parquet"))))
+    lists = [f for f in fields if hasattr(f.type, "value_field")]
+    assert lists and not any(f.nullable or f.type.value_field.nullable for f in lists)
 
 
 def test_load_dataset_parquet_and_folder(dataset, tmp_path):
@@ -84,6 +87,9 @@ def test_load_dataset_parquet_and_folder(dataset, tmp_path):
     assert {k: v.num_rows for k, v in ds.items()} == {"train": 4800, "validation": 600, "test": 600}
     assert ds["train"].features["lang"].names == ["L0-atomic", "L1-split", "L2-compositional"]
     assert ds["train"].features["tokens"].feature.dtype == "uint16"
+    meta = pq.read_schema(dataset / "data" / "test-00000-of-00001.parquet").metadata[b"huggingface"]
+    want = datasets.Features.from_dict(json.loads(meta)["info"]["features"])
+    assert ds["train"].features == want  # every column, labels too: the Features the card promises
     ds2 = datasets.load_dataset(str(dataset), cache_dir=cache)
     assert ds2["test"].num_rows == 600
     assert ds2["test"].features["lang"].names == ds["test"].features["lang"].names

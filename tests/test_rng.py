@@ -6,7 +6,8 @@ import pytest
 from helpers import py_mix64
 
 from mothello_data import rng
-from mothello_data.shards import game_hashes, language_of_games
+from mothello_data.held_out import game_hashes
+from mothello_data.shards import language_of_games
 from mothello_data.spec import LanguageSpec
 
 M64 = (1 << 64) - 1
@@ -64,6 +65,21 @@ def test_game_hash_chains_the_padded_row_words():
     for i in range(8):
         h = py_mix64(h ^ int.from_bytes(row[8 * i: 8 * i + 8], "little"))
     assert int(game_hashes(moves)[0]) == h
+
+
+@pytest.mark.parametrize("width", [1, 3, 60, 64, 65, 70, 128])
+def test_game_hashes_of_random_rows_of_any_width(width):
+    """Every row and width against the pure-Python definition (255 padding to >= 64 bytes, a
+    multiple of 8; little-endian words; chained mix64 from the IV)."""
+    rows = np.random.default_rng(width).integers(0, 256, size=(25, width), dtype=np.uint8)
+    got = game_hashes(rows)
+    for r in range(len(rows)):
+        raw = bytes(rows[r]) + b"\xff" * (max(64, -(-width // 8) * 8) - width)
+        h = 0x6A09E667F3BCC908
+        for i in range(len(raw) // 8):
+            h = py_mix64(h ^ int.from_bytes(raw[8 * i: 8 * i + 8], "little"))
+        assert int(got[r]) == h
+    assert game_hashes(np.zeros((0, width), dtype=np.uint8)).shape == (0,)
 
 
 def test_permutations_are_seeded_and_complete():

@@ -236,7 +236,7 @@ def test_a_run_of_an_older_shard_format_is_not_continued(tmp_path):
     out = unfinished(tmp_path / "out")
     plan = out / ".mothello-plan.json"
     doc = json.loads(plan.read_text())
-    assert doc.pop("shard_format") == 2
+    assert doc.pop("shard_format") == 3
     plan.write_text(json.dumps(doc))
     before = snapshot(out)
     for extra in (["--resume"], ["--job-index", "0", "--num-jobs", "2"]):

@@ -12,7 +12,7 @@ from helpers import gen, shard_hashes, ref_square
 from mothello_data import engine, loader, symmetry
 from mothello_data.arguments import plan_from_argv
 from mothello_data.reference import ReferenceBoard
-from mothello_data.shards import HeldOutIndex
+from mothello_data.held_out import HeldOutIndex
 
 K = 5
 SPLITS = "train=0.8,validation=0.1,test=0.1"

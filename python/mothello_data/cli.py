@@ -16,6 +16,7 @@ from .arguments import PROG, UsageError, build_finalize_parser, build_parser, ch
 from .backends import BackendError, require_dask
 from .jobs import finalize, job_shards, prepare_out, run, run_job
 from .spec import SpecError
+from .symmetry import hash_kernel
 from .records import RunError
 
 REFUSALS = (SpecError, UsageError, BackendError, RunError)  # exit status 2
@@ -33,7 +34,8 @@ def execute(args, plan, command: list[str]) -> int:
     whole run); ``command`` (with the program name) goes into the manifest. Shared by generation
     and ``mothello-gen import``."""
     try:
-        engine.kernel()  # MOTHELLO_KERNEL is checked here, before anything is written
+        engine.kernel()  # MOTHELLO_KERNEL and MOTHELLO_HASH_KERNEL are checked here, before anything is written
+        hash_kernel()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     split = args.num_jobs is not None

@@ -56,14 +56,18 @@ def prepare_job(out: str, plan: Plan, argv: list[str], overwrite: bool = False) 
     prepare_out(out, plan, argv, overwrite=overwrite, job=True)
 
 
-def use_system_memory_pool() -> None:
-    """Make Arrow allocate from the system pool (unless the user chose one)."""
+def use_writer_memory_pool() -> None:
+    """Make Arrow allocate from jemalloc, else the system pool (unless the user chose one with
+    ``ARROW_DEFAULT_MEMORY_POOL``)."""
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
         # Arrow's default mimalloc pool keeps freed pages per writer thread: peak RSS grew with the
-        # number of shards (1.2 GiB for 2M games on 2 threads); the system pool stays flat.
+        # number of shards (1.2 GiB for 2M games on 2 threads). The system pool stays flat but
+        # faults its pages in again for every chunk (a sixth of the run's CPU in the kernel);
+        # jemalloc reuses them and stays flat (benchmarks/bench_generate.py, README).
         import pyarrow as pa
 
-        pa.set_memory_pool(pa.system_memory_pool())
+        pool = pa.jemalloc_memory_pool if "jemalloc" in pa.supported_memory_backends() else pa.system_memory_pool
+        pa.set_memory_pool(pool())
 
 
 def _progress_bar(total: int, initial: int, quiet: bool):
@@ -89,7 +93,7 @@ def run_job(plan: Plan, out: str, index: int = 0, count: int = 1, *, threads: in
         hold_folder(out, exclusive=False)
         hold_job(out, index)
     todo = [s for s in mine if finished_record(out, s, check_hash=True) is None]
-    use_system_memory_pool()
+    use_writer_memory_pool()
     bar = _progress_bar(sum(s.n_games for s in mine), sum(s.n_games for s in mine if s not in todo), quiet)
     progress: Optional[Callable[[int], None]] = bar.update if bar else None
     try:

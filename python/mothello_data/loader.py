@@ -66,7 +66,7 @@ def move_rows(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     return _pad(table.column("moves"), width, engine.PAD_SQUARE, np.uint8)[0], length
 
 
-NO_VOCABULARY = ("the shards store no token_ply (shard format 2): it is derived from the moves with the dataset's "
+NO_VOCABULARY = ("the shards store no token_ply (shard format 2 on): it is derived from the moves with the dataset's "
                  "vocab.json, which was not found beside them; give vocabulary= (the dataset folder or its vocab.json)")
 
 

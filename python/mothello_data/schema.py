@@ -4,7 +4,7 @@ read their column lists from here.
 
 Columns of every shard: ``game_id`` (uint64, the RNG counter), ``lang`` (ClassLabel), ``length``
 (uint8 placements), ``moves`` (list of uint8 squares) and ``tokens`` (list of uint16). The ply each
-token belongs to is not stored (shard format 2, :data:`SHARD_FORMAT`): readers derive it by encoding
+token belongs to is not stored (shard formats 2 and 3, :data:`SHARD_FORMAT`): readers derive it by encoding
 the moves again (:func:`mothello_data.loader.derive_token_ply`); format-1 shards (mothello-data 0.1 to
 0.3) also hold it as a ``token_ply`` column (list of int8), which readers ignore. A dataset with rule
 variants (``--rules``, ``--pass-token``, ``--max-plies``) adds :data:`RULE_COLUMN`, the rule of each
@@ -45,9 +45,9 @@ RULE_COLUMN: tuple[str, str, str] = ("rule", "class", "int64")
 TOKEN_COLUMNS: tuple[str, ...] = ("lang", "tokens")
 #: The shard layout this version writes, recorded in ``manifest.json`` (absent there: 1). Format 2
 #: drops format 1's ``token_ply`` column and writes ``game_id``, ``moves`` and ``tokens`` with
-#: Parquet's BYTE_STREAM_SPLIT encoding (:data:`BYTE_STREAM_SPLIT_COLUMNS`); same ``datasets``
-#: Features otherwise. Readers read both formats.
-SHARD_FORMAT = 2
+#: Parquet's BYTE_STREAM_SPLIT encoding (:data:`BYTE_STREAM_SPLIT_COLUMNS`); format 3 declares the list
+#: columns and their items non-null (Parquet "required": fewer definition levels to write). Same ``datasets`` Features and values in all three; readers read every format.
+SHARD_FORMAT = 3
 #: Columns written with BYTE_STREAM_SPLIT instead of a dictionary (Parquet format 2.11 for integer
 #: columns: pyarrow >= 16 reads them): a third cheaper to write than dictionary pages, and as small.
 BYTE_STREAM_SPLIT_COLUMNS: tuple[str, ...] = ("game_id", "moves", "tokens")
@@ -164,7 +164,12 @@ def arrow_schema(labels: Sequence[str], types: Sequence[str], moves_only: bool =
     fields = []
     for name, kind, dtype in feature_columns(labels, moves_only, extra, rules):
         t = pa.from_numpy_dtype(np.dtype(dtype))
-        fields.append(pa.field(name, pa.list_(t) if kind == "list" else t))
+        if kind == "list":  # shard format 3: lists and items are never null, and saying so spares
+            # Parquet most of their definition levels. (Scalars stay nullable: ``datasets`` takes a
+            # column's Features from the metadata only if the field equals theirs, and the ClassLabels
+            # are scalars; a list's Features come out the same from the type.)
+            t = pa.list_(pa.field("item", t, nullable=False))
+        fields.append(pa.field(name, t, nullable=kind != "list"))
     meta = {"huggingface": json.dumps({"info": {"features": hf_features(labels, types, moves_only, extra, rules)}})}
     return pa.schema(fields, metadata=meta)
 

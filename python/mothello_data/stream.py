@@ -17,7 +17,7 @@ the batches that would have come next.
 
 Held-out hygiene: given a written dataset (folder or ``manifest.json``), the stream skips the id
 ranges of its splits other than ``train`` and drops any game whose move sequence is one of theirs
-(``shards.HeldOutIndex``, the rule ``mothello-gen`` applies between splits); ``first_game``
+(``held_out.HeldOutIndex``, the rule ``mothello-gen`` applies between splits); ``first_game``
 defaults to the dataset's end, so the stream never repeats the dataset's training games either.
 """
 
@@ -32,7 +32,8 @@ from . import engine, loader
 from .card import ManifestError, read_manifest
 from .config import load_experiment
 from .shard_index import LoaderError
-from .shards import HeldOutIndex, language_of_games, opening_splits
+from .held_out import HeldOutIndex
+from .shards import language_of_games, opening_splits
 from .policies import UNIFORM, Policy, parse_policy
 from .rules import CLASSIC_RULES, RuleSet, parse_rules
 from .sources import ranged_moves

@@ -19,6 +19,8 @@ Position hash (:data:`POSITION_HASH_ID`), with ``mix64`` the SplitMix64 finalise
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from . import _core
@@ -48,11 +50,25 @@ def _square_maps() -> np.ndarray:
 SQUARE_MAPS: np.ndarray = _square_maps()
 
 
-def position_hash(black, white, player, canonical: bool = False) -> np.ndarray:
-    """The position hash (or, with ``canonical``, the symmetry-canonical hash) of each position."""
+def position_hash(black, white, player, canonical: bool = False, kernel: Optional[str] = None) -> np.ndarray:
+    """The position hash (or, with ``canonical``, the symmetry-canonical hash) of each position.
+    ``kernel``: one of :func:`hash_kernels` (all give the same values; default :func:`hash_kernel`)."""
     b = np.ascontiguousarray(black, dtype=np.uint64)
     return _core.position_hash(b, np.ascontiguousarray(white, dtype=np.uint64),
-                               np.ascontiguousarray(np.broadcast_to(player, b.shape), dtype=np.uint8), bool(canonical))
+                               np.ascontiguousarray(np.broadcast_to(player, b.shape), dtype=np.uint8), bool(canonical),
+                               kernel)
+
+
+def hash_kernel() -> str:
+    """The kernel that computes the position hashes in this process: ``"avx512"`` (8 positions per
+    vector), ``"avx2"`` (4) or ``"scalar"``, the best the CPU runs; ``MOTHELLO_HASH_KERNEL`` forces
+    one (ValueError when the CPU does not run it)."""
+    return str(_core.hash_kernel())
+
+
+def hash_kernels() -> list[str]:
+    """The position-hash kernels this build has and this CPU runs, ``"scalar"`` first."""
+    return [str(k) for k in _core.hash_kernels()]
 
 
 def map_moves(moves: np.ndarray, s: int) -> np.ndarray:

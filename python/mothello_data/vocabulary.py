@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -70,11 +70,11 @@ class EncodedBatch:
 @dataclass
 class FlatTokens:
     """Concatenated tokens of a batch: game ``g`` is ``values[offsets[g]:offsets[g + 1]]``;
-    ``ply`` (int8, -1 for a tag) runs alongside ``values``."""
+    ``ply`` (int8, -1 for a tag) runs alongside ``values`` (None when not asked for)."""
 
     values: np.ndarray
     offsets: np.ndarray
-    ply: np.ndarray
+    ply: Optional[np.ndarray]
     moves: np.ndarray  # the games' squares, concatenated (offsets differ: one per move)
 
 
@@ -190,10 +190,12 @@ class Vocabulary:
         batch = self.encode_batch(moves[None, :], np.array([len(moves)]), np.array([lang]))
         return batch.tokens[0, : batch.lengths[0]].tolist()
 
-    def encode_flat(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> FlatTokens:
+    def encode_flat(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray],
+                    with_ply: bool = True) -> FlatTokens:
         """Encode padded move rows ``(n, P)`` (squares) with their lengths, game ``g`` in language
         ``langs[g]`` (or one language for all), as concatenated tokens plus offsets, the layout
-        of an Arrow list column. Vectorised over the whole batch."""
+        of an Arrow list column. Vectorised over the whole batch. ``with_ply=False`` skips the
+        tokens' plies (``ply`` is None; the shard writer stores none)."""
         moves = np.asarray(moves)
         if moves.ndim != 2:
             raise ValueError(f"moves must be 2-D (games x plies), got shape {moves.shape}")
@@ -205,8 +207,8 @@ class Vocabulary:
         lens = np.ascontiguousarray(np.asarray(lengths), dtype=np.uint8)
         if lens.size and int(lens.max()) > MAX_TOKEN_PLIES:
             raise ValueError(f"a game of {int(lens.max())} moves: token plies are int8, at most {MAX_TOKEN_PLIES} moves a game")
-        raw = _core.encode(rows, lens, langs, self._seq16, self._seq_len8, self._tags32)
-        return FlatTokens(raw["tokens"], raw["offsets"], raw["token_ply"], raw["moves"])
+        raw = _core.encode(rows, lens, langs, self._seq16, self._seq_len8, self._tags32, with_ply)
+        return FlatTokens(raw["tokens"], raw["offsets"], raw.get("token_ply"), raw["moves"])
 
     def encode_batch(self, moves: np.ndarray, lengths: np.ndarray, langs: Union[int, np.ndarray]) -> EncodedBatch:
         """Like :meth:`encode_flat`, as padded rows ``(n, T)``."""
