@@ -1,4 +1,5 @@
-// Bindings of the game engine: generate, replay, perft, kernel, build_type, constants, mix64.
+// Bindings of the game engine: generate, replay, perft, kernel, build_type, constants, mix64,
+// row_hashes.
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -98,7 +99,7 @@ py::array_t<std::uint64_t> mix64_py(exact_array<std::uint64_t> values) {
     return out;
 }
 
-// Hash of each byte row, as mothello_data.shards.game_hashes defines it: the row padded with 255 to
+// Hash of each byte row, as mothello_data.held_out.game_hashes defines it: the row padded with 255 to
 // a multiple of 8 bytes (at least 64), read as little-endian uint64 words w_0.., chained from iv:
 // z = mix64(z ^ w_i). One pass instead of numpy's pad copy and one array pass per word.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "row_hashes reads words as little-endian");
@@ -203,7 +204,7 @@ it). Raises ValueError for another MOTHELLO_KERNEL value, or bmi2 on a CPU witho
 Args: values, a uint64 array of any shape. Returns a new uint64 array of the same shape.
 Raises TypeError for another dtype.)doc");
     m.def("row_hashes", &row_hashes_py, py::arg("rows"), py::arg("iv"),
-          R"doc(64-bit hash of each row of a (n, width) uint8 array (mothello_data.shards.game_hashes).
+          R"doc(64-bit hash of each row of a (n, width) uint8 array (mothello_data.held_out.game_hashes).
 
 The row, padded with 255 to a multiple of 8 bytes and at least 64, is read as little-endian uint64
 words w_0, w_1, ...; z = iv, then z = mix64(z ^ w_i) for each word. Returns (n,) uint64.

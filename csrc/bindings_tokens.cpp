@@ -97,7 +97,7 @@ void bind_tokens(py::module_& m) {
 Args: moves (n, w) uint8 squares, lengths (n,) uint8 (<= w), langs (n,) int64 language per game,
 seq (L, 65, 3) uint16 token ids of each move code (squares 0..63, 64 the pass) per language,
 seq_len (L, 65) uint8 tokens per move code (0: not a move), tag_ids (L,) int32 language tag ids or None (no tags), with_ply: also return token_ply (the shard
-writer does not need it: shard format 2 derives it).
+writer does not need it: shard formats 2 and 3 store none, readers derive it).
 Returns a dict: tokens (N,) uint16, offsets (n + 1,) int64, token_ply (N,) int8 (the ply a token
 belongs to, -1 for a tag; only with with_ply), moves (sum of lengths,) uint8.
 Raises ValueError on shapes that disagree, an unknown language, a length over the row width or a

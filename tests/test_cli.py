@@ -115,6 +115,27 @@ def test_same_arguments_same_bytes_for_any_thread_count(tmp_path):
     assert t["lang"][:4] == [0, 1, 0, 1] and t["game_id"][0] == t["game_id"][1]
 
 
+def test_a_chunk_is_one_row_group_written_in_slices_with_the_same_bytes_for_any_thread_count(tmp_path):
+    """A chunk far larger than the writer's slices (shards.WRITE_SLICE_ROWS) stays one row group,
+    holds every row in order, and its bytes do not depend on the thread count."""
+    from mothello_data.shards import WRITE_SLICE_ROWS, chunk_games
+
+    n = 3 * WRITE_SLICE_ROWS + 123
+    args = ["--games", n, "--langs", 2, "--splits", "train=1.0", "--quiet"]
+    gen(*args, "--threads", 1, "--out", tmp_path / "a", check=True)
+    gen(*args, "--threads", 2, "--out", tmp_path / "b", check=True)
+    assert shard_hashes(tmp_path / "a") == shard_hashes(tmp_path / "b")
+    path = next((tmp_path / "a" / "data").glob("*.parquet"))
+    meta = pq.ParquetFile(path).metadata
+    assert n < chunk_games_of_default_run(chunk_games) and meta.num_row_groups == 1 and meta.num_rows == n
+    assert pq.read_table(path, columns=["game_id"]).column(0).to_pylist() == list(range(n))
+
+
+def chunk_games_of_default_run(chunk_games):
+    """Games per chunk of a run without labels (a chunk of such a run is one row group)."""
+    return chunk_games(type("P", (), {"labels": ()})())
+
+
 def test_resume_after_a_killed_run_gives_the_same_bytes(tmp_path):
     args = ["--games", 400_000, "--games-per-shard", 25_000, "--langs", 2, "--quiet", "--threads", 1]
     gen(*args, "--out", tmp_path / "whole")

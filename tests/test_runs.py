@@ -246,3 +246,32 @@ def test_a_run_of_an_older_shard_format_is_not_continued(tmp_path):
     assert res.returncode != 0 and "shard format 1" in res.stderr
     assert snapshot(out) == before
     assert gen(*ARGS, "--out", out, "--overwrite").returncode == 0
+
+
+def test_the_writer_pool_is_jemalloc_when_it_works_else_the_system_pool(monkeypatch):
+    """jemalloc where pyarrow has it and it allocates; the system pool where it fails (jemalloc
+    compiled in but not working, e.g. on 64K-page arm64); ARROW_DEFAULT_MEMORY_POOL wins."""
+    import pyarrow as pa
+
+    from mothello_data.shards import use_writer_memory_pool
+
+    before = pa.default_memory_pool()
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    try:
+        use_writer_memory_pool()
+        want = "jemalloc" if "jemalloc" in pa.supported_memory_backends() else "system"
+        assert pa.default_memory_pool().backend_name == want
+
+        def broken(*args, **kwargs):
+            raise pa.ArrowMemoryError("jemalloc: unsupported page size")
+
+        monkeypatch.setattr(pa, "allocate_buffer", broken)
+        use_writer_memory_pool()
+        assert pa.default_memory_pool().backend_name == "system"
+        monkeypatch.undo()
+        pa.set_memory_pool(pa.system_memory_pool())
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+        use_writer_memory_pool()  # the user's choice is left alone
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)

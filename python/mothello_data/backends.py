@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Optional, Sequence
 
 from .plan import Plan, Shard
-from .shards import ShardRecord, generate_shard
+from .shards import ShardRecord, generate_shard, use_writer_memory_pool
 
 BACKENDS = ("threads", "dask")
 
@@ -38,6 +38,7 @@ def run_threads(plan: Plan, shards: Sequence[Shard], out: str, threads: int,
 
 def _dask_task(plan: Plan, shard: Shard, out: str) -> ShardRecord:
     # One engine thread per task: a Dask worker runs as many tasks at once as it has threads.
+    use_writer_memory_pool()  # (in the worker's process)
     return generate_shard(plan, shard, out, threads=1)
 
 

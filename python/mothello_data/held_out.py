@@ -38,7 +38,7 @@ class HeldOutIndex:
     def __init__(self, hashes: np.ndarray, ids: np.ndarray, symmetric: bool = False, games=None) -> None:
         order = np.argsort(hashes, kind="stable")
         self.hashes, self.ids = hashes[order], ids[order]
-        # A presence table on the hashes' top bits (about 8 slots per indexed game, at most 16 MB):
+        # A presence table on the hashes' top bits (8 to 16 slots per indexed game, at most 16 MB):
         # most rows miss it, and only hits are binary-searched (the search was ~5% of a run's CPU).
         self._bits = min(24, max(8, len(hashes).bit_length() + 3))
         self._present = np.zeros(1 << self._bits, dtype=bool)

@@ -34,7 +34,7 @@ from .outdir import prepare_out
 from .plan import Plan, Shard
 from .records import (PLAN_FILE, RunError, end_run, finished_record, load_run, plan_from_identity, remove_temporaries,
                       save_record)
-from .shards import ShardRecord
+from .shards import ShardRecord, use_writer_memory_pool
 
 __all__ = ["finalize", "job_shards", "plan_from_argv", "prepare_job", "prepare_out", "run", "run_job", "save_record",
            "plan_from_identity", "RunError", "JobError"]
@@ -54,20 +54,6 @@ def job_shards(plan: Plan, index: int, count: int) -> list[Shard]:
 def prepare_job(out: str, plan: Plan, argv: list[str], overwrite: bool = False) -> None:
     """Deprecated name of ``prepare_out(out, plan, argv, overwrite=overwrite, job=True)``."""
     prepare_out(out, plan, argv, overwrite=overwrite, job=True)
-
-
-def use_writer_memory_pool() -> None:
-    """Make Arrow allocate from jemalloc, else the system pool (unless the user chose one with
-    ``ARROW_DEFAULT_MEMORY_POOL``)."""
-    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-        # Arrow's default mimalloc pool keeps freed pages per writer thread: peak RSS grew with the
-        # number of shards (1.2 GiB for 2M games on 2 threads). The system pool stays flat but
-        # faults its pages in again for every chunk (a sixth of the run's CPU in the kernel);
-        # jemalloc reuses them and stays flat (benchmarks/bench_generate.py, README).
-        import pyarrow as pa
-
-        pool = pa.jemalloc_memory_pool if "jemalloc" in pa.supported_memory_backends() else pa.system_memory_pool
-        pa.set_memory_pool(pool())
 
 
 def _progress_bar(total: int, initial: int, quiet: bool):

@@ -68,7 +68,7 @@ def start_run(out: str, plan: Plan, argv: list[str]) -> None:
 
 
 def load_run(out: str) -> Optional[dict]:
-    """The saved ``{"plan": identity, "argv": [...], "shard_format": 2}`` of the unfinished run in
+    """The saved ``{"plan": identity, "argv": [...], "shard_format": 3}`` of the unfinished run in
     ``out``, or None; refuses (one line) a run whose shards have another format (absent: 1), which
     this version cannot continue."""
     try:

@@ -41,12 +41,31 @@ def language_of_games(game_ids: np.ndarray, languages: Sequence[int], seed: int)
 
 
 def parquet_encodings(arrow: pa.Schema) -> dict:
-    """The writer's column encodings (shard format 2): :data:`mothello_data.schema.BYTE_STREAM_SPLIT_COLUMNS`
+    """The writer's column encodings (shard formats 2 and 3): :data:`mothello_data.schema.BYTE_STREAM_SPLIT_COLUMNS`
     byte-stream split (a list column by its leaf path), every other column dictionary-encoded."""
     split = [c for c in schema.BYTE_STREAM_SPLIT_COLUMNS if c in arrow.names]
     leaf = {c: f"{c}.list.element" if pa.types.is_list(arrow.field(c).type) else c for c in split}
     return {"use_dictionary": [c for c in arrow.names if c not in split],
             "column_encoding": {leaf[c]: "BYTE_STREAM_SPLIT" for c in split}}
+
+
+def use_writer_memory_pool() -> None:
+    """Make Arrow allocate from jemalloc, else the system pool (unless the user chose one with
+    ``ARROW_DEFAULT_MEMORY_POOL``)."""
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        # Arrow's default mimalloc pool keeps freed pages per writer thread: peak RSS grew with the
+        # number of shards (1.2 GiB for 2M games on 2 threads). The system pool stays flat but
+        # faults its pages in again for every chunk (a sixth of the run's CPU in the kernel);
+        # jemalloc reuses them and stays flat (README, Speed).
+        pool = pa.system_memory_pool()
+        if "jemalloc" in pa.supported_memory_backends():
+            try:  # compiled in is not working: jemalloc fails on some kernels' page sizes (64K arm64)
+                candidate = pa.jemalloc_memory_pool()
+                pa.allocate_buffer(1 << 16, memory_pool=candidate)
+                pool = candidate
+            except (pa.ArrowException, MemoryError, NotImplementedError):
+                pass
+        pa.set_memory_pool(pool)
 
 
 def write_slices(table: pa.Table) -> pa.Table:

@@ -43,8 +43,8 @@ from .rules import CLASSIC_RULES, RuleSet, replay_args
 from .files import write_atomic
 from .schema import KIND_COLUMNS
 from .card import read_manifest
+from .held_out import game_hashes
 from .shard_index import LoaderError, find_shard_files, find_sidecar, open_shard
-from .shards import game_hashes
 from .squares import square_name
 from .stats_counters import OPENING_PLIES, _OpeningCounter, _opening_words, _popcount, _RepeatCounter, passes_per_game
 from .symmetry import canonical_rows
