@@ -125,7 +125,7 @@ uint8 (0/1) of the same size; kernel: None (this process's, hash_kernel()) or a 
 hash_kernels() (every kernel gives the same values). Returns uint64 of black's shape. Raises
 ValueError on sizes that differ, a player other than 0/1, or a kernel this CPU does not run.)doc");
     m.def("hash_kernel", [] { return std::string(hash_kernel_name(hash_kernel())); },
-          R"doc(Name of the position-hash kernel chosen at run time: "avx512", "avx2" or "scalar" (the best
+          R"doc(Name of the position-hash kernel chosen at run time: "avx512gfni", "avx512", "avx2" or "scalar" (the best
 this CPU runs; MOTHELLO_HASH_KERNEL forces one). Raises ValueError for a MOTHELLO_HASH_KERNEL value
 that is not a kernel this CPU runs.)doc");
     m.def("hash_kernels", &hash_kernel_names,

@@ -97,15 +97,12 @@ class HeldOutIndex:
         rows = self._rows(moves, self.symmetric)
         h = game_hashes(rows)
         mask, exact = np.zeros(len(moves), dtype=bool), np.zeros(len(moves), dtype=bool)
-        first = np.zeros(len(moves), dtype=np.int64)
-        end = np.zeros(len(moves), dtype=np.int64)
         maybe = np.flatnonzero(self._present[h >> _U64(64 - self._bits)])
-        first[maybe] = np.searchsorted(self.hashes, h[maybe], "left")
-        end[maybe] = np.searchsorted(self.hashes, h[maybe], "right")
-        mask[maybe] = end[maybe] > first[maybe]
-        for row in np.flatnonzero(mask):  # confirm hash hits exactly against the regenerated games
-            found = False
-            for j in range(first[row], end[row]):  # images of one game share a symmetric hash
+        first = np.searchsorted(self.hashes, h[maybe], "left")
+        end = np.searchsorted(self.hashes, h[maybe], "right")
+        for row, lo_j, end_j in zip(maybe.tolist(), first.tolist(), end.tolist()):
+            found = False  # confirm a hash hit exactly against the regenerated games
+            for j in range(lo_j, end_j):  # images of one game share a symmetric hash
                 lo = int(self.ids[j])
                 game = self.games(lo, 1) if self.games else engine.generate(1, seed, lo).moves
                 if np.array_equal(self._rows(game, self.symmetric)[0], rows[row]):

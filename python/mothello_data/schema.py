@@ -45,8 +45,9 @@ RULE_COLUMN: tuple[str, str, str] = ("rule", "class", "int64")
 TOKEN_COLUMNS: tuple[str, ...] = ("lang", "tokens")
 #: The shard layout this version writes, recorded in ``manifest.json`` (absent there: 1). Format 2
 #: drops format 1's ``token_ply`` column and writes ``game_id``, ``moves`` and ``tokens`` with
-#: Parquet's BYTE_STREAM_SPLIT encoding (:data:`BYTE_STREAM_SPLIT_COLUMNS`); format 3 declares the list
-#: columns and their items non-null (Parquet "required": fewer definition levels to write). Same ``datasets`` Features and values in all three; readers read every format.
+#: Parquet's BYTE_STREAM_SPLIT encoding (:data:`BYTE_STREAM_SPLIT_COLUMNS`); format 3 declares the
+#: list columns and their items non-null (Parquet "required": fewer definition levels to write).
+#: Same ``datasets`` Features and values in all three; readers read every format.
 SHARD_FORMAT = 3
 #: Columns written with BYTE_STREAM_SPLIT instead of a dictionary (Parquet format 2.11 for integer
 #: columns: pyarrow >= 16 reads them): a third cheaper to write than dictionary pages, and as small.

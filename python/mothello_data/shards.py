@@ -59,7 +59,7 @@ def use_writer_memory_pool() -> None:
         # jemalloc reuses them and stays flat (README, Speed).
         pool = pa.system_memory_pool()
         if "jemalloc" in pa.supported_memory_backends():
-            try:  # compiled in is not working: jemalloc fails on some kernels' page sizes (64K arm64)
+            try:  # compiled in is not the same as working: it fails on 64K-page kernels (arm64)
                 candidate = pa.jemalloc_memory_pool()
                 pa.allocate_buffer(1 << 16, memory_pool=candidate)
                 pool = candidate

@@ -60,8 +60,8 @@ def position_hash(black, white, player, canonical: bool = False, kernel: Optiona
 
 
 def hash_kernel() -> str:
-    """The kernel that computes the position hashes in this process: ``"avx512"`` (8 positions per
-    vector), ``"avx2"`` (4) or ``"scalar"``, the best the CPU runs; ``MOTHELLO_HASH_KERNEL`` forces
+    """The kernel that computes the position hashes in this process: ``"avx512gfni"`` or ``"avx512"``
+    (8 positions per vector), ``"avx2"`` (4) or ``"scalar"``, the best the CPU runs; ``MOTHELLO_HASH_KERNEL`` forces
     one (ValueError when the CPU does not run it)."""
     return str(_core.hash_kernel())
 
