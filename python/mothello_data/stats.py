@@ -26,6 +26,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -296,13 +297,15 @@ def main(argv=None) -> int:
         p.error(f"{args.dir}: no such dataset folder")
     out = args.out or os.path.join(args.dir, "stats")
     start = time.perf_counter()
+    from .stats_plots import start_loading, write_plots
+
+    gc.freeze()  # the modules imported so far: never scanned by the collector
+    start_loading()  # matplotlib is imported while the dataset is read
     try:
         report = collect(args.dir, args.max_ply, args.threads, progress=not args.quiet)
         if not report["games"]:
             raise LoaderError(f"{args.dir}: no games to report on")
         os.makedirs(out, exist_ok=True)
-        from .stats_plots import write_plots
-
         plots = write_plots(report, out)
         write_atomic(os.path.join(out, "stats.json"), json.dumps(report, indent=1))
         link_card(args.dir, out, plots)

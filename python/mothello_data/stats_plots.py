@@ -5,15 +5,53 @@ One figure per topic: ``lengths.png`` (game length histogram, pass and early-end
 ``openings.png`` (distinct openings per depth, as played and up to symmetry; the most frequent
 openings), ``repeats.png`` (duplicate games; transposed positions per ply), ``tokens.png`` (tokens
 per language) and, for datasets with stored labels, ``labels.png`` (one panel per label column).
+
+Drawing costs more than a small dataset's whole pass, so the figures keep to what is cheap: fixed
+margins instead of ``tight_layout`` (which measures every text), and log axes labelled ``1k``,
+``1M`` in plain text (matplotlib's ``10^3`` labels go through its mathtext parser).
 """
 
 from __future__ import annotations
 
+import gc
 import os
+import threading
+from typing import Optional
+
+_loading: Optional[threading.Thread] = None
+
+
+def start_loading() -> None:
+    """Import matplotlib on a background thread (0.4-0.9 s), to overlap the dataset's pass;
+    :func:`write_plots` waits for it."""
+    global _loading
+
+    def load() -> None:
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot  # noqa: F401
+        except ImportError:
+            pass
+
+    _loading = threading.Thread(target=load, name="mothello-stats-plots", daemon=True)
+    _loading.start()
+
+
+def _compact(value: float, _pos=None) -> str:
+    """A tick label in plain text: 1, 10, 100, 1k, 10k, 1M, 1G."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
 
 
 def write_plots(report: dict, out: str) -> list:
     """Draw the plots of ``report`` into ``out``; returns their file names ([] without matplotlib)."""
+    if _loading is not None:
+        _loading.join()
+        gc.freeze()  # matplotlib's many module objects: not scanned by each collection while drawing
     try:
         import matplotlib
 
@@ -21,18 +59,25 @@ def write_plots(report: dict, out: str) -> list:
         import matplotlib.pyplot as plt
     except ImportError:
         return []
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+
     written = []
 
-    def save(fig, name):
-        fig.tight_layout()
+    def save(fig, name, left=0.08, wspace=0.25):
+        fig.subplots_adjust(left=left, right=0.98, bottom=0.15, top=0.9, wspace=wspace, hspace=0.45)
         fig.savefig(os.path.join(out, name), dpi=90)
         plt.close(fig)
         written.append(name)
 
+    def log_y(ax):
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(_compact))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [3, 1]})
     hist = report["length_histogram"]
     a.bar(range(len(hist)), hist, color="#4C72B0")
-    a.set_yscale("log")
+    log_y(a)
     a.set_xlabel("moves in the game")
     a.set_ylabel("games")
     a.set_title(f"game length (mean {report['mean_length']:.2f})")
@@ -46,7 +91,7 @@ def write_plots(report: dict, out: str) -> list:
     ks = [int(k) for k in div]
     a.plot(ks, [div[str(k)]["as_played"] for k in ks], "o-", label="as played")
     a.plot(ks, [div[str(k)]["up_to_symmetry"] for k in ks], "s-", label="up to symmetry")
-    a.set_yscale("log")
+    log_y(a)
     a.set_xlabel("opening length (moves)")
     a.set_ylabel("distinct openings")
     a.legend()
@@ -55,19 +100,21 @@ def write_plots(report: dict, out: str) -> list:
     b.barh([t["opening"] for t in top], [t["games"] for t in top], color="#8172B3")
     b.set_title("most frequent openings")
     b.tick_params(axis="y", labelsize=7)
-    save(fig, "openings.png")
+    save(fig, "openings.png", wspace=0.45)
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1, 3]})
     dup = report["duplicate_games"]
     a.bar(["exact", "up to\nsymmetry"], [dup["exact"], dup["symmetric"]], color="#C44E52")
+    a.yaxis.set_major_formatter(FuncFormatter(_compact))
     a.set_title("duplicate games")
     tp = report["transpositions"]
     for kind, marker in (("exact", "o-"), ("up_to_symmetry", "s-")):
         per = tp[kind]["positions_per_ply"]
         a_ply = [k for k, v in enumerate(per) if v]
         b.plot(a_ply, [per[k] for k in a_ply], marker, label=f"{kind.replace('_', ' ')}: {tp[kind]['positions']:,} positions")
-    b.set_yscale("log")
+    log_y(b)
     b.set_xlabel("ply")
+    b.xaxis.set_major_locator(MaxNLocator(integer=True))
     b.set_ylabel("positions reached by >= 2 move orders")
     b.set_title(f"transpositions (plies <= {tp['max_ply']})")
     b.legend(fontsize=8)
@@ -76,8 +123,9 @@ def write_plots(report: dict, out: str) -> list:
     fig, a = plt.subplots(figsize=(6, 3.4))
     tokens = report["tokens_per_language"]
     a.bar([f"L{k}" for k in tokens], list(tokens.values()), color="#64B5CD")
+    a.yaxis.set_major_formatter(FuncFormatter(_compact))
     a.set_title("tokens per language")
-    save(fig, "tokens.png")
+    save(fig, "tokens.png", left=0.1)
 
     labels = report["label_distributions"]
     if labels:
@@ -87,6 +135,7 @@ def write_plots(report: dict, out: str) -> list:
         for ax, (name, hist) in zip(axes.flat, labels.items()):
             last = max((i for i, v in enumerate(hist) if v), default=0)
             ax.bar(range(last + 1), hist[: last + 1], color="#937860")
+            ax.yaxis.set_major_formatter(FuncFormatter(_compact))
             ax.set_title(f"{name} (bit count)" if name in ("board_black", "board_white", "legal", "flipped") else name, fontsize=9)
         for ax in list(axes.flat)[len(labels):]:
             ax.axis("off")
