@@ -9,6 +9,7 @@ from typing import Optional
 
 import numpy as np
 
+from . import _core
 from .engine import PASS_MOVE
 from .rules import replay_args
 from .world_labels import world_ply_columns
@@ -16,9 +17,16 @@ from .world_labels import world_ply_columns
 OPENING_PLIES = tuple(range(1, 9))
 
 
+_BYTE_BITS = np.array([bin(b).count("1") for b in range(256)], dtype=np.uint8)
+
+
 def _popcount(x: np.ndarray) -> np.ndarray:
-    bytes_ = np.ascontiguousarray(x, dtype="<u8").view(np.uint8).reshape(-1, 8)
-    return np.unpackbits(bytes_, axis=1).sum(axis=1)
+    """The set bits of each uint64, flat (uint8): numpy's ``bitwise_count`` (numpy >= 2), else a
+    table of the bytes' bits."""
+    x = np.ascontiguousarray(x, dtype="<u8").ravel()
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x)
+    return _BYTE_BITS[x.view(np.uint8)].reshape(-1, 8).sum(axis=1, dtype=np.uint8)
 
 
 def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, cols: Optional[dict] = None,
@@ -27,20 +35,16 @@ def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, co
     mover also made the ply before (the mover's disc count grows under every rule; disc counts come
     from the engine's replay under each game's ``rule``, so a pass is read from the game, not from
     parity). ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them."""
-    valid = np.arange(moves.shape[1])[None, :] < np.asarray(lengths)[:, None]
     is_pass = moves == PASS_MOVE
     if is_pass.any():
+        valid = np.arange(moves.shape[1])[None, :] < np.asarray(lengths)[:, None]
         written = np.count_nonzero(is_pass & valid, axis=1)
         if written.any():  # a dataset with --pass-token writes every pass
             return written
     cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads,
                                                            **replay_args(moves, rule))
-    black = cols["count_black"]
-    mover_black = np.empty(black.shape, bool)  # black's disc count grew: black moved (2 discs at the start)
-    mover_black[:, :1] = black[:, :1] > 2
-    np.greater(black[:, 1:], black[:, :-1], out=mover_black[:, 1:])
-    repeat = (mover_black[:, 1:] == mover_black[:, :-1]) & valid[:, 1:]
-    return np.count_nonzero(repeat, axis=1)
+    # black's disc count grew over a ply: black moved it (2 discs at the start); one C++ pass
+    return _core.mover_repeats(cols["count_black"], np.ascontiguousarray(lengths, dtype=np.uint8))
 
 
 class _RepeatCounter:
@@ -77,38 +81,46 @@ def _opening_words(rows: np.ndarray) -> np.ndarray:
 
 class _OpeningCounter:
     """Distinct 8-move openings (:func:`_opening_words`) with their games; an opening of ``k <= 8``
-    moves is the first ``k`` bytes of one, so shorter openings are read from these at the end. Memory:
-    the distinct openings, bounded by the game tree (390,216 move sequences of 8 moves)."""
+    moves is the first ``k`` bytes of one, so shorter openings are read from these at the end.
+    Counted in a C++ hash table (``_core.count_keys``, rows ``{opening, games}``) kept at most half
+    full (a batch's words counted as new). Memory: 16 bytes a row, at most about 4 rows per distinct
+    opening and per word of a batch; the openings are bounded by the game tree (390,216 move
+    sequences of 8 moves)."""
 
     def __init__(self) -> None:
-        self.keys, self.counts = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+        self.table, self.used = np.zeros((1 << 16, 2), np.uint64), 0
 
-    def add(self, words: np.ndarray) -> None:
-        keys, counts = np.unique(words, return_counts=True)
-        self.keys.append(keys)
-        self.counts.append(counts)
-        if len(self.keys) >= 8:
-            self._merge()
+    def add(self, words: np.ndarray, weights: Optional[np.ndarray] = None) -> None:
+        words = np.ascontiguousarray(words, dtype=np.uint64)
+        if 2 * (self.used + len(words)) > len(self.table):
+            self._grow(2 * (self.used + len(words)))
+        self.used = _core.count_keys(self.table, self.used, words, weights)
 
-    def _merge(self) -> None:
-        keys, inverse = np.unique(np.concatenate(self.keys), return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=np.concatenate(self.counts), minlength=len(keys))
-        self.keys, self.counts = [keys], [counts.astype(np.int64)]
+    def _grow(self, size: int) -> None:
+        keys, counts = self._entries()
+        self.table, self.used = np.zeros((1 << (size - 1).bit_length(), 2), np.uint64), 0
+        self.add(keys, counts.astype(np.uint64))
+
+    def _entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct openings (as stored) and their games."""
+        full = self.table[:, 1] != 0
+        return self.table[full, 0], self.table[full, 1].astype(np.int64)
 
     def _prefixes(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        self._merge()
-        mask = np.uint64(0) if k >= 8 else ~np.uint64((1 << (8 * k)) - 1)  # bytes k.. read as 255
-        return np.unique(self.keys[0] | mask, return_inverse=True)
+        """Each distinct opening's first ``k`` moves (bytes ``k..`` read as 255), and its games."""
+        keys, counts = self._entries()
+        return keys | (np.uint64(0) if k >= 8 else ~np.uint64((1 << (8 * k)) - 1)), counts
 
     def distinct(self, k: int) -> int:
         """Distinct openings of ``k`` moves (a game shorter than ``k`` moves: its moves, then pads)."""
-        return int(len(self._prefixes(k)[0]))
+        return int(len(np.unique(self._prefixes(k)[0])))
 
     def most_common(self, k: int, top: int) -> list[tuple[int, int]]:
         """The ``top`` most frequent ``k``-move openings as ``(key, games)``, most games first (ties:
         smaller key), key = the moves as bytes of a little-endian int (255 after a shorter game)."""
-        keys, inverse = self._prefixes(k)
-        games = np.bincount(inverse.ravel(), weights=self.counts[0], minlength=len(keys)).astype(np.int64)
+        prefixes, counts = self._prefixes(k)
+        keys, inverse = np.unique(prefixes, return_inverse=True)
+        games = np.bincount(inverse.ravel(), weights=counts, minlength=len(keys)).astype(np.int64)
         keys = keys & np.uint64((1 << (8 * k)) - 1)
         order = np.lexsort((keys, -games))[:top]
         return [(int(keys[i]), int(games[i])) for i in order]
