@@ -82,7 +82,7 @@ void mover_repeats(const std::uint8_t* black, std::int64_t n, std::int64_t row_s
 std::int64_t count_keys(std::uint64_t* table, std::int64_t capacity, std::int64_t used, const std::uint64_t* words,
                         const std::uint64_t* weights, std::int64_t n) {
     const std::uint64_t mask = static_cast<std::uint64_t>(capacity) - 1;
-    constexpr std::int64_t kAhead = 8;  // slots fetched ahead: the probes of different words overlap
+    constexpr std::int64_t kAhead = 24;  // slots fetched ahead: the probes of different words overlap
     for (std::int64_t i = 0; i < n; ++i) {
         if (i + kAhead < n) __builtin_prefetch(table + 2 * (mix64(words[i + kAhead]) & mask), 1);
         const std::uint64_t w = words[i];

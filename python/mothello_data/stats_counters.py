@@ -89,38 +89,50 @@ class _OpeningCounter:
 
     def __init__(self) -> None:
         self.table, self.used = np.zeros((1 << 16, 2), np.uint64), 0
+        self._sorted: Optional[tuple] = None
 
-    def add(self, words: np.ndarray, weights: Optional[np.ndarray] = None) -> None:
+    def add(self, words: np.ndarray) -> None:
+        """One game's opening word each (:func:`_opening_words`)."""
         words = np.ascontiguousarray(words, dtype=np.uint64)
         if 2 * (self.used + len(words)) > len(self.table):
             self._grow(2 * (self.used + len(words)))
-        self.used = _core.count_keys(self.table, self.used, words, weights)
+        self.used = _core.count_keys(self.table, self.used, words)
+        self._sorted = None
 
     def _grow(self, size: int) -> None:
         keys, counts = self._entries()
-        self.table, self.used = np.zeros((1 << (size - 1).bit_length(), 2), np.uint64), 0
-        self.add(keys, counts.astype(np.uint64))
+        self.table = np.zeros((1 << (size - 1).bit_length(), 2), np.uint64)
+        self.used = _core.count_keys(self.table, 0, keys, counts.astype(np.uint64))
 
     def _entries(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct openings (as stored) and their games."""
         full = self.table[:, 1] != 0
         return self.table[full, 0], self.table[full, 1].astype(np.int64)
 
-    def _prefixes(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each distinct opening's first ``k`` moves (bytes ``k..`` read as 255), and its games."""
-        keys, counts = self._entries()
-        return keys | (np.uint64(0) if k >= 8 else ~np.uint64((1 << (8 * k)) - 1)), counts
+    def _prefixes(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct openings as big-endian words (the moves' order: openings sharing their first
+        ``k`` moves are a run), sorted once until the next :meth:`add`; their games; and each
+        opening's first ``k`` moves (the word's top ``k`` bytes)."""
+        if self._sorted is None:
+            keys, counts = self._entries()
+            order = np.argsort(keys.byteswap())
+            self._sorted = (keys.byteswap()[order], counts[order])
+        words, counts = self._sorted
+        return words, counts, words >> np.uint64(8 * (8 - k))
 
     def distinct(self, k: int) -> int:
         """Distinct openings of ``k`` moves (a game shorter than ``k`` moves: its moves, then pads)."""
-        return int(len(np.unique(self._prefixes(k)[0])))
+        prefix = self._prefixes(k)[2]
+        return int(np.count_nonzero(prefix[1:] != prefix[:-1])) + (len(prefix) > 0)
 
     def most_common(self, k: int, top: int) -> list[tuple[int, int]]:
         """The ``top`` most frequent ``k``-move openings as ``(key, games)``, most games first (ties:
         smaller key), key = the moves as bytes of a little-endian int (255 after a shorter game)."""
-        prefixes, counts = self._prefixes(k)
-        keys, inverse = np.unique(prefixes, return_inverse=True)
-        games = np.bincount(inverse.ravel(), weights=counts, minlength=len(keys)).astype(np.int64)
-        keys = keys & np.uint64((1 << (8 * k)) - 1)
+        words, counts, prefix = self._prefixes(k)
+        if not len(words):
+            return []
+        starts = np.flatnonzero(np.concatenate(([True], prefix[1:] != prefix[:-1])))
+        games = np.add.reduceat(counts, starts)
+        keys = words[starts].byteswap() & np.uint64((1 << (8 * k)) - 1)
         order = np.lexsort((keys, -games))[:top]
         return [(int(keys[i]), int(games[i])) for i in order]
