@@ -1,9 +1,6 @@
 // Bindings of the per-row passes of rows.hpp: canonical move rows and passes per game. The GIL is
 // released while C++ works.
-#include <optional>
 #include <string>
-
-#include <pybind11/stl.h>  // std::optional weights
 
 #include "bindings_common.hpp"
 #include "rows.hpp"
@@ -44,22 +41,41 @@ py::array_t<std::int64_t> mover_repeats_py(py::array_t<std::uint8_t> black, exac
     return out;
 }
 
-std::int64_t count_keys_py(py::array_t<std::uint64_t, py::array::c_style> table, std::int64_t used,
-                           exact_array<std::uint64_t> words, std::optional<exact_array<std::uint64_t>> weights) {
-    const py::ssize_t capacity = table.ndim() == 2 ? table.shape(0) : 0, n = words.ndim() == 1 ? words.shape(0) : -1;
-    if (table.ndim() != 2 || table.shape(1) != 2 || capacity < 1 || (capacity & (capacity - 1)) != 0 || n < 0)
-        throw py::value_error("count_keys: table must be (capacity, 2) uint64 with capacity a power of 2, words 1-D");
-    if (used < 0 || used + n > capacity / 2)
-        throw py::value_error("count_keys: used + len(words) must be <= capacity / 2");
-    if (weights && (weights->ndim() != 1 || weights->shape(0) != n))
-        throw py::value_error("count_keys: weights must be 1-D, one per word");
-    const std::uint64_t* w = weights ? weights->data() : nullptr;
-    for (py::ssize_t i = 0; w && i < n; ++i)
-        if (w[i] == 0) throw py::value_error("count_keys: weights must be >= 1");
-    std::uint64_t* slots = table.mutable_data();
-    const std::uint64_t* in = words.data();
+py::array_t<std::int64_t> written_passes_py(exact_array<std::uint8_t> moves, exact_array<std::uint8_t> lengths) {
+    const int width = check_move_rows("written_passes", moves, lengths);
+    const py::ssize_t n = moves.shape(0);
+    py::array_t<std::int64_t> out(n);
+    const std::uint8_t* in = moves.data();
+    const std::uint8_t* len = lengths.data();
+    std::int64_t* dst = out.mutable_data();
     py::gil_scoped_release release;
-    return mothello::count_keys(slots, capacity, used, in, w, n);
+    mothello::written_passes(in, n, width, len, dst);
+    return out;
+}
+
+py::tuple merge_counts_py(exact_array<std::uint64_t> a, exact_array<std::int64_t> a_counts, exact_array<std::uint64_t> b,
+                          exact_array<std::int64_t> b_counts) {
+    if (a.ndim() != 1 || b.ndim() != 1 || a_counts.ndim() != 1 || b_counts.ndim() != 1 ||
+        a_counts.shape(0) != a.shape(0) || b_counts.shape(0) != b.shape(0))
+        throw py::value_error("merge_counts: keys and counts must be 1-D, one count per key");
+    const py::ssize_t na = a.shape(0), nb = b.shape(0);
+    for (const auto* keys : {&a, &b})  // sorted and distinct: else the merge would be wrong
+        for (py::ssize_t i = 1; i < keys->shape(0); ++i)
+            if (keys->data()[i - 1] >= keys->data()[i]) throw py::value_error("merge_counts: keys must be strictly increasing");
+    py::array_t<std::uint64_t> keys(na + nb);
+    py::array_t<std::int64_t> counts(na + nb);
+    const std::uint64_t *pa = a.data(), *pb = b.data();
+    const std::int64_t *ca = a_counts.data(), *cb = b_counts.data();
+    std::uint64_t* ok = keys.mutable_data();
+    std::int64_t* oc = counts.mutable_data();
+    std::int64_t n;
+    {
+        py::gil_scoped_release release;
+        n = mothello::merge_counts(pa, ca, na, pb, cb, nb, ok, oc);
+    }
+    keys.resize({n});
+    counts.resize({n});
+    return py::make_tuple(keys, counts);
 }
 
 }  // namespace
@@ -76,14 +92,16 @@ number of dimensions.)doc");
 disc count after each ply (black: (n, W) uint8, any strides; black moved ply k when its count grew,
 from 2 before ply 0); mothello_data.stats_counters.passes_per_game. Returns (n,) int64.
 Raises ValueError for bad shapes or a length over W, TypeError for another lengths dtype.)doc");
-    m.def("count_keys", &count_keys_py, py::arg("table").noconvert(), py::arg("used"), py::arg("words"),
-          py::arg("weights") = py::none(),
-          R"doc(Counts 64-bit words in a hash table, in place (mothello_data.stats_counters._OpeningCounter).
-
-table: (capacity, 2) uint64 rows {key, count}, capacity a power of 2, a row empty while its count is
-0; used: its rows in use; words (n,) uint64, each added with weight weights[i] (>= 1; default 1).
-Linear probing from mix64(word). Returns the rows in use after. Raises ValueError unless
-used + n <= capacity / 2 and for bad shapes or a zero weight; TypeError for another dtype.)doc");
+    m.def("written_passes", &written_passes_py, py::arg("moves"), py::arg("lengths"),
+          R"doc(Per game, the written passes (64) among its first lengths[g] moves (moves (n, W) uint8, lengths
+(n,) uint8); mothello_data.stats_counters.passes_per_game. Returns (n,) int64. Raises ValueError for
+bad shapes or a length over W, TypeError for another dtype.)doc");
+    m.def("merge_counts", &merge_counts_py, py::arg("keys"), py::arg("counts"), py::arg("new_keys"),
+          py::arg("new_counts"),
+          R"doc(Merges two sorted key counts (mothello_data.stats_counters._OpeningCounter): keys and new_keys
+strictly increasing uint64 with one int64 count each. Returns (keys, counts), the union of the keys,
+increasing, a key in both with the sum of its counts. Raises ValueError for bad shapes or keys not
+strictly increasing, TypeError for another dtype.)doc");
 }
 
 }  // namespace mothello_py

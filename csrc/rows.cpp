@@ -4,7 +4,6 @@
 #include "engine.hpp"
 #include "game_loop.hpp"
 #include "position_hash.hpp"
-#include "rng.hpp"
 
 namespace mothello {
 namespace {
@@ -79,22 +78,34 @@ void mover_repeats(const std::uint8_t* black, std::int64_t n, std::int64_t row_s
     }
 }
 
-std::int64_t count_keys(std::uint64_t* table, std::int64_t capacity, std::int64_t used, const std::uint64_t* words,
-                        const std::uint64_t* weights, std::int64_t n) {
-    const std::uint64_t mask = static_cast<std::uint64_t>(capacity) - 1;
-    constexpr std::int64_t kAhead = 24;  // slots fetched ahead: the probes of different words overlap
-    for (std::int64_t i = 0; i < n; ++i) {
-        if (i + kAhead < n) __builtin_prefetch(table + 2 * (mix64(words[i + kAhead]) & mask), 1);
-        const std::uint64_t w = words[i];
-        std::uint64_t slot = mix64(w) & mask;
-        while (table[2 * slot + 1] != 0 && table[2 * slot] != w) slot = (slot + 1) & mask;
-        if (table[2 * slot + 1] == 0) {
-            table[2 * slot] = w;
-            ++used;
-        }
-        table[2 * slot + 1] += weights ? weights[i] : 1;
+void written_passes(const std::uint8_t* rows, std::int64_t n, std::int64_t width, const std::uint8_t* lengths,
+                    std::int64_t* out) {
+    for (std::int64_t g = 0; g < n; ++g) {
+        const std::uint8_t* row = rows + g * width;
+        std::int64_t passes = 0;
+        for (std::int64_t k = 0; k < lengths[g]; ++k) passes += row[k] == kPassSquare;
+        out[g] = passes;
     }
-    return used;
+}
+
+std::int64_t merge_counts(const std::uint64_t* a, const std::int64_t* a_counts, std::int64_t na, const std::uint64_t* b,
+                          const std::int64_t* b_counts, std::int64_t nb, std::uint64_t* out_keys, std::int64_t* out_counts) {
+    std::int64_t i = 0, j = 0, k = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j]) {
+            out_keys[k] = a[i];
+            out_counts[k++] = a_counts[i++];
+        } else if (b[j] < a[i]) {
+            out_keys[k] = b[j];
+            out_counts[k++] = b_counts[j++];
+        } else {
+            out_keys[k] = a[i];
+            out_counts[k++] = a_counts[i++] + b_counts[j++];
+        }
+    }
+    for (; i < na; ++i, ++k) out_keys[k] = a[i], out_counts[k] = a_counts[i];
+    for (; j < nb; ++j, ++k) out_keys[k] = b[j], out_counts[k] = b_counts[j];
+    return k;
 }
 
 }  // namespace mothello

@@ -1,7 +1,7 @@
 // Per-row passes over move rows for mothello-gen stats and the split / held-out code: the least
 // start-symmetry image of each row (mothello_data.symmetry.canonical_rows), the passes of each
-// game read from black's disc counts (mothello_data.stats_counters.passes_per_game), and a counting
-// hash table of 64-bit words (the openings of mothello_data.stats_counters._OpeningCounter).
+// game, written or read from black's disc counts (mothello_data.stats_counters.passes_per_game),
+// and the merge of sorted key counts (the openings of stats_counters._OpeningCounter).
 #pragma once
 
 #include <cstdint>
@@ -20,11 +20,14 @@ void canonical_rows(const std::uint8_t* rows, std::int64_t n, std::int64_t width
 void mover_repeats(const std::uint8_t* black, std::int64_t n, std::int64_t row_stride, std::int64_t col_stride,
                    const std::uint8_t* lengths, std::int64_t* out);
 
-// Adds each of the n words (weight weights[i], or 1 when weights is null) to a hash table of
-// `capacity` slots (a power of 2) of two uint64s each, {key, count}; a slot is empty while its count
-// is 0. Linear probing from mix64(word). Returns the slots in use after, starting from `used`; the
-// caller keeps used + n <= capacity / 2 (then every probe ends at the key's slot or an empty one).
-std::int64_t count_keys(std::uint64_t* table, std::int64_t capacity, std::int64_t used, const std::uint64_t* words,
-                        const std::uint64_t* weights, std::int64_t n);
+// out[g] = the written passes (64) among the first lengths[g] moves of rows[g] (n rows of `width`
+// bytes, lengths[g] <= width).
+void written_passes(const std::uint8_t* rows, std::int64_t n, std::int64_t width, const std::uint8_t* lengths,
+                    std::int64_t* out);
+
+// Merges two sorted runs of distinct keys with their counts into out_keys/out_counts (room for
+// na + nb); a key in both is written once with its counts added. Returns the keys written.
+std::int64_t merge_counts(const std::uint64_t* a, const std::int64_t* a_counts, std::int64_t na, const std::uint64_t* b,
+                          const std::int64_t* b_counts, std::int64_t nb, std::uint64_t* out_keys, std::int64_t* out_counts);
 
 }  // namespace mothello

@@ -95,6 +95,13 @@ def test_passes_match_the_reference_engine_under_every_rule(pass_token):
             assert got.tolist() == want
 
 
+def test_written_passes_count_within_the_length():
+    rows = np.array([[64, 1, 64, 64], [64, 64, 64, 64], [1, 2, 3, 4]], np.uint8)
+    assert _core.written_passes(rows, np.array([3, 0, 4], np.uint8)).tolist() == [2, 0, 0]
+    with pytest.raises(ValueError, match="exceeds the row width"):
+        _core.written_passes(rows, np.array([3, 5, 4], np.uint8))
+
+
 def test_mover_repeats_refuses_bad_lengths():
     with pytest.raises(ValueError, match="exceeds the row width"):
         _core.mover_repeats(np.zeros((2, 5), np.uint8), np.array([3, 6], np.uint8))
@@ -102,9 +109,11 @@ def test_mover_repeats_refuses_bad_lengths():
         _core.mover_repeats(np.zeros((2, 5), np.uint8), np.array([3], np.uint8))
 
 
-def test_openings_match_a_counter():
+@pytest.mark.parametrize("buffer", [None, 4096])
+def test_openings_match_a_counter(buffer):
     rng = np.random.default_rng(3)
     counter, seen = stats_counters._OpeningCounter(), collections.Counter()
+    counter.BUFFER = buffer or counter.BUFFER  # small: merges between the batches too
     # few distinct bytes per position: many repeats and shared prefixes; batches of varied sizes grow the table
     for size in (0, 1, 5, 3000, 40000, 70000, 17, 100000, 3000):
         rows = rng.choice(np.array([19, 26, 37, 44, 18, 20, 255], np.uint8), size=(size, 60)).astype(np.uint8)
@@ -112,8 +121,9 @@ def test_openings_match_a_counter():
         words = stats_counters._opening_words(rows)
         counter.add(words)
         seen.update(bytes(r[:8]) for r in rows)
-        assert counter.most_common(8, 1)[0][1] == seen.most_common(1)[0][1] if seen else counter.most_common(8, 1) == []
-    assert counter.used == len(seen)
+        if size == 17:  # mid-stream: the report, then more games
+            assert counter.most_common(8, 1)[0][1] == seen.most_common(1)[0][1]
+    assert counter.distinct(8) == len(counter.keys) == len(seen)
     for k in range(1, 9):
         games = collections.Counter()
         for key, c in seen.items():
@@ -121,20 +131,6 @@ def test_openings_match_a_counter():
         assert counter.distinct(k) == len(games)
         want = sorted(games.items(), key=lambda kv: (-kv[1], int.from_bytes(kv[0], "little")))[:20]
         assert counter.most_common(k, 20) == [(int.from_bytes(key, "little"), c) for key, c in want]
-
-
-def test_count_keys_refuses_an_overfull_or_converted_table():
-    table = np.zeros((8, 2), np.uint64)
-    with pytest.raises(ValueError, match="capacity / 2"):
-        _core.count_keys(table, 2, np.arange(3, dtype=np.uint64))
-    with pytest.raises(ValueError, match="power of 2"):
-        _core.count_keys(np.zeros((6, 2), np.uint64), 0, np.arange(1, dtype=np.uint64))
-    with pytest.raises(ValueError, match=">= 1"):
-        _core.count_keys(table, 0, np.arange(2, dtype=np.uint64), np.array([1, 0], np.uint64))
-    with pytest.raises(TypeError):  # counted in place: no silent copy of another dtype
-        _core.count_keys(np.zeros((8, 2), np.int64), 0, np.arange(2, dtype=np.uint64))
-    assert _core.count_keys(table, 0, np.array([5, 9, 5], np.uint64)) == 2
-    assert sorted(map(tuple, table[table[:, 1] != 0].tolist())) == [(5, 2), (9, 1)]
 
 
 def test_repeats_match_a_counter(tmp_path):
@@ -156,3 +152,25 @@ def test_popcount_matches_bin(fallback, monkeypatch):
     x = np.random.default_rng(1).integers(0, 2**64 - 1, size=(50, 7), dtype=np.uint64, endpoint=True)
     x[0, :3] = [0, 2**64 - 1, 1 << 63]
     assert stats_counters._popcount(x).tolist() == [bin(v).count("1") for v in x.ravel().tolist()]
+
+
+def test_openings_of_no_games():
+    counter = stats_counters._OpeningCounter()
+    counter.add(np.zeros(0, np.uint64))
+    assert counter.distinct(4) == 0 and counter.most_common(4, 20) == []
+
+
+def test_merge_counts_is_a_counter_union():
+    rng = np.random.default_rng(2)
+    a = np.unique(rng.integers(0, 50, 30).astype(np.uint64))
+    b = np.unique(rng.integers(0, 50, 30).astype(np.uint64))
+    ca, cb = rng.integers(1, 9, len(a)), rng.integers(1, 9, len(b))
+    want = collections.Counter(dict(zip(a.tolist(), ca.tolist()))) + collections.Counter(dict(zip(b.tolist(), cb.tolist())))
+    keys, counts = _core.merge_counts(a, ca, b, cb)
+    assert list(zip(keys.tolist(), counts.tolist())) == sorted(want.items())
+    empty = np.zeros(0, np.uint64)
+    assert _core.merge_counts(empty, np.zeros(0, np.int64), a, ca)[0].tolist() == a.tolist()
+    with pytest.raises(ValueError, match="strictly increasing"):
+        _core.merge_counts(a[::-1].copy(), ca, b, cb)
+    with pytest.raises(ValueError, match="one count per key"):
+        _core.merge_counts(a, ca[:-1], b, cb)

@@ -10,7 +10,6 @@ from typing import Optional
 import numpy as np
 
 from . import _core
-from .engine import PASS_MOVE
 from .rules import replay_args
 from .world_labels import world_ply_columns
 
@@ -35,16 +34,13 @@ def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, co
     mover also made the ply before (the mover's disc count grows under every rule; disc counts come
     from the engine's replay under each game's ``rule``, so a pass is read from the game, not from
     parity). ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them."""
-    is_pass = moves == PASS_MOVE
-    if is_pass.any():
-        valid = np.arange(moves.shape[1])[None, :] < np.asarray(lengths)[:, None]
-        written = np.count_nonzero(is_pass & valid, axis=1)
-        if written.any():  # a dataset with --pass-token writes every pass
-            return written
+    moves, lengths = np.ascontiguousarray(moves, dtype=np.uint8), np.ascontiguousarray(lengths, dtype=np.uint8)
+    written = _core.written_passes(moves, lengths)  # C++ passes over the rows and the counts
+    if written.any():  # a dataset with --pass-token writes every pass
+        return written
     cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads,
                                                            **replay_args(moves, rule))
-    # black's disc count grew over a ply: black moved it (2 discs at the start); one C++ pass
-    return _core.mover_repeats(cols["count_black"], np.ascontiguousarray(lengths, dtype=np.uint8))
+    return _core.mover_repeats(cols["count_black"], lengths)  # black moved a ply when its count grew
 
 
 class _RepeatCounter:
@@ -82,57 +78,53 @@ def _opening_words(rows: np.ndarray) -> np.ndarray:
 class _OpeningCounter:
     """Distinct 8-move openings (:func:`_opening_words`) with their games; an opening of ``k <= 8``
     moves is the first ``k`` bytes of one, so shorter openings are read from these at the end.
-    Counted in a C++ hash table (``_core.count_keys``, rows ``{opening, games}``) kept at most half
-    full (a batch's words counted as new). Memory: 16 bytes a row, at most about 4 rows per distinct
-    opening and per word of a batch; the openings are bounded by the game tree (390,216 move
-    sequences of 8 moves)."""
+    Openings are kept as big-endian words, whose order is the moves' order: the openings sharing
+    their first ``k`` moves are a run of the sorted ones. A batch's words wait in a buffer (8 bytes
+    a game, up to 2**18 games), which is then sorted and merged into the sorted distinct openings
+    (streaming passes, where a hash table missed the cache on every game). Memory: the buffer and
+    16 bytes per distinct opening, bounded by the game tree (390,216 move sequences of 8 moves)."""
+
+    BUFFER = 1 << 18
 
     def __init__(self) -> None:
-        self.table, self.used = np.zeros((1 << 16, 2), np.uint64), 0
-        self._sorted: Optional[tuple] = None
+        self.keys, self.counts = np.zeros(0, np.uint64), np.zeros(0, np.int64)  # sorted big-endian words
+        self._pending: list = []
+        self._waiting = 0
 
     def add(self, words: np.ndarray) -> None:
         """One game's opening word each (:func:`_opening_words`)."""
-        words = np.ascontiguousarray(words, dtype=np.uint64)
-        if 2 * (self.used + len(words)) > len(self.table):
-            self._grow(2 * (self.used + len(words)))
-        self.used = _core.count_keys(self.table, self.used, words)
-        self._sorted = None
+        self._pending.append(np.asarray(words, dtype="<u8").byteswap())  # a copy
+        self._waiting += len(words)
+        if self._waiting >= self.BUFFER:
+            self._merge()
 
-    def _grow(self, size: int) -> None:
-        keys, counts = self._entries()
-        self.table = np.zeros((1 << (size - 1).bit_length(), 2), np.uint64)
-        self.used = _core.count_keys(self.table, 0, keys, counts.astype(np.uint64))
+    def _merge(self) -> None:
+        words = np.sort(np.concatenate(self._pending)) if self._pending else np.zeros(0, np.uint64)
+        self._pending, self._waiting = [], 0
+        if not len(words):
+            return
+        starts = np.flatnonzero(np.concatenate(([True], words[1:] != words[:-1])))
+        counts = np.diff(np.append(starts, len(words)))
+        self.keys, self.counts = _core.merge_counts(self.keys, self.counts, words[starts], counts)  # one C++ pass
 
-    def _entries(self) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct openings (as stored) and their games."""
-        full = self.table[:, 1] != 0
-        return self.table[full, 0], self.table[full, 1].astype(np.int64)
-
-    def _prefixes(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The distinct openings as big-endian words (the moves' order: openings sharing their first
-        ``k`` moves are a run), sorted once until the next :meth:`add`; their games; and each
-        opening's first ``k`` moves (the word's top ``k`` bytes)."""
-        if self._sorted is None:
-            keys, counts = self._entries()
-            order = np.argsort(keys.byteswap())
-            self._sorted = (keys.byteswap()[order], counts[order])
-        words, counts = self._sorted
-        return words, counts, words >> np.uint64(8 * (8 - k))
+    def _prefixes(self, k: int) -> np.ndarray:
+        """Each distinct opening's first ``k`` moves (the top ``k`` bytes of its word)."""
+        self._merge()
+        return self.keys >> np.uint64(8 * (8 - k))
 
     def distinct(self, k: int) -> int:
         """Distinct openings of ``k`` moves (a game shorter than ``k`` moves: its moves, then pads)."""
-        prefix = self._prefixes(k)[2]
+        prefix = self._prefixes(k)
         return int(np.count_nonzero(prefix[1:] != prefix[:-1])) + (len(prefix) > 0)
 
     def most_common(self, k: int, top: int) -> list[tuple[int, int]]:
         """The ``top`` most frequent ``k``-move openings as ``(key, games)``, most games first (ties:
         smaller key), key = the moves as bytes of a little-endian int (255 after a shorter game)."""
-        words, counts, prefix = self._prefixes(k)
-        if not len(words):
+        prefix = self._prefixes(k)
+        if not len(prefix):
             return []
         starts = np.flatnonzero(np.concatenate(([True], prefix[1:] != prefix[:-1])))
-        games = np.add.reduceat(counts, starts)
-        keys = words[starts].byteswap() & np.uint64((1 << (8 * k)) - 1)
+        games = np.add.reduceat(self.counts, starts)
+        keys = self.keys[starts].byteswap() & np.uint64((1 << (8 * k)) - 1)
         order = np.lexsort((keys, -games))[:top]
         return [(int(keys[i]), int(games[i])) for i in order]
