@@ -133,9 +133,11 @@ def test_openings_match_a_counter(buffer):
         assert counter.most_common(k, 20) == [(int.from_bytes(key, "little"), c) for key, c in want]
 
 
-def test_repeats_match_a_counter(tmp_path):
+@pytest.mark.parametrize("buffer", [None, 700])
+def test_repeats_match_a_counter(tmp_path, buffer):
     rng = np.random.default_rng(8)
     counter, all_hashes = stats_counters._RepeatCounter(str(tmp_path)), []
+    counter.BUFFER = buffer or counter.BUFFER
     for size in (1000, 0, 5000):
         h = rng.integers(0, 2**64 - 1, size=size, dtype=np.uint64, endpoint=True)
         if size:

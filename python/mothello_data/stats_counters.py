@@ -45,21 +45,33 @@ def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, co
 
 class _RepeatCounter:
     """Counts repeated 64-bit game hashes in bounded memory: hashes go to 16 temporary files by their
-    top bits; each file is sorted alone at the end."""
+    top bits, a buffer of up to 2**18 of them at a time (sorted: each file's share is one slice);
+    each file is sorted alone at the end."""
+
+    BUFFER = 1 << 18
 
     def __init__(self, tmpdir: Optional[str]) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="mothello-stats-", dir=tmpdir)
         self._files = [open(os.path.join(self._dir.name, f"{p:02d}.bin"), "wb") for p in range(16)]
+        self._pending: list = []
+        self._waiting = 0
 
     def add(self, hashes: np.ndarray) -> None:
-        part = (hashes >> np.uint64(60)).astype(np.uint8)
-        order = np.argsort(part, kind="stable")
-        bounds = np.searchsorted(part[order], np.arange(17))
-        for p, f in enumerate(self._files):
-            hashes[order[bounds[p]: bounds[p + 1]]].tofile(f)
+        self._pending.append(np.asarray(hashes, dtype=np.uint64))
+        self._waiting += len(hashes)
+        if self._waiting >= self.BUFFER:
+            self._flush()
+
+    def _flush(self) -> None:
+        hashes = np.sort(np.concatenate(self._pending)) if self._pending else np.zeros(0, np.uint64)
+        self._pending, self._waiting = [], 0
+        bounds = np.searchsorted(hashes, np.arange(1, 16, dtype=np.uint64) << np.uint64(60))
+        for f, part in zip(self._files, np.split(hashes, bounds)):
+            part.tofile(f)
 
     def repeats(self) -> int:
         """Hashes seen before (games minus distinct games); removes the files."""
+        self._flush()
         total = 0
         for f in self._files:
             f.close()
