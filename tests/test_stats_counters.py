@@ -84,6 +84,8 @@ def test_passes_match_the_reference_engine_under_every_rule(pass_token):
     assert sum(want) > 10
     got = stats_counters.passes_per_game(games.moves, games.lengths, rule=ids)
     assert got.dtype == np.int64 and got.tolist() == want
+    hint = stats_counters.passes_per_game(games.moves, games.lengths, rule=ids, written=pass_token)
+    assert hint.tolist() == want
     if not pass_token:  # the stats path: the replay's counts given, as a strided view, a copy, any stride
         cols = world_ply_columns(games.moves, games.lengths, ["disc_count"], rules=ids)
         black = cols["count_black"]

@@ -105,7 +105,7 @@ class StatsCollector:
         self._both(lambda canonical, finder: finder.add(g.game_id, g.moves, g.length,
                                                         cols["canonical_hash" if canonical else "hash"]), wait=False)
         self._labels(rows.table)
-        passes = passes_per_game(g.moves, g.length, cols=cols)
+        passes = passes_per_game(g.moves, g.length, cols=cols, written=bool(args.get("pass_token")))
         self.passes += np.bincount(passes, minlength=self.width)[: self.width]
         self._ends(g, passes, args)
         canon = canonical_rows(g.moves)

@@ -29,15 +29,18 @@ def _popcount(x: np.ndarray) -> np.ndarray:
 
 
 def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, cols: Optional[dict] = None,
-                    rule: Optional[np.ndarray] = None) -> np.ndarray:
+                    rule: Optional[np.ndarray] = None, written: Optional[bool] = None) -> np.ndarray:
     """Passes in each game: written passes (move 64) where the games write them; else plies whose
     mover also made the ply before (the mover's disc count grows under every rule; disc counts come
     from the engine's replay under each game's ``rule``, so a pass is read from the game, not from
-    parity). ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them."""
+    parity). ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them;
+    ``written``: whether any row holds a 64, when the caller knows (``replay_args``' ``pass_token``).
+    Each count is one C++ pass over the rows or the disc counts."""
     moves, lengths = np.ascontiguousarray(moves, dtype=np.uint8), np.ascontiguousarray(lengths, dtype=np.uint8)
-    written = _core.written_passes(moves, lengths)  # C++ passes over the rows and the counts
-    if written.any():  # a dataset with --pass-token writes every pass
-        return written
+    if written is not False:
+        counts = _core.written_passes(moves, lengths)
+        if counts.any():  # a dataset with --pass-token writes every pass
+            return counts
     cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads,
                                                            **replay_args(moves, rule))
     return _core.mover_repeats(cols["count_black"], lengths)  # black moved a ply when its count grew
