@@ -87,8 +87,11 @@ class StatsCollector:
         self.split_rows[rows.split] = self.split_rows.get(rows.split, 0) + len(rows.game_id)
         if "tokens" in rows.table.column_names:  # a moves-only dataset has no tokens to count
             n_tok = pc.list_value_length(rows.table.column("tokens")).to_numpy(zero_copy_only=False)
-            for lang in np.unique(rows.lang):
-                self.tokens[int(lang)] = self.tokens.get(int(lang), 0) + int(n_tok[rows.lang == lang].sum())
+            low = min(int(rows.lang.min(initial=0)), 0)  # language -1: a shard without a lang column
+            langs = np.asarray(rows.lang, dtype=np.intp) - low
+            per_lang = np.bincount(langs, weights=n_tok)  # float64: exact below 2**53 tokens a batch
+            for i in np.flatnonzero(np.bincount(langs)):  # the languages with rows here
+                self.tokens[int(i) + low] = self.tokens.get(int(i) + low, 0) + int(per_lang[i])
         g = rows.games()
         self.games += len(g.game_id)
         self.lengths += np.bincount(g.length, minlength=self.width + 1)
@@ -103,7 +106,7 @@ class StatsCollector:
         self._both(lambda canonical, finder: finder.add(g.game_id, g.moves, g.length,
                                                         cols["canonical_hash" if canonical else "hash"]), wait=False)
         self._labels(rows.table)
-        passes = passes_per_game(g.moves, g.length, cols=cols)
+        passes = passes_per_game(g.moves, g.length, cols=cols, written=bool(args.get("pass_token")))
         self.passes += np.bincount(passes, minlength=self.width)[: self.width]
         self._ends(g, passes, args)
         canon = canonical_rows(g.moves)

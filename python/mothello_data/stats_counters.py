@@ -9,57 +9,72 @@ from typing import Optional
 
 import numpy as np
 
-from .engine import PASS_MOVE
+from . import _core
 from .rules import replay_args
 from .world_labels import world_ply_columns
 
 OPENING_PLIES = tuple(range(1, 9))
 
 
+_BYTE_BITS = np.array([bin(b).count("1") for b in range(256)], dtype=np.uint8)
+
+
 def _popcount(x: np.ndarray) -> np.ndarray:
-    bytes_ = np.ascontiguousarray(x, dtype="<u8").view(np.uint8).reshape(-1, 8)
-    return np.unpackbits(bytes_, axis=1).sum(axis=1)
+    """The set bits of each uint64, flat (uint8): numpy's ``bitwise_count`` (numpy >= 2), else a
+    table of the bytes' bits."""
+    x = np.ascontiguousarray(x, dtype="<u8").ravel()
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x)
+    return _BYTE_BITS[x.view(np.uint8)].reshape(-1, 8).sum(axis=1, dtype=np.uint8)
 
 
 def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, cols: Optional[dict] = None,
-                    rule: Optional[np.ndarray] = None) -> np.ndarray:
+                    rule: Optional[np.ndarray] = None, written: Optional[bool] = None) -> np.ndarray:
     """Passes in each game: written passes (move 64) where the games write them; else plies whose
     mover also made the ply before (the mover's disc count grows under every rule; disc counts come
     from the engine's replay under each game's ``rule``, so a pass is read from the game, not from
-    parity). ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them."""
-    valid = np.arange(moves.shape[1])[None, :] < np.asarray(lengths)[:, None]
-    is_pass = moves == PASS_MOVE
-    if is_pass.any():
-        written = np.count_nonzero(is_pass & valid, axis=1)
-        if written.any():  # a dataset with --pass-token writes every pass
-            return written
+    parity). ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them;
+    ``written``: whether any row holds a 64, when the caller knows (``replay_args``' ``pass_token``).
+    Each count is one C++ pass over the rows or the disc counts."""
+    moves, lengths = np.ascontiguousarray(moves, dtype=np.uint8), np.ascontiguousarray(lengths, dtype=np.uint8)
+    if written is not False:
+        counts = _core.written_passes(moves, lengths)
+        if counts.any():  # a dataset with --pass-token writes every pass
+            return counts
     cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads,
                                                            **replay_args(moves, rule))
-    black = cols["count_black"]
-    mover_black = np.empty(black.shape, bool)  # black's disc count grew: black moved (2 discs at the start)
-    mover_black[:, :1] = black[:, :1] > 2
-    np.greater(black[:, 1:], black[:, :-1], out=mover_black[:, 1:])
-    repeat = (mover_black[:, 1:] == mover_black[:, :-1]) & valid[:, 1:]
-    return np.count_nonzero(repeat, axis=1)
+    return _core.mover_repeats(cols["count_black"], lengths)  # black moved a ply when its count grew
 
 
 class _RepeatCounter:
     """Counts repeated 64-bit game hashes in bounded memory: hashes go to 16 temporary files by their
-    top bits; each file is sorted alone at the end."""
+    top bits, a buffer of up to 2**18 of them at a time (sorted: each file's share is one slice);
+    each file is sorted alone at the end."""
+
+    BUFFER = 1 << 18
 
     def __init__(self, tmpdir: Optional[str]) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="mothello-stats-", dir=tmpdir)
         self._files = [open(os.path.join(self._dir.name, f"{p:02d}.bin"), "wb") for p in range(16)]
+        self._pending: list = []
+        self._waiting = 0
 
     def add(self, hashes: np.ndarray) -> None:
-        part = (hashes >> np.uint64(60)).astype(np.uint8)
-        order = np.argsort(part, kind="stable")
-        bounds = np.searchsorted(part[order], np.arange(17))
-        for p, f in enumerate(self._files):
-            hashes[order[bounds[p]: bounds[p + 1]]].tofile(f)
+        self._pending.append(np.asarray(hashes, dtype=np.uint64))
+        self._waiting += len(hashes)
+        if self._waiting >= self.BUFFER:
+            self._flush()
+
+    def _flush(self) -> None:
+        hashes = np.sort(np.concatenate(self._pending)) if self._pending else np.zeros(0, np.uint64)
+        self._pending, self._waiting = [], 0
+        bounds = np.searchsorted(hashes, np.arange(1, 16, dtype=np.uint64) << np.uint64(60))
+        for f, part in zip(self._files, np.split(hashes, bounds)):
+            part.tofile(f)
 
     def repeats(self) -> int:
         """Hashes seen before (games minus distinct games); removes the files."""
+        self._flush()
         total = 0
         for f in self._files:
             f.close()
@@ -77,38 +92,54 @@ def _opening_words(rows: np.ndarray) -> np.ndarray:
 
 class _OpeningCounter:
     """Distinct 8-move openings (:func:`_opening_words`) with their games; an opening of ``k <= 8``
-    moves is the first ``k`` bytes of one, so shorter openings are read from these at the end. Memory:
-    the distinct openings, bounded by the game tree (390,216 move sequences of 8 moves)."""
+    moves is the first ``k`` bytes of one, so shorter openings are read from these at the end.
+    Openings are kept as big-endian words, whose order is the moves' order: the openings sharing
+    their first ``k`` moves are a run of the sorted ones. A batch's words wait in a buffer (8 bytes
+    a game, up to 2**18 games), which is then sorted and merged into the sorted distinct openings
+    (streaming passes, where a hash table missed the cache on every game). Memory: the buffer and
+    16 bytes per distinct opening, bounded by the game tree (390,216 move sequences of 8 moves)."""
+
+    BUFFER = 1 << 18
 
     def __init__(self) -> None:
-        self.keys, self.counts = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+        self.keys, self.counts = np.zeros(0, np.uint64), np.zeros(0, np.int64)  # sorted big-endian words
+        self._pending: list = []
+        self._waiting = 0
 
     def add(self, words: np.ndarray) -> None:
-        keys, counts = np.unique(words, return_counts=True)
-        self.keys.append(keys)
-        self.counts.append(counts)
-        if len(self.keys) >= 8:
+        """One game's opening word each (:func:`_opening_words`)."""
+        self._pending.append(np.asarray(words, dtype="<u8").byteswap())  # a copy
+        self._waiting += len(words)
+        if self._waiting >= self.BUFFER:
             self._merge()
 
     def _merge(self) -> None:
-        keys, inverse = np.unique(np.concatenate(self.keys), return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=np.concatenate(self.counts), minlength=len(keys))
-        self.keys, self.counts = [keys], [counts.astype(np.int64)]
+        words = np.sort(np.concatenate(self._pending)) if self._pending else np.zeros(0, np.uint64)
+        self._pending, self._waiting = [], 0
+        if not len(words):
+            return
+        starts = np.flatnonzero(np.concatenate(([True], words[1:] != words[:-1])))
+        counts = np.diff(np.append(starts, len(words)))
+        self.keys, self.counts = _core.merge_counts(self.keys, self.counts, words[starts], counts)  # one C++ pass
 
-    def _prefixes(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def _prefixes(self, k: int) -> np.ndarray:
+        """Each distinct opening's first ``k`` moves (the top ``k`` bytes of its word)."""
         self._merge()
-        mask = np.uint64(0) if k >= 8 else ~np.uint64((1 << (8 * k)) - 1)  # bytes k.. read as 255
-        return np.unique(self.keys[0] | mask, return_inverse=True)
+        return self.keys >> np.uint64(8 * (8 - k))
 
     def distinct(self, k: int) -> int:
         """Distinct openings of ``k`` moves (a game shorter than ``k`` moves: its moves, then pads)."""
-        return int(len(self._prefixes(k)[0]))
+        prefix = self._prefixes(k)
+        return int(np.count_nonzero(prefix[1:] != prefix[:-1])) + (len(prefix) > 0)
 
     def most_common(self, k: int, top: int) -> list[tuple[int, int]]:
         """The ``top`` most frequent ``k``-move openings as ``(key, games)``, most games first (ties:
         smaller key), key = the moves as bytes of a little-endian int (255 after a shorter game)."""
-        keys, inverse = self._prefixes(k)
-        games = np.bincount(inverse.ravel(), weights=self.counts[0], minlength=len(keys)).astype(np.int64)
-        keys = keys & np.uint64((1 << (8 * k)) - 1)
+        prefix = self._prefixes(k)
+        if not len(prefix):
+            return []
+        starts = np.flatnonzero(np.concatenate(([True], prefix[1:] != prefix[:-1])))
+        games = np.add.reduceat(self.counts, starts)
+        keys = self.keys[starts].byteswap() & np.uint64((1 << (8 * k)) - 1)
         order = np.lexsort((keys, -games))[:top]
         return [(int(keys[i]), int(games[i])) for i in order]

@@ -82,19 +82,10 @@ def map_moves(moves: np.ndarray, s: int) -> np.ndarray:
 
 def canonical_rows(moves: np.ndarray) -> np.ndarray:
     """Each move row ``(n, w)`` as the least (lexicographically, as bytes) of its images under
-    :data:`START_SYMMETRIES`: two games get the same row iff one is the other under a start
-    symmetry (the games, or openings, equal up to symmetry)."""
+    :data:`START_SYMMETRIES` (as :func:`map_moves` maps them): two games get the same row iff one is
+    the other under a start symmetry (the games, or openings, equal up to symmetry). One C++ pass
+    (``_core.canonical_rows``, the square maps from the same bitboard symmetries); a new array."""
     moves = np.ascontiguousarray(moves, dtype=np.uint8)
-    best = moves.copy()
-    if best.ndim != 2 or not best.size:
-        return best
-    # Rows compared as fixed-width byte strings: numpy orders equal-width "S" values as their
-    # bytes (trailing zero bytes, square a1, are stripped alike on both sides, which keeps the
-    # order), one C loop per image instead of a first-difference search.
-    as_bytes = f"S{best.shape[1]}"
-    keys = best.view(as_bytes).ravel()
-    for s in START_SYMMETRIES[1:]:
-        image = map_moves(moves, s)
-        smaller = image.view(as_bytes).ravel() < keys
-        best[smaller] = image[smaller]
-    return best
+    if moves.ndim != 2:
+        return moves.copy()
+    return _core.canonical_rows(moves)

@@ -1,0 +1,111 @@
+// Canonical move rows and passes per game (rows.hpp).
+#include "rows.hpp"
+
+#include "engine.hpp"
+#include "game_loop.hpp"
+#include "position_hash.hpp"
+
+namespace mothello {
+namespace {
+
+// table[k][byte]: the byte under start symmetry kStartSymmetries[k], the square maps read from the
+// bitboard symmetries (one owner: position_hash.hpp).
+struct ImageTables {
+    std::uint8_t table[4][256];
+};
+
+const ImageTables& image_tables() {
+    static const ImageTables tables = [] {
+        ImageTables t{};
+        for (int k = 0; k < 4; ++k) {
+            const int s = kStartSymmetries[k];
+            for (int v = 0; v < 256; ++v) t.table[k][v] = s == 0 ? static_cast<std::uint8_t>(v) : kPadSquare;
+            if (s == 0) continue;
+            for (int sq = 0; sq < 64; ++sq)
+                t.table[k][sq] = static_cast<std::uint8_t>(__builtin_ctzll(symmetry(s, 1ull << sq)));
+            t.table[k][kPassSquare] = kPassSquare;
+        }
+        return t;
+    }();
+    return tables;
+}
+
+}  // namespace
+
+void canonical_rows(const std::uint8_t* rows, std::int64_t n, std::int64_t width, std::uint8_t* out) {
+    const ImageTables& t = image_tables();
+    for (std::int64_t g = 0; g < n; ++g) {
+        const std::uint8_t* row = rows + g * width;
+        std::uint8_t* dst = out + g * width;
+        // The images still least so far (bit k: image k); a game's first move already tells its
+        // four images apart, so this loop mostly ends after one byte.
+        unsigned alive = 0xF;
+        for (std::int64_t i = 0; i < width && (alive & (alive - 1)); ++i) {
+            std::uint8_t least = 255;
+            for (int k = 0; k < 4; ++k)
+                if (alive >> k & 1 && t.table[k][row[i]] < least) least = t.table[k][row[i]];
+            for (int k = 0; k < 4; ++k)
+                if (t.table[k][row[i]] != least) alive &= ~(1u << k);
+        }
+        const std::uint8_t* map = t.table[__builtin_ctz(alive)];  // tied images are the same bytes
+        for (std::int64_t i = 0; i < width; ++i) dst[i] = map[row[i]];
+    }
+}
+
+namespace {
+
+// One game's mover repeats; a constant kStride (1 or 2: black's half of the (W, 2) counts) lets the
+// compiler vectorise the pass over the row.
+template <int kStride>
+std::int64_t game_mover_repeats(const std::uint8_t* b, std::int64_t stride, std::int64_t length) {
+    if (kStride) stride = kStride;
+    if (length < 2) return 0;
+    std::int64_t repeats = (b[stride] > b[0]) == (b[0] > 2);  // ply 0: black moved when it has over 2 discs
+    for (std::int64_t k = 2; k < length; ++k)
+        repeats += (b[k * stride] > b[(k - 1) * stride]) == (b[(k - 1) * stride] > b[(k - 2) * stride]);
+    return repeats;
+}
+
+}  // namespace
+
+void mover_repeats(const std::uint8_t* black, std::int64_t n, std::int64_t row_stride, std::int64_t col_stride,
+                   const std::uint8_t* lengths, std::int64_t* out) {
+    for (std::int64_t g = 0; g < n; ++g) {
+        const std::uint8_t* b = black + g * row_stride;
+        out[g] = col_stride == 2   ? game_mover_repeats<2>(b, 2, lengths[g])
+                 : col_stride == 1 ? game_mover_repeats<1>(b, 1, lengths[g])
+                                   : game_mover_repeats<0>(b, col_stride, lengths[g]);
+    }
+}
+
+void written_passes(const std::uint8_t* rows, std::int64_t n, std::int64_t width, const std::uint8_t* lengths,
+                    std::int64_t* out) {
+    for (std::int64_t g = 0; g < n; ++g) {
+        const std::uint8_t* row = rows + g * width;
+        std::int64_t passes = 0;
+        for (std::int64_t k = 0; k < lengths[g]; ++k) passes += row[k] == kPassSquare;
+        out[g] = passes;
+    }
+}
+
+std::int64_t merge_counts(const std::uint64_t* a, const std::int64_t* a_counts, std::int64_t na, const std::uint64_t* b,
+                          const std::int64_t* b_counts, std::int64_t nb, std::uint64_t* out_keys, std::int64_t* out_counts) {
+    std::int64_t i = 0, j = 0, k = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j]) {
+            out_keys[k] = a[i];
+            out_counts[k++] = a_counts[i++];
+        } else if (b[j] < a[i]) {
+            out_keys[k] = b[j];
+            out_counts[k++] = b_counts[j++];
+        } else {
+            out_keys[k] = a[i];
+            out_counts[k++] = a_counts[i++] + b_counts[j++];
+        }
+    }
+    for (; i < na; ++i, ++k) out_keys[k] = a[i], out_counts[k] = a_counts[i];
+    for (; j < nb; ++j, ++k) out_keys[k] = b[j], out_counts[k] = b_counts[j];
+    return k;
+}
+
+}  // namespace mothello

@@ -1,0 +1,33 @@
+// Per-row passes over move rows for mothello-gen stats and the split / held-out code: the least
+// start-symmetry image of each row (mothello_data.symmetry.canonical_rows), the passes of each
+// game, written or read from black's disc counts (mothello_data.stats_counters.passes_per_game),
+// and the merge of sorted key counts (the openings of stats_counters._OpeningCounter).
+#pragma once
+
+#include <cstdint>
+
+namespace mothello {
+
+// out[g] = the least, lexicographically as bytes, of the images of rows[g] under the start
+// symmetries (position_hash.hpp kStartSymmetries): squares 0..63 mapped by the symmetry, a written
+// pass (64) and a pad (255) kept; any other byte is kept by the identity and read as 255 by the
+// other images (as mothello_data.symmetry.map_moves). rows and out: n rows of `width` bytes.
+void canonical_rows(const std::uint8_t* rows, std::int64_t n, std::int64_t width, std::uint8_t* out);
+
+// out[g] = the plies k in 1..lengths[g]-1 of game g whose mover also made ply k-1, the mover of ply
+// k being black when black's disc count grew over it (black[g][k] > black[g][k-1], black[g][-1] = 2).
+// black[g][k] sits at black + g * row_stride + k * col_stride; lengths[g] <= the row width.
+void mover_repeats(const std::uint8_t* black, std::int64_t n, std::int64_t row_stride, std::int64_t col_stride,
+                   const std::uint8_t* lengths, std::int64_t* out);
+
+// out[g] = the written passes (64) among the first lengths[g] moves of rows[g] (n rows of `width`
+// bytes, lengths[g] <= width).
+void written_passes(const std::uint8_t* rows, std::int64_t n, std::int64_t width, const std::uint8_t* lengths,
+                    std::int64_t* out);
+
+// Merges two sorted runs of distinct keys with their counts into out_keys/out_counts (room for
+// na + nb); a key in both is written once with its counts added. Returns the keys written.
+std::int64_t merge_counts(const std::uint64_t* a, const std::int64_t* a_counts, std::int64_t na, const std::uint64_t* b,
+                          const std::int64_t* b_counts, std::int64_t nb, std::uint64_t* out_keys, std::int64_t* out_counts);
+
+}  // namespace mothello
