@@ -118,7 +118,7 @@ class StatsCollector:
     def _ends(self, g, passes: np.ndarray, args: dict) -> None:
         """Early ends (over before 60 placements) and, for rule variants, per-rule counts: games,
         written moves, placements, games with a pass, early ends, games cut by ``--max-plies``."""
-        placements = g.length.astype(np.int64) - (passes if (g.moves == PASS_MOVE).any() else 0)
+        placements = g.length.astype(np.int64) - (passes if args.get("pass_token") else 0)  # written passes
         cut = np.zeros(len(g.length), bool)
         if self.rules.may_cut:  # a game as long as the cut may have ended there: ask the replay
             long = np.flatnonzero(g.length == self.rules.max_plies)
