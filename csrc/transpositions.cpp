@@ -344,12 +344,11 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
         for (int k = 0; k < plies; ++k) {
             std::uint64_t order = z[0] = mix64(z[0] ^ row[k]);
             int tau = 0;
-            for (int t = 1; t < 4; ++t) {
+            for (int t = 1; t < 4; ++t) {  // branch-free: which t wins is a coin toss
                 z[t] = mix64(z[t] ^ square_map_[t][row[k]]);
-                if (z[t] < order) {  // ties keep the least t
-                    order = z[t];
-                    tau = t;
-                }
+                const bool less = z[t] < order;  // ties keep the least t
+                tau = less ? t : tau;
+                order = less ? z[t] : order;
             }
             const std::uint64_t key = node_key(pos[k], order);
             const std::uint64_t bits = order_bits(tau, sym[k] & 7, k + 1);
