@@ -64,6 +64,11 @@ inline V load_player(const std::uint8_t* player) {
     return {_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(four))};
 }
 inline void store(std::uint64_t* dst, V a) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), a.v); }
+inline void store_low_bytes(std::uint8_t* dst, V a) {
+    std::uint64_t lanes[kLanes];
+    store(lanes, a);
+    for (int j = 0; j < kLanes; ++j) dst[j] = static_cast<std::uint8_t>(lanes[j]);
+}
 
 }  // namespace
 }  // namespace hash_avx2

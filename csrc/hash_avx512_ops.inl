@@ -58,6 +58,9 @@ inline V transpose_flipped_gf(V y) {
 }
 #endif
 inline void store(std::uint64_t* dst, V a) { _mm512_storeu_si512(dst, a.v); }
+inline void store_low_bytes(std::uint8_t* dst, V a) {  // vpmovqb: 8 lanes to 8 bytes
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), _mm512_cvtepi64_epi8(a.v));
+}
 
 }  // namespace
 }  // namespace MOTHELLO_HASH_NS

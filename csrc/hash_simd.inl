@@ -3,7 +3,8 @@
 // mothello::MOTHELLO_HASH_NS's anonymous namespace, a vector type V of kLanes uint64 lanes and its
 // operations (splat, ^, shl<k>, shr<k>, mul (by a constant), mux(m, a, b) = (a & m) | (b & ~m),
 // and_xor(m, a, b) = m & (a ^ b), xor3, bswap (per lane), min_u64, min_index (the least hash
-// and its symmetry index), load_pairs, load_player, store; with MOTHELLO_HASH_GFNI also mirror_gf and transpose_flipped_gf, one GF2P8AFFINEQB each),
+// and its symmetry index), load_pairs, load_player, store, store_low_bytes (each lane's low byte);
+// with MOTHELLO_HASH_GFNI also mirror_gf and transpose_flipped_gf, one GF2P8AFFINEQB each),
 // then includes this file.
 //
 // The values are position_hash.hpp's (the reference, which tests compare these with): the same
@@ -76,9 +77,7 @@ inline void hash_block(const std::uint64_t* boards, const std::uint8_t* player, 
     if (kSymmetry) {
         V index = splat(0);
         for (int s = 1; s < kSymmetries; ++s) min_index(best, index, hash_v(b[s], w[s], p), static_cast<std::uint64_t>(s));
-        std::uint64_t lanes[kLanes];
-        store(lanes, index);
-        for (int j = 0; j < kLanes; ++j) symmetry[j] = static_cast<std::uint8_t>(lanes[j]);
+        store_low_bytes(symmetry, index);
     } else {
         for (int s = 1; s < kSymmetries; ++s) best = min_u64(best, hash_v(b[s], w[s], p));
     }
