@@ -64,8 +64,9 @@ Workspace& workspace() {
     return w;
 }
 
-// Picks the nodes whose position may be held by another node: a filter of two bitmaps of about 16
-// bits a node, indexed by bits 12.. of the position hash (the bits below are the partition's),
+// Picks the nodes whose canonical position may be held by another node (the exact positions of
+// one are among its nodes): a filter of two bitmaps of about 16 bits a node, indexed by bits 12..
+// of C (the bits below are the partition's),
 // marks the indices seen once and seen again; a node whose index was seen once only holds a
 // position no other node holds (no false negatives; a unique position shares an index with
 // another node with odds about 1 in 16 and is kept for the exact grouping). Most positions past
