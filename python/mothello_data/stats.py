@@ -97,12 +97,12 @@ class StatsCollector:
         self.games += len(g.game_id)
         self.lengths += np.bincount(g.length, minlength=self.width + 1)
         args = replay_args(g.moves, g.rule)
-        cols = world_ply_columns(g.moves, g.length, ["hash", "canonical_hash", "canonical_symmetry", "disc_count"],
-                                 self.threads, hash_plies=self.max_ply, **args)  # one replay
+        cols = world_ply_columns(g.moves, g.length, ["canonical_hash", "canonical_symmetry", "disc_count"], self.threads,
+                                 hash_plies=self.max_ply, **args)  # one replay (the search needs no exact hash)
         if g.rule is not None and len(self.rules.names) > 1:  # a position pairs only with games of its rule
             key = mix64(g.rule.astype(np.uint64) + np.uint64(_RULE_HASH_KEY))[:, None]
-            for name in ("hash", "canonical_hash"):
-                cols[name] = np.where(cols[name] != 0, cols[name] ^ key, cols[name])
+            hashes = cols["canonical_hash"]
+            cols["canonical_hash"] = np.where(hashes != 0, hashes ^ key, hashes)
         # the search runs (in C++, GIL released) while this thread does the rest of the batch
         self._search(lambda: self.finder.add(g.game_id, g.moves, g.length, cols), wait=False)
         self._labels(rows.table)
