@@ -97,6 +97,9 @@ def test_both_counts_of_one_search_equal_brute_force(constructed):  # noqa: F811
             per_ply, pairs = both[canonical]
             assert {p: int(c) for p, c in enumerate(per_ply) if c} == {p: v[0] for p, v in ref[canonical].items()}
             assert pairs == sum(v[1] for v in ref[canonical].values())
+    with TranspositionFinder(max_ply=40, examples=False) as finder:  # columns given must hold what the search reads
+        with pytest.raises(ValueError, match="columns lack canonical_symmetry"):
+            finder.add(ids, moves, lengths, world_ply_columns(moves, lengths, ["canonical_hash"]))
     hashes = world_ply_columns(moves, lengths, ["hash"])["hash"]
     row_of = {int(i): r for r, i in enumerate(ids)}
     with TranspositionFinder(max_ply=40, partitions=4) as finder:

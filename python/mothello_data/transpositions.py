@@ -118,6 +118,9 @@ class TranspositionFinder:
         if columns is None:  # a prefix replays to the same positions; each game under its rule
             columns = world_ply_columns(moves, lengths, kinds, self.threads, hash_plies=self.max_ply,
                                         **replay_args(moves, rule))
+        missing = [k for k in kinds if k not in columns]
+        if missing:
+            raise ValueError(f"TranspositionFinder.add: columns lack {', '.join(missing)} (world_ply_columns kinds)")
         cols = [np.ascontiguousarray(np.asarray(columns[k])[:, :MAX_PLIES]) for k in kinds]
         ids = np.ascontiguousarray(game_ids, dtype=np.uint64)
         for lo in range(0, len(lengths), BATCH_GAMES):
