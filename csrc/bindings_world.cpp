@@ -14,16 +14,18 @@ namespace {
 using namespace mothello;
 
 
-py::array_t<std::uint64_t> hashes(carray<std::uint64_t> black, carray<std::uint64_t> white, carray<std::uint8_t> player,
-                                  bool canonical, py::object kernel_name) {
+// The hash (what 0), canonical hash (1) or canonical symmetry (2, uint8) of each position.
+template <class T>
+py::array_t<T> hashes_of(const char* fn, carray<std::uint64_t> black, carray<std::uint64_t> white,
+                         carray<std::uint8_t> player, int what, py::object kernel_name) {
     const py::ssize_t n = black.size();
     if (white.size() != n || player.size() != n)
-        throw py::value_error("position_hash: black, white and player must have the same size");
+        throw py::value_error(std::string(fn) + ": black, white and player must have the same size");
     for (py::ssize_t i = 0; i < n; ++i)
-        if (player.data()[i] > 1) throw py::value_error("position_hash: player must be 0 (black) or 1 (white)");
+        if (player.data()[i] > 1) throw py::value_error(std::string(fn) + ": player must be 0 (black) or 1 (white)");
     const HashKernel kernel = kernel_name.is_none() ? hash_kernel() : hash_kernel_named(kernel_name.cast<std::string>());
-    py::array_t<std::uint64_t> out(std::vector<py::ssize_t>(black.shape(), black.shape() + black.ndim()));
-    std::uint64_t* dst = out.mutable_data();
+    py::array_t<T> out(std::vector<py::ssize_t>(black.shape(), black.shape() + black.ndim()));
+    T* dst = out.mutable_data();
     const std::uint64_t *b = black.data(), *w = white.data();
     const std::uint8_t* p = player.data();
     {
@@ -33,9 +35,21 @@ py::array_t<std::uint64_t> hashes(carray<std::uint64_t> black, carray<std::uint6
             boards[2 * i] = b[i];
             boards[2 * i + 1] = w[i];
         }
-        position_hashes(boards.data(), p, n, canonical ? nullptr : dst, canonical ? dst : nullptr, kernel);
+        position_hashes(boards.data(), p, n, what == 0 ? reinterpret_cast<std::uint64_t*>(dst) : nullptr,
+                        what == 1 ? reinterpret_cast<std::uint64_t*>(dst) : nullptr,
+                        what == 2 ? reinterpret_cast<std::uint8_t*>(dst) : nullptr, kernel);
     }
     return out;
+}
+
+py::array_t<std::uint64_t> hashes(carray<std::uint64_t> black, carray<std::uint64_t> white, carray<std::uint8_t> player,
+                                  bool canonical, py::object kernel_name) {
+    return hashes_of<std::uint64_t>("position_hash", black, white, player, canonical ? 1 : 0, kernel_name);
+}
+
+py::array_t<std::uint8_t> symmetries(carray<std::uint64_t> black, carray<std::uint64_t> white, carray<std::uint8_t> player,
+                                     py::object kernel_name) {
+    return hashes_of<std::uint8_t>("canonical_symmetry", black, white, player, 2, kernel_name);
 }
 
 py::list hash_kernel_names() {
@@ -52,7 +66,8 @@ py::array_t<std::uint64_t> symmetry_py(carray<std::uint64_t> boards, int s) {
 }
 
 py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bool hash, bool canonical, bool count,
-                    bool mobility, int threads, int rule, py::object rules_per_game, bool pass_token, int hash_plies) {
+                    bool mobility, int threads, int rule, py::object rules_per_game, bool pass_token, int hash_plies,
+                    bool canonical_symmetry) {
     check_threads(threads);
     const int W = check_move_rows("world_ply_labels", moves, lengths);
     exact_array<std::uint8_t> holder;
@@ -66,6 +81,7 @@ py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bo
     out.hash_plies = hash_plies < 0 ? W : hash_plies;
     if (hash) out.hash = new_output<std::uint64_t>(result, "hash", {n, W});
     if (canonical) out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, W});
+    if (canonical_symmetry) out.symmetry = new_output<std::uint8_t>(result, "canonical_symmetry", {n, W});
     if (count) out.count = new_output<std::uint8_t>(result, "count", {n, W, 2});
     if (mobility) out.mobility = new_output<std::uint8_t>(result, "mobility", {n, W, 2});
     {
@@ -124,6 +140,12 @@ least hash over the 8 board symmetries (colours kept). Args: black, white uint64
 uint8 (0/1) of the same size; kernel: None (this process's, hash_kernel()) or a name from
 hash_kernels() (every kernel gives the same values). Returns uint64 of black's shape. Raises
 ValueError on sizes that differ, a player other than 0/1, or a kernel this CPU does not run.)doc");
+    m.def("canonical_symmetry", &symmetries, py::arg("black"), py::arg("white"), py::arg("player"),
+          py::arg("kernel") = py::none(),
+          R"doc(Canonical symmetry of (black, white, player to move), elementwise: the least s (0..7) whose image
+under symmetry s hashes to the canonical hash (position_hash(..., canonical=True)). Two positions are
+equal exactly when their canonical hashes and canonical symmetries are (up to hash collisions).
+Args and errors as position_hash. Returns uint8 of black's shape.)doc");
     m.def("hash_kernel", [] { return std::string(hash_kernel_name(hash_kernel())); },
           R"doc(Name of the position-hash kernel chosen at run time: "avx512gfni", "avx512", "avx2" or "scalar" (the best
 this CPU runs; MOTHELLO_HASH_KERNEL forces one). Raises ValueError for a MOTHELLO_HASH_KERNEL value
@@ -137,15 +159,16 @@ Raises ValueError for s outside 0..7.)doc");
     m.def("world_ply_labels", &ply_labels, py::arg("moves"), py::arg("lengths"), py::arg("hash") = true,
           py::arg("canonical_hash") = true, py::arg("count") = true, py::arg("mobility") = true,
           py::arg("threads") = 1, py::arg("rule") = 0, py::arg("rules") = py::none(), py::arg("pass_token") = false,
-          py::arg("hash_plies") = -1,
+          py::arg("hash_plies") = -1, py::arg("canonical_symmetry") = false,
           R"doc(World-model labels per ply, replaying the games in the engine's game loop.
 
 Args: moves (n, W) uint8 (255-padded), lengths (n,) uint8 <= W, the four flags, threads (>= 1),
 rule or rules and pass_token (as replay()), hash_plies (-1: every ply; 0..W: hashes are computed
-for plies k < hash_plies only, 0 after).
+for plies k < hash_plies only, 0 after), canonical_symmetry (a fifth flag, not a stored label).
 Returns a dict of the asked arrays, ply k holding the position after the ply (pass rule resolved):
-hash, canonical_hash (n, W) uint64; count, mobility (n, W, 2) uint8 (black, white). Plies past a
-game's end are 0. Raises ValueError on bad shapes or a bad move (as replay()).)doc");
+hash, canonical_hash (n, W) uint64; canonical_symmetry (n, W) uint8 (the least symmetry whose
+image hashes to canonical_hash, as canonical_symmetry()); count, mobility (n, W, 2) uint8 (black,
+white). Plies past a game's end are 0. Raises ValueError on bad shapes or a bad move (as replay()).)doc");
     m.def("world_position_labels", &position_labels, py::arg("moves"), py::arg("lengths"), py::arg("state_index"),
           py::arg("n_tokens"), py::arg("which"), py::arg("threads") = 1, py::arg("rule") = 0,
           py::arg("rules") = py::none(), py::arg("pass_token") = false,

@@ -45,6 +45,13 @@ inline V min_u64(V a, V b) {
     const __m256i a_gt_b = _mm256_cmpgt_epi64(_mm256_xor_si256(a.v, sign), _mm256_xor_si256(b.v, sign));
     return {_mm256_blendv_epi8(a.v, b.v, a_gt_b)};
 }
+// Where h < best (unsigned; ties keep the earlier, least index): best = h, index = s.
+inline void min_index(V& best, V& index, V h, std::uint64_t s) {
+    const __m256i sign = _mm256_set1_epi64x(static_cast<long long>(0x8000000000000000ull));
+    const __m256i less = _mm256_cmpgt_epi64(_mm256_xor_si256(best.v, sign), _mm256_xor_si256(h.v, sign));
+    best.v = _mm256_blendv_epi8(best.v, h.v, less);
+    index.v = _mm256_blendv_epi8(index.v, _mm256_set1_epi64x(static_cast<long long>(s)), less);
+}
 inline void load_pairs(const std::uint64_t* boards, V& black, V& white) {
     const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(boards));      // b0 w0 b1 w1
     const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(boards + 4));  // b2 w2 b3 w3
@@ -57,6 +64,11 @@ inline V load_player(const std::uint8_t* player) {
     return {_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(four))};
 }
 inline void store(std::uint64_t* dst, V a) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), a.v); }
+inline void store_low_bytes(std::uint8_t* dst, V a) {
+    std::uint64_t lanes[kLanes];
+    store(lanes, a);
+    for (int j = 0; j < kLanes; ++j) dst[j] = static_cast<std::uint8_t>(lanes[j]);
+}
 
 }  // namespace
 }  // namespace hash_avx2

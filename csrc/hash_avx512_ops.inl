@@ -30,6 +30,12 @@ inline V bswap(V a) {
     return {_mm512_shuffle_epi8(a.v, order)};  // within 128-bit lanes: indices taken mod 16
 }
 inline V min_u64(V a, V b) { return {_mm512_min_epu64(a.v, b.v)}; }
+// Where h < best (unsigned; ties keep the earlier, least index): best = h, index = s.
+inline void min_index(V& best, V& index, V h, std::uint64_t s) {
+    const __mmask8 less = _mm512_cmplt_epu64_mask(h.v, best.v);
+    best.v = _mm512_mask_mov_epi64(best.v, less, h.v);
+    index.v = _mm512_mask_mov_epi64(index.v, less, _mm512_set1_epi64(static_cast<long long>(s)));
+}
 inline void load_pairs(const std::uint64_t* boards, V& black, V& white) {
     const __m512i lo = _mm512_loadu_si512(boards), hi = _mm512_loadu_si512(boards + 8);
     black.v = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), hi);
@@ -52,6 +58,9 @@ inline V transpose_flipped_gf(V y) {
 }
 #endif
 inline void store(std::uint64_t* dst, V a) { _mm512_storeu_si512(dst, a.v); }
+inline void store_low_bytes(std::uint8_t* dst, V a) {  // vpmovqb: 8 lanes to 8 bytes
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), _mm512_cvtepi64_epi8(a.v));
+}
 
 }  // namespace
 }  // namespace MOTHELLO_HASH_NS

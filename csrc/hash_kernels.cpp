@@ -40,11 +40,15 @@ HashKernel choose() {
 }
 
 void scalar_hashes(const std::uint64_t* boards, const std::uint8_t* player, std::int64_t n, std::uint64_t* hash,
-                   std::uint64_t* canonical) {
+                   std::uint64_t* canonical, std::uint8_t* symmetry) {
     for (std::int64_t i = 0; i < n; ++i) {
         const std::uint64_t b = boards[2 * i], w = boards[2 * i + 1];
         if (hash) hash[i] = position_hash(b, w, player[i]);
-        if (canonical) canonical[i] = canonical_hash(b, w, player[i]);
+        if (!canonical && !symmetry) continue;
+        int s;
+        const std::uint64_t c = canonical_hash(b, w, player[i], s);
+        if (canonical) canonical[i] = c;
+        if (symmetry) symmetry[i] = static_cast<std::uint8_t>(s);
     }
 }
 
@@ -81,14 +85,15 @@ HashKernel hash_kernel() {
 }
 
 void position_hashes(const std::uint64_t* boards, const std::uint8_t* player, std::int64_t n, std::uint64_t* hash,
-                     std::uint64_t* canonical, HashKernel kernel) {
+                     std::uint64_t* canonical, std::uint8_t* symmetry, HashKernel kernel) {
 #if defined(MOTHELLO_HASH_SIMD)
-    if (kernel == HashKernel::kAvx512Gfni) return hash_avx512gfni::position_hashes(boards, player, n, hash, canonical);
-    if (kernel == HashKernel::kAvx512) return hash_avx512::position_hashes(boards, player, n, hash, canonical);
-    if (kernel == HashKernel::kAvx2) return hash_avx2::position_hashes(boards, player, n, hash, canonical);
+    if (kernel == HashKernel::kAvx512Gfni)
+        return hash_avx512gfni::position_hashes(boards, player, n, hash, canonical, symmetry);
+    if (kernel == HashKernel::kAvx512) return hash_avx512::position_hashes(boards, player, n, hash, canonical, symmetry);
+    if (kernel == HashKernel::kAvx2) return hash_avx2::position_hashes(boards, player, n, hash, canonical, symmetry);
 #endif
     (void)kernel;
-    scalar_hashes(boards, player, n, hash, canonical);
+    scalar_hashes(boards, player, n, hash, canonical, symmetry);
 }
 
 }  // namespace mothello

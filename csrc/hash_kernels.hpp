@@ -35,16 +35,17 @@ HashKernel hash_kernel_named(const std::string& name);
 HashKernel hash_kernel();
 
 // Hashes of n positions, boards [n][2] (black, white) and player [n] (0 black, 1 white to move):
-// hash[i] = position_hash, canonical[i] = canonical_hash of position i (position_hash.hpp); either
-// output may be null.
+// hash[i] = position_hash, canonical[i] = canonical_hash, symmetry[i] = its canonical symmetry (the
+// least s whose image hashes to canonical[i]) of position i (position_hash.hpp); any output may be
+// null.
 void position_hashes(const std::uint64_t* boards, const std::uint8_t* player, std::int64_t n, std::uint64_t* hash,
-                     std::uint64_t* canonical, HashKernel kernel);
+                     std::uint64_t* canonical, std::uint8_t* symmetry, HashKernel kernel);
 
 // The SIMD instances (hash_simd.inl); call them only through position_hashes.
 #define MOTHELLO_DECLARE_HASH_KERNEL(NS)                                                                   \
     namespace NS {                                                                                         \
     void position_hashes(const std::uint64_t* boards, const std::uint8_t* player, std::int64_t n,          \
-                         std::uint64_t* hash, std::uint64_t* canonical);                                   \
+                         std::uint64_t* hash, std::uint64_t* canonical, std::uint8_t* symmetry);           \
     }
 MOTHELLO_DECLARE_HASH_KERNEL(hash_avx2)
 MOTHELLO_DECLARE_HASH_KERNEL(hash_avx512)

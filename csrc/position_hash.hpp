@@ -9,7 +9,10 @@
 //   hash(black, white, player) = mix64(mix64(mix64(0x243F6A8885A308D3 ^ black) ^ white) ^ player)
 // black and white the disc bitboards (bit i = square i), player the side to move (0 black,
 // 1 white). canonical_hash = the least hash(sym_s(black), sym_s(white), player) over s = 0..7
-// (colours kept).
+// (colours kept); canonical_symmetry = the least s whose image has that hash. Two positions are
+// equal exactly when their canonical hashes and canonical symmetries are (up to 64-bit hash
+// collisions: equal positions have equal images; conversely equal s and hash(sym_s(x)) mean
+// sym_s(x1) == sym_s(x2), so x1 == x2), which lets one canonical search count exact positions.
 #pragma once
 
 #include <cstdint>
@@ -63,16 +66,26 @@ static inline void symmetry_images(std::uint64_t x, std::uint64_t image[kSymmetr
     for (int s = 0; s < 4; ++s) image[s + 4] = transpose(image[s]);
 }
 
-static inline std::uint64_t canonical_hash(std::uint64_t black, std::uint64_t white, int player) {
+// The canonical hash and the least symmetry index reaching it (ties go to the least index).
+static inline std::uint64_t canonical_hash(std::uint64_t black, std::uint64_t white, int player, int& symmetry_index) {
     std::uint64_t b[kSymmetries], w[kSymmetries];
     symmetry_images(black, b);
     symmetry_images(white, w);
     std::uint64_t best = position_hash(b[0], w[0], player);
+    symmetry_index = 0;
     for (int s = 1; s < kSymmetries; ++s) {
         const std::uint64_t h = position_hash(b[s], w[s], player);
-        if (h < best) best = h;
+        if (h < best) {
+            best = h;
+            symmetry_index = s;
+        }
     }
     return best;
+}
+
+static inline std::uint64_t canonical_hash(std::uint64_t black, std::uint64_t white, int player) {
+    int unused;
+    return canonical_hash(black, white, player, unused);
 }
 
 }  // namespace mothello

@@ -27,14 +27,19 @@ namespace {
 
 constexpr int kMaxPartitionBits = 12;  // partitions take the position hash's low bits, at most 12
 constexpr int kIndexShift = kMaxPartitionBits;  // a partition's filter and buckets index the bits above
-constexpr std::uint64_t kKeyMask = ~((1ull << (kNodeGameBits + 6)) - 1);  // the key's top 40 bits in w1
+constexpr int kGameShift = 6, kSymmetryShift = kGameShift + kNodeGameBits, kTauShift = kSymmetryShift + 3;
+constexpr int kKeyShift = kTauShift + 2;  // 24: the key's top 40 bits
+constexpr std::uint64_t kKeyMask = ~((1ull << kKeyShift) - 1);
 
 inline std::uint64_t node_key(std::uint64_t pos, std::uint64_t order) { return mix64(pos ^ mix64(order ^ kOrderIV)); }
-inline std::uint64_t pack(std::uint64_t key, std::uint64_t games, int ply) {
-    return (key & kKeyMask) | games << 6 | static_cast<std::uint64_t>(ply);
+inline std::uint64_t order_bits(int tau, int s, int ply) {
+    return static_cast<std::uint64_t>(tau) << kTauShift | static_cast<std::uint64_t>(s) << kSymmetryShift |
+           static_cast<std::uint64_t>(ply);
 }
-inline std::uint64_t games_of(std::uint64_t w1) { return w1 >> 6 & kNodeMaxGames; }
+inline std::uint64_t games_of(std::uint64_t w1) { return w1 >> kGameShift & kNodeMaxGames; }
 inline int ply_of(std::uint64_t w1) { return static_cast<int>(w1 & 63); }
+inline int symmetry_of(std::uint64_t w1) { return static_cast<int>(w1 >> kSymmetryShift & 7); }
+inline std::uint64_t exact_order_of(std::uint64_t w1) { return w1 >> kSymmetryShift; }  // key, tau, s
 
 template <int W>
 struct Node {
@@ -59,8 +64,9 @@ Workspace& workspace() {
     return w;
 }
 
-// Picks the nodes whose position may be held by another node: a filter of two bitmaps of about 16
-// bits a node, indexed by bits 12.. of the position hash (the bits below are the partition's),
+// Picks the nodes whose canonical position may be held by another node (the exact positions of
+// one are among its nodes): a filter of two bitmaps of about 16 bits a node, indexed by bits 12..
+// of C (the bits below are the partition's),
 // marks the indices seen once and seen again; a node whose index was seen once only holds a
 // position no other node holds (no false negatives; a unique position shares an index with
 // another node with odds about 1 in 16 and is kept for the exact grouping). Most positions past
@@ -92,12 +98,13 @@ const Node<W>* pick_candidates(const Node<W>* nodes, std::int64_t m, Workspace& 
     return out;
 }
 
-// Groups nodes by position, then move-order key: one counting pass scatters them by bits 12.. of
-// the position hash into buckets of about two nodes, then each bucket of two or more nodes is
-// insertion-sorted by (position, key). Calls visit(first, last) for each such bucket, in bucket
+// Groups nodes by canonical hash, then exact move order (key, tau, s): one counting pass scatters
+// them by bits 12.. of C into buckets of about two nodes, then each bucket of two or more nodes is
+// sorted (insertion sort: buckets are small; std::sort for a heavy one, e.g. the early plies'
+// split nodes). Calls visit(first, last) for each run of two or more nodes of one C, in bucket
 // order: only there can one position have two nodes.
 template <int W, class Visit>
-void for_each_bucket(const Node<W>* nodes, std::int64_t m, Workspace& ws, Visit visit) {
+void for_each_group(const Node<W>* nodes, std::int64_t m, Workspace& ws, Visit visit) {
     int bits = 0;
     while (bits < 24 && (std::int64_t{1} << (bits + 1)) < m) ++bits;
     const std::uint64_t mask = (1ull << bits) - 1;
@@ -111,89 +118,121 @@ void for_each_bucket(const Node<W>* nodes, std::int64_t m, Workspace& ws, Visit 
     ws.next.assign(ws.start.begin(), ws.start.end() - 1);
     for (std::int64_t i = 0; i < m; ++i) data[ws.next[bucket(nodes[i])]++] = nodes[i];
     const auto less = [](const Node<W>& a, const Node<W>& b) {
-        return a.w[0] != b.w[0] ? a.w[0] < b.w[0] : (a.w[1] & kKeyMask) < (b.w[1] & kKeyMask);
+        return a.w[0] != b.w[0] ? a.w[0] < b.w[0] : exact_order_of(a.w[1]) < exact_order_of(b.w[1]);
     };
     for (std::size_t b = 0; b + 1 < ws.start.size(); ++b) {
         Node<W>* first = data + start[b];
         Node<W>* last = data + start[b + 1];
         if (last - first < 2) continue;
-        for (Node<W>* i = first + 1; i < last; ++i) {  // insertion sort: buckets are small
-            const Node<W> x = *i;
-            Node<W>* j = i;
-            for (; j > first && less(x, j[-1]); --j) *j = j[-1];
-            *j = x;
+        if (last - first > 32) {
+            std::sort(first, last, less);
+        } else {
+            for (Node<W>* i = first + 1; i < last; ++i) {
+                const Node<W> x = *i;
+                Node<W>* j = i;
+                for (; j > first && less(x, j[-1]); --j) *j = j[-1];
+                *j = x;
+            }
         }
-        visit(static_cast<const Node<W>*>(first), static_cast<const Node<W>*>(last));
+        for (const Node<W>* i = first; i < last;) {
+            const Node<W>* j = i + 1;
+            while (j < last && j->w[0] == i->w[0]) ++j;
+            if (j - i >= 2) visit(i, j);
+            i = j;
+        }
     }
 }
 
-// Walks nodes sorted by (position, key) position by position: visit(first node, move orders as
-// (games, example) runs); `orders` is scratch.
-template <int W, class Visit>
-void walk_positions(const Node<W>* nodes, const Node<W>* end, std::vector<std::pair<std::uint64_t, std::uint64_t>>& orders,
-                    Visit visit) {
-    for (const Node<W>* i = nodes; i < end;) {
-        const std::uint64_t pos = i->w[0];
-        orders.clear();
+// Calls order(first node, games, least example) for each move order of the group [i, end) (nodes
+// of one C in (key, tau, s) order), in key order: up to symmetry the runs of one key; exact
+// (s >= 0) the runs of one (key, tau, s) with symmetry s.
+template <int W, class Order>
+void for_each_order(const Node<W>* i, const Node<W>* end, bool canonical, int s, Order order) {
+    const std::uint64_t mask = canonical ? kKeyMask : ~((1ull << kSymmetryShift) - 1);
+    while (i < end) {
+        const std::uint64_t key = i->w[1] & mask;
         const Node<W>* j = i;
-        while (j < end && j->w[0] == pos) {
-            const std::uint64_t key = j->w[1] & kKeyMask;
-            std::uint64_t games = 0, example = ~0ull;
-            for (; j < end && j->w[0] == pos && (j->w[1] & kKeyMask) == key; ++j) {
-                games += games_of(j->w[1]);
-                if constexpr (W > 2) example = std::min(example, j->w[2]);
-            }
-            orders.emplace_back(games, W > 2 ? example : 0);
+        std::uint64_t games = 0, example = ~0ull;
+        for (; j < end && (j->w[1] & mask) == key; ++j) {
+            games += games_of(j->w[1]);
+            if constexpr (W > 2) example = std::min(example, j->w[2]);
         }
-        visit(*i, orders);
+        if (canonical || symmetry_of(i->w[1]) == s) order(*i, games, W > 2 ? example : 0);
         i = j;
     }
 }
 
-// visit(first node, move orders) for each position of `nodes` (any order) held by two or more nodes.
-template <int W, class Visit>
-void for_each_position(const std::uint64_t* raw, std::int64_t m, Visit visit) {
-    Workspace& ws = workspace();
-    std::int64_t kept = 0;
-    const Node<W>* candidates = pick_candidates(reinterpret_cast<const Node<W>*>(raw), m, ws, kept);
-    for_each_bucket(candidates, kept, ws,
-                    [&](const Node<W>* first, const Node<W>* last) { walk_positions(first, last, ws.orders, visit); });
-}
+// One position's move orders, added up: the count of orders, games N and sum of c_i^2, and the
+// ply of its first node.
+struct Tally {
+    int orders = 0, ply = 0;
+    std::uint64_t n = 0, squares = 0;
+    void add(std::uint64_t games, int at) {
+        if (!orders++) ply = at;
+        n += games;
+        squares += games * games;
+    }
+    void count(TranspositionCounts& out, int search) const {
+        if (orders < 2) return;
+        ++out.per_ply[search][ply];
+        out.pairs[search] += (n * n - squares) / 2;
+    }
+};
 
 template <int W>
 TranspositionCounts count_impl(const std::uint64_t* raw, std::int64_t m) {
     TranspositionCounts out;
-    for_each_position<W>(raw, m, [&](const Node<W>& first, const auto& orders) {
-        if (orders.size() < 2) return;
-        std::uint64_t n = 0, squares = 0;
-        for (const auto& o : orders) {
-            n += o.first;
-            squares += o.first * o.first;
+    Workspace& ws = workspace();
+    std::int64_t kept = 0;
+    const Node<W>* candidates = pick_candidates(reinterpret_cast<const Node<W>*>(raw), m, ws, kept);
+    for_each_group(candidates, kept, ws, [&](const Node<W>* first, const Node<W>* last) {
+        Tally canonical, exact[kSymmetries];
+        for_each_order(first, last, true, 0, [&](const Node<W>& n, std::uint64_t games, std::uint64_t) {
+            canonical.add(games, ply_of(n.w[1]));
+        });
+        for (const Node<W>* i = first; i < last;) {  // exact move orders, each to its position's tally
+            const std::uint64_t order = exact_order_of(i->w[1]);
+            std::uint64_t games = 0;
+            const Node<W>* j = i;
+            for (; j < last && exact_order_of(j->w[1]) == order; ++j) games += games_of(j->w[1]);
+            exact[symmetry_of(i->w[1])].add(games, ply_of(i->w[1]));
+            i = j;
         }
-        ++out.per_ply[ply_of(first.w[1])];
-        out.pairs += (n * n - squares) / 2;
+        canonical.count(out, 1);
+        for (const Tally& t : exact) t.count(out, 0);
     });
     return out;
 }
 
 template <int W>
-TranspositionGroups groups_impl(const std::uint64_t* raw, std::int64_t m) {
+TranspositionGroups groups_impl(const std::uint64_t* raw, std::int64_t m, bool canonical) {
     TranspositionGroups out;
-    for_each_position<W>(raw, m, [&](const Node<W>& first, const auto& orders) {
-        if (orders.size() < 2) return;
-        out.position.push_back(first.w[0]);
-        out.ply.push_back(static_cast<std::uint8_t>(ply_of(first.w[1])));
-        for (const auto& o : orders) {
-            out.games.push_back(o.first);
-            out.example.push_back(o.second);
+    Workspace& ws = workspace();
+    std::int64_t kept = 0;
+    const Node<W>* candidates = pick_candidates(reinterpret_cast<const Node<W>*>(raw), m, ws, kept);
+    for_each_group(candidates, kept, ws, [&](const Node<W>* first, const Node<W>* last) {
+        for (int s = 0; s < (canonical ? 1 : kSymmetries); ++s) {  // exact: the group's position of each symmetry
+            ws.orders.clear();
+            const Node<W>* head = nullptr;
+            for_each_order(first, last, canonical, s, [&](const Node<W>& n, std::uint64_t games, std::uint64_t example) {
+                if (!head) head = &n;
+                ws.orders.emplace_back(games, example);
+            });
+            if (ws.orders.size() < 2) continue;
+            out.position.push_back(canonical || W == 2 ? head->w[0] : head->w[W - 1]);
+            out.ply.push_back(static_cast<std::uint8_t>(ply_of(head->w[1])));
+            for (const auto& o : ws.orders) {
+                out.games.push_back(o.first);
+                out.example.push_back(o.second);
+            }
+            out.offsets.push_back(static_cast<std::int64_t>(out.games.size()));
         }
-        out.offsets.push_back(static_cast<std::int64_t>(out.games.size()));
     });
     return out;
 }
 
 void check_words(int words) {
-    if (words != 2 && words != 3) throw std::invalid_argument("transposition nodes have 2 or 3 words, got " + std::to_string(words));
+    if (words != 2 && words != 4) throw std::invalid_argument("transposition nodes have 2 or 4 words, got " + std::to_string(words));
 }
 
 }  // namespace
@@ -232,9 +271,9 @@ std::vector<int> checked_fds(std::vector<int> fds, int partition_bits) {
 }
 }  // namespace
 
-TranspositionNodes::TranspositionNodes(bool canonical, int max_ply, int partition_bits, bool examples, std::vector<int> fds)
-    : canonical_(canonical), examples_(examples), max_ply_(max_ply), bits_(partition_bits), words_(examples ? 3 : 2),
-      writer_(checked_fds(std::move(fds), partition_bits), examples ? 3 : 2) {
+TranspositionNodes::TranspositionNodes(int max_ply, int partition_bits, bool examples, std::vector<int> fds)
+    : examples_(examples), max_ply_(max_ply), bits_(partition_bits), words_(examples ? 4 : 2),
+      writer_(checked_fds(std::move(fds), partition_bits), examples ? 4 : 2) {
     if (max_ply < 1 || max_ply > kMaxPlies) throw std::invalid_argument("max_ply must be in 1..60, got " + std::to_string(max_ply));
     for (int s = 0; s < 4; ++s) {
         std::memset(square_map_[s], kPadSquare, 256);
@@ -245,7 +284,7 @@ TranspositionNodes::TranspositionNodes(bool canonical, int max_ply, int partitio
     info_.resize(slots_.size());
 }
 
-void TranspositionNodes::insert_early(std::uint64_t key, std::uint64_t pos, std::uint64_t game, int ply) {
+void TranspositionNodes::insert_early(std::uint64_t key, const Info& info) {
     if (2 * static_cast<std::size_t>(used_ + 1) > slots_.size()) {
         if (slots_.size() >= kEarlySlots) {
             spill_early();
@@ -270,19 +309,22 @@ void TranspositionNodes::insert_early(std::uint64_t key, std::uint64_t pos, std:
     Slot& slot = slots_[i];
     if (!slot.games) {
         slot.key = key;
-        info_[i] = Info{pos, game, ply};
+        info_[i] = info;
         ++used_;
-    } else if (examples_ && game < info_[i].game) {
-        info_[i].game = game;
+    } else if (examples_ && info.game < info_[i].game) {
+        info_[i].game = info.game;
     }
     ++slot.games;
 }
 
 void TranspositionNodes::spill_early() {
     for (std::size_t i = 0; i < slots_.size(); ++i) {
+        const Info& info = info_[i];
+        const std::uint64_t tau = info.bits >> kTauShift & 3;
+        const std::uint64_t w1 = ((slots_[i].key ^ tau) & kKeyMask) | info.bits;  // the slot holds key ^ tau
         for (std::uint64_t left = slots_[i].games; left;) {
             const std::uint64_t games = std::min(left, kNodeMaxGames);
-            writer_.push(info_[i].pos, pack(slots_[i].key, games, info_[i].ply), info_[i].game);
+            writer_.push(info.pos, w1 | games << kGameShift, info.game, info.exact);
             left -= games;
         }
         slots_[i].games = 0;
@@ -291,25 +333,32 @@ void TranspositionNodes::spill_early() {
 }
 
 void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves, const std::uint8_t* lengths,
-                             const std::uint64_t* positions, std::int64_t n) {
-    const int syms = canonical_ ? 4 : 1;
+                             const std::uint64_t* canonical, const std::uint8_t* symmetry, const std::uint64_t* exact,
+                             std::int64_t n) {
     for (std::int64_t g = 0; g < n; ++g) {
         const std::uint8_t* row = moves + g * kMaxPlies;
-        const std::uint64_t* pos = positions + g * kMaxPlies;
+        const std::uint64_t* pos = canonical + g * kMaxPlies;
+        const std::uint8_t* sym = symmetry + g * kMaxPlies;
+        const std::uint64_t* same = examples_ ? exact + g * kMaxPlies : nullptr;
         const int plies = std::min<int>(lengths[g], max_ply_);
         std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
         for (int k = 0; k < plies; ++k) {
             std::uint64_t order = z[0] = mix64(z[0] ^ row[k]);
-            for (int s = 1; s < syms; ++s) {
-                z[s] = mix64(z[s] ^ square_map_[s][row[k]]);
-                order = std::min(order, z[s]);
+            int tau = 0;
+            for (int t = 1; t < 4; ++t) {  // branch-free: which t wins is a coin toss
+                z[t] = mix64(z[t] ^ square_map_[t][row[k]]);
+                const bool less = z[t] < order;  // ties keep the least t
+                tau = less ? t : tau;
+                order = less ? z[t] : order;
             }
             const std::uint64_t key = node_key(pos[k], order);
+            const std::uint64_t bits = order_bits(tau, sym[k] & 7, k + 1);
+            const std::uint64_t x = same ? same[k] : 0;
             if (k < kEarlyPlies) {
-                insert_early(key, pos[k], ids[g], k + 1);
+                insert_early(key ^ static_cast<std::uint64_t>(tau), Info{pos[k], x, ids[g], bits});
                 continue;
             }
-            writer_.push(pos[k], pack(key, 1, k + 1), ids[g]);
+            writer_.push(pos[k], (key & kKeyMask) | bits | 1ull << kGameShift, ids[g], x);
         }
     }
 }
@@ -323,12 +372,12 @@ void TranspositionNodes::flush() {
 
 TranspositionCounts count_transpositions(const std::uint64_t* nodes, std::int64_t m, int words) {
     check_words(words);
-    return words == 2 ? count_impl<2>(nodes, m) : count_impl<3>(nodes, m);
+    return words == 2 ? count_impl<2>(nodes, m) : count_impl<4>(nodes, m);
 }
 
-TranspositionGroups transposition_groups(const std::uint64_t* nodes, std::int64_t m, int words) {
+TranspositionGroups transposition_groups(const std::uint64_t* nodes, std::int64_t m, int words, bool canonical) {
     check_words(words);
-    return words == 2 ? groups_impl<2>(nodes, m) : groups_impl<3>(nodes, m);
+    return words == 2 ? groups_impl<2>(nodes, m, canonical) : groups_impl<4>(nodes, m, canonical);
 }
 
 }  // namespace mothello

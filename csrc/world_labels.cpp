@@ -86,13 +86,16 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * S;
-            if (out.hash || out.canonical) {  // plies 0 .. m - 1 are states 1 .. m
+            if (out.hash || out.canonical || out.symmetry) {  // plies 0 .. m - 1 are states 1 .. m
                 const int m = std::min<int>(lengths[g], hash_plies);
                 std::uint64_t* hash = out.hash ? out.hash + g * width : nullptr;
                 std::uint64_t* canonical = out.canonical ? out.canonical + g * width : nullptr;
-                position_hashes(buf.boards.data() + 2 * (s0 + 1), buf.player.data() + s0 + 1, m, hash, canonical, kernel);
+                std::uint8_t* symmetry = out.symmetry ? out.symmetry + g * width : nullptr;
+                position_hashes(buf.boards.data() + 2 * (s0 + 1), buf.player.data() + s0 + 1, m, hash, canonical,
+                                symmetry, kernel);
                 if (hash) std::fill(hash + m, hash + width, 0);
                 if (canonical) std::fill(canonical + m, canonical + width, 0);
+                if (symmetry) std::fill(symmetry + m, symmetry + width, 0);
             }
             for (int k = 0; k < width; ++k) {
                 const std::int64_t i = g * width + k, s = s0 + k + 1;
@@ -120,7 +123,7 @@ void world_position_labels(const std::uint8_t* moves, const std::uint8_t* length
         if (err.game >= 0) return err;
         if (out.hash || out.canonical)  // every state of the chunk's games
             position_hashes(buf.boards.data(), buf.player.data(), (e - b) * S, out.hash ? buf.hash.data() : nullptr,
-                            out.canonical ? buf.canonical.data() : nullptr, kernel);
+                            out.canonical ? buf.canonical.data() : nullptr, nullptr, kernel);
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * S;
             const std::int64_t fin = s0 + std::min<int>(lengths[g], width);

@@ -16,6 +16,7 @@ namespace mothello {
 struct WorldPlyOutputs {
     std::uint64_t* hash = nullptr;
     std::uint64_t* canonical = nullptr;
+    std::uint8_t* symmetry = nullptr;  // the canonical hash's symmetry (position_hash.hpp)
     int hash_plies = 1 << 30;  // every ply unless set
     std::uint8_t* count = nullptr;     // discs of black, of white
     std::uint8_t* mobility = nullptr;  // legal moves of black, of white

@@ -2,7 +2,8 @@
 give the published hash values: every kernel this CPU runs against the formula written out in
 Python (helpers.py_mix64, ref_square) and against the scalar kernel (position_hash.hpp, the
 reference), on random and edge-case positions, on every position of a few thousand random games
-of each rule, at every batch length around the vector widths; and the world-model labels and
+of each rule, at every batch length around the vector widths; the same for the canonical symmetry (the least
+symmetry whose image hashes to the canonical hash); and the world-model labels and
 ``mothello-gen stats`` give the same bytes whichever kernel MOTHELLO_HASH_KERNEL forces."""
 
 import os
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 
 from helpers import py_mix64, ref_square
-from mothello_data import engine, symmetry
+from mothello_data import _core, engine, symmetry
 from mothello_data.world_labels import world_ply_columns
 
 KERNELS = symmetry.hash_kernels()
@@ -30,6 +31,25 @@ def ref_board(s, bb):
 
 def ref_canonical(black, white, player):
     return min(ref_hash(ref_board(s, black), ref_board(s, white), player) for s in range(8))
+
+
+def ref_symmetry(black, white, player):
+    """The least s whose image hashes to the canonical hash (the formula, in Python)."""
+    hashes = [ref_hash(ref_board(s, black), ref_board(s, white), player) for s in range(8)]
+    return hashes.index(min(hashes))
+
+
+def symmetric_positions():
+    """Boards fixed by some symmetries (every image hash ties with another): the tie goes to the least s."""
+    rng = np.random.default_rng(7)
+    out = []
+    for _ in range(60):
+        b, w = (int(x) for x in rng.integers(0, 2**64, 2, dtype=np.uint64))
+        b, w = b & ~w, w & ~b
+        s = int(rng.integers(1, 8))
+        b, w = b | ref_board(s, b), w | ref_board(s, w)  # not always fixed by s (s need not be an involution)
+        out.append((b & ~w, w & ~b, int(rng.integers(0, 2))))
+    return [np.array(c, dtype=np.uint64 if i < 2 else np.uint8) for i, c in enumerate(zip(*out))]
 
 
 def random_positions(n, seed):
@@ -83,6 +103,25 @@ def test_each_kernel_gives_the_published_values(kernel):
 
 
 @pytest.mark.parametrize("kernel", ALL)
+def test_each_kernel_gives_the_least_symmetry_reaching_the_canonical_hash(kernel):
+    if kernel not in KERNELS:
+        pytest.skip(f"this CPU (or build) does not run the {kernel} hash kernel")
+    for black, white, player in (random_positions(300, seed=1), symmetric_positions()):
+        got = _core.canonical_symmetry(black, white, player, kernel=kernel)
+        canon = symmetry.position_hash(black, white, player, canonical=True, kernel=kernel)
+        ties = 0
+        for i in range(len(black)):
+            b, w, p = int(black[i]), int(white[i]), int(player[i])
+            s = int(got[i])
+            assert s == ref_symmetry(b, w, p), i
+            image = symmetry.position_hash(symmetry.board_symmetry(black[i: i + 1], s),
+                                           symmetry.board_symmetry(white[i: i + 1], s), player[i: i + 1])
+            assert int(image[0]) == int(canon[i])  # its image hashes to the canonical hash ...
+            ties += sum(ref_hash(ref_board(t, b), ref_board(t, w), p) == int(canon[i]) for t in range(8)) > 1
+        assert ties > 0 or len(black) == 300  # ... the least index among ties (edge boards and the symmetric ones)
+
+
+@pytest.mark.parametrize("kernel", ALL)
 def test_each_kernel_equals_the_scalar_one_on_many_positions(kernel):
     if kernel not in KERNELS:
         pytest.skip(f"this CPU (or build) does not run the {kernel} hash kernel")
@@ -92,6 +131,9 @@ def test_each_kernel_equals_the_scalar_one_on_many_positions(kernel):
             got = symmetry.position_hash(black, white, player, canonical, kernel=kernel)
             bad = np.flatnonzero(got != want)
             assert not len(bad), (canonical, bad[:5], len(black))
+        want = _core.canonical_symmetry(black, white, player, kernel="scalar")
+        got = _core.canonical_symmetry(black, white, player, kernel=kernel)
+        assert np.array_equal(got, want) and want.max() == 7
 
 
 @pytest.mark.parametrize("kernel", ALL)
@@ -104,6 +146,9 @@ def test_each_kernel_at_every_batch_length_around_the_vector_widths(kernel):
             want = symmetry.position_hash(black[:n], white[:n], player[:n], canonical, kernel="scalar")
             got = symmetry.position_hash(black[:n], white[:n], player[:n], canonical, kernel=kernel)
             assert got.shape == (n,) and np.array_equal(got, want), (n, canonical)
+        want = _core.canonical_symmetry(black[:n], white[:n], player[:n], kernel="scalar")
+        got = _core.canonical_symmetry(black[:n], white[:n], player[:n], kernel=kernel)
+        assert got.shape == (n,) and got.dtype == np.uint8 and np.array_equal(got, want), n
 
 
 def test_an_unknown_or_unavailable_kernel_is_refused():
@@ -129,9 +174,9 @@ def test_world_labels_are_the_same_bytes_under_each_forced_kernel():
         "g = engine.generate(3000, seed=5, rules=rules, pass_token=True)\n"
         "h = hashlib.sha256()\n"
         "for plies in (-1, 0, 7, 32):\n"
-        "    c = world_ply_columns(g.moves, g.lengths, ['hash', 'canonical_hash'], 2, rules=rules, pass_token=True,"
-        " hash_plies=plies)\n"
-        "    h.update(c['hash'].tobytes() + c['canonical_hash'].tobytes())\n"
+        "    c = world_ply_columns(g.moves, g.lengths, ['hash', 'canonical_hash', 'canonical_symmetry'], 2, rules=rules,"
+        " pass_token=True, hash_plies=plies)\n"
+        "    h.update(c['hash'].tobytes() + c['canonical_hash'].tobytes() + c['canonical_symmetry'].tobytes())\n"
         "T = g.moves.shape[1] + 1\n"
         "ply = np.tile(np.arange(-1, T - 1), (len(g), 1)).astype(np.int8)\n"
         "p = world_position_labels(g.moves, g.lengths, ply, ply >= 0, g.lengths.astype(np.int64) + 1,"
@@ -149,12 +194,15 @@ def test_world_labels_are_the_same_bytes_under_each_forced_kernel():
     # this process's kernel against the formula: with written passes, the position after ply k is
     # the one before ply k + 1, with its player to move
     g = engine.generate(30, seed=5, pass_token=True, labels=True)
-    cols = world_ply_columns(g.moves, g.lengths, ["canonical_hash"], pass_token=True)
+    cols = world_ply_columns(g.moves, g.lengths, ["canonical_hash", "canonical_symmetry"], pass_token=True, hash_plies=40)
     before, player = g.labels.board_before, g.labels.player
     for i in range(len(g)):
         for k in (0, 9, 30, int(g.lengths[i]) - 2):
             b, w = int(before[i, k + 1, 0]), int(before[i, k + 1, 1])
-            assert int(cols["canonical_hash"][i, k]) == ref_canonical(b, w, int(player[i, k + 1]))
+            if k < 40:  # hashed plies
+                assert int(cols["canonical_hash"][i, k]) == ref_canonical(b, w, int(player[i, k + 1]))
+                assert int(cols["canonical_symmetry"][i, k]) == ref_symmetry(b, w, int(player[i, k + 1]))
+    assert (cols["canonical_symmetry"][:, 40:] == 0).all() and cols["canonical_symmetry"].max() > 0
 
 
 def test_stats_report_is_the_same_bytes_under_each_forced_kernel(tmp_path):

@@ -189,8 +189,9 @@ def test_cpp_counts_equal_brute_force_on_constructed_transpositions(constructed,
             assert int(example) == min(same) and int(n) == len(same)
 
 
-def test_node_counts_past_18_bits_are_split_and_summed():
-    # one move order taken by 270,000 games, another of the same position by 3: pairs 270,000 * 3
+def test_node_counts_past_13_bits_are_split_and_summed():
+    # one move order taken by 20,000 games (three nodes of at most 8,191), another of the same
+    # position by 3: pairs 20,000 * 3, exact and up to symmetry
     seqs = {}
     for a in _play([]).legal_moves():
         for b in _play([a]).legal_moves():
@@ -199,15 +200,19 @@ def test_node_counts_past_18_bits_are_split_and_summed():
                     p = _play([a, b, c, d])
                     seqs.setdefault((tuple(p.cells), p.to_move), []).append([a, b, c, d])
     first, second = next(v for v in seqs.values() if len(v) > 1)[:2]
-    want = reference_by_ply([first, second], False, 4, weights=[270_000, 3])
-    assert want[4] == (1, 810_000)
-    moves = np.full((270_003, 60), 255, np.uint8)
-    moves[:270_000, :4], moves[270_000:, :4] = first, second
-    with TranspositionFinder(max_ply=4, partitions=4, examples=False) as finder:
-        finder.add(np.arange(270_003, dtype=np.uint64), moves, np.full(270_003, 4, np.uint8))
-        per_ply, pairs = finder.counts()
-    assert {p: int(c) for p, c in enumerate(per_ply) if c} == {p: v[0] for p, v in want.items()}
-    assert pairs == sum(v[1] for v in want.values())
+    moves = np.full((20_003, 60), 255, np.uint8)
+    moves[:20_000, :4], moves[20_000:, :4] = first, second
+    for examples in (False, True):
+        with TranspositionFinder(max_ply=4, partitions=4, examples=examples) as finder:
+            finder.add(np.arange(20_003, dtype=np.uint64), moves, np.full(20_003, 4, np.uint8))
+            both = finder.counts(both=True)
+            assert finder.nodes >= 3 + 1 + 4 * 3  # ply 4's heavy order split; plies 1..3 too
+        for canonical in (False, True):
+            want = reference_by_ply([first, second], canonical, 4, weights=[20_000, 3])
+            assert want[4] == (1, 60_000)
+            per_ply, pairs = both[canonical]
+            assert {p: int(c) for p, c in enumerate(per_ply) if c} == {p: v[0] for p, v in want.items()}
+            assert pairs == sum(v[1] for v in want.values())
 
 
 def test_results_need_examples_bad_nodes_are_refused_and_read_only_nodes_counted():
@@ -216,59 +221,12 @@ def test_results_need_examples_bad_nodes_are_refused_and_read_only_nodes_counted
             list(finder.results())
     from mothello_data import _core
 
-    with pytest.raises(ValueError, match=r"\(m, 2\) or \(m, 3\)"):
-        _core.count_transpositions(np.zeros((4, 5), np.uint64))
+    with pytest.raises(ValueError, match=r"\(m, 2\) or \(m, 4\)"):
+        _core.count_transpositions(np.zeros((4, 3), np.uint64))
     frozen = np.array([[5 << 12, 1 << 40 | 1 << 6 | 9], [5 << 12, 2 << 40 | 1 << 6 | 9]], np.uint64)
     frozen.flags.writeable = False  # read-only nodes (a memory map) are counted, left as they are
-    per_ply, pairs = _core.count_transpositions(frozen)
-    assert per_ply[9] == 1 and per_ply.sum() == 1 and pairs == 1
-
-
-@pytest.mark.parametrize("words", [2, 3])
-@pytest.mark.parametrize("m", [0, 1, 2, 5, 300, 20_000])
-def test_partition_count_and_groups_equal_a_dict_on_random_nodes(words, m):
-    """count_transpositions / transposition_groups on nodes (position, key | games | ply[, example])
-    against a plain dict: positions that share the bits the C++ filters and groups by (12 and up) but
-    differ elsewhere, repeated keys (games add up, least example), any node order."""
-    from mothello_data import _core
-
-    rng = np.random.default_rng(m * 10 + words)
-    low = rng.integers(0, 2**20, size=max(m // 3, 1), dtype=np.uint64) << np.uint64(12)  # shared index bits
-    pos = low[rng.integers(0, len(low), m)] | rng.integers(0, 4, m, dtype=np.uint64) << np.uint64(10)  # differ below
-    pos |= rng.integers(0, 3, m, dtype=np.uint64) << np.uint64(62)  # ... and in the top bits
-    keys = rng.integers(0, 3, m, dtype=np.uint64) << np.uint64(24 + 37)  # key: the top 40 bits; 3 orders at most
-    games = rng.integers(1, 5, m, dtype=np.uint64)
-    ply = (pos >> np.uint64(12)) % np.uint64(60) + np.uint64(1)  # one ply per position, as in real nodes
-    examples = rng.integers(0, 1000, m, dtype=np.uint64)
-    nodes = np.zeros((m, words), np.uint64)
-    nodes[:, 0] = pos
-    nodes[:, 1] = keys | games << np.uint64(6) | ply
-    if words == 3:
-        nodes[:, 2] = examples
-    orders = collections.defaultdict(dict)
-    for p, k, g, e in zip(pos.tolist(), keys.tolist(), games.tolist(), examples.tolist()):
-        n, ex = orders[p].get(k, (0, 2**64))
-        orders[p][k] = (n + g, min(ex, e))
-    want_ply, want_pairs, want_groups = collections.Counter(), 0, {}
-    for p, o in orders.items():
-        if len(o) > 1:
-            c = [n for n, _ in o.values()]
-            want_ply[int(p >> 12) % 60 + 1] += 1
-            want_pairs += (sum(c) ** 2 - sum(x * x for x in c)) // 2
-            want_groups[p] = sorted(o.items())
-    before = nodes.copy()
-    per_ply, pairs = _core.count_transpositions(nodes)
-    assert {i: int(c) for i, c in enumerate(per_ply) if c} == dict(want_ply) and pairs == want_pairs
-    assert (nodes == before).all()  # the caller's nodes are left as they were
-    assert m < 300 or want_groups  # the larger cases have transpositions
-    g = _core.transposition_groups(nodes)
-    got = {}
-    for i, p in enumerate(g["position"].tolist()):
-        lo, hi = g["offsets"][i], g["offsets"][i + 1]
-        assert g["ply"][i] == (p >> 12) % 60 + 1
-        got[p] = list(zip(g["games"][lo:hi].tolist(), g["example"][lo:hi].tolist()))
-    assert len(got) == len(g["position"])  # each position once
-    assert got == {p: [(n, e if words == 3 else 0) for _, (n, e) in o] for p, o in want_groups.items()}
+    for per_ply, pairs in _core.count_transpositions(frozen):  # exact, up to symmetry
+        assert per_ply[9] == 1 and per_ply.sum() == 1 and pairs == 1
 
 
 def test_partition_files_written_by_cpp_and_failed_writes_raise_oserror(tmp_path):
@@ -293,26 +251,43 @@ def test_partition_files_written_by_cpp_and_failed_writes_raise_oserror(tmp_path
     path.write_bytes(b"")
     fd = os.open(path, os.O_RDONLY)
     try:
-        builder = _core.TranspositionNodes(False, 20, 0, False, [fd])
-        builder.add(ids, g.moves, g.lengths, np.ones((50, 60), np.uint64))
+        builder = _core.TranspositionNodes(20, 0, False, [fd])
+        builder.add(ids, g.moves, g.lengths, np.ones((50, 60), np.uint64), np.zeros((50, 60), np.uint8))
         with pytest.raises(OSError):
             builder.flush()
         with pytest.raises(ValueError, match="one file descriptor per partition"):
-            _core.TranspositionNodes(False, 20, 2, False, [fd])
+            _core.TranspositionNodes(20, 2, False, [fd])
+        with pytest.raises(ValueError, match="symmetry index is above 7"):
+            builder.add(ids, g.moves, g.lengths, np.ones((50, 60), np.uint64), np.full((50, 60), 8, np.uint8))
+        with pytest.raises(ValueError, match="needs the exact hashes"):
+            _core.TranspositionNodes(20, 0, True, [fd]).add(ids, g.moves, g.lengths, np.ones((50, 60), np.uint64),
+                                                            np.zeros((50, 60), np.uint8))
     finally:
         os.close(fd)
 
 
-def _grouped_reference(moves, lengths, hashes, max_ply):
-    """(positions with >= 2 move orders, game pairs) of the exact search by numpy grouping of
-    (position hash, move prefix) over plies 1..max_ply: no node, key or table involved. (Under
-    delflank discs are removed, so one position can recur at another ply: a position is grouped
-    over all plies, as the search does.)"""
+def _grouped_reference(moves, lengths, hashes, max_ply, canonical=False):
+    """(positions with >= 2 move orders, game pairs) by numpy grouping of (position hash, move
+    prefix) over plies 1..max_ply: no node, key or table involved; ``canonical``: canonical hashes
+    and each prefix replaced by the least (lexicographic) of its images under the start
+    symmetries. (Under delflank discs are removed, so one position can recur at another ply: a
+    position is grouped over all plies, as the search does.)"""
+    from mothello_data.symmetry import SQUARE_MAPS, START_SYMMETRIES
+
     rows = []
     for k in range(1, max_ply + 1):
         live = lengths >= k
         prefix = np.full((int(live.sum()), max_ply), 255, np.uint8)
         prefix[:, :k] = moves[live, :k]
+        if canonical:
+            for t in START_SYMMETRIES[1:]:
+                image = prefix.copy()
+                image[:, :k] = SQUARE_MAPS[t][prefix[:, :k]]
+                diff = image != prefix
+                col = diff.argmax(axis=1)
+                r = np.arange(len(prefix))
+                less = diff.any(axis=1) & (image[r, col] < prefix[r, col])
+                prefix[less] = image[less]
         rows.append(np.concatenate([hashes[live, k - 1:k].view(np.uint8), prefix], axis=1))
     orders, counts = np.unique(np.concatenate(rows), axis=0, return_counts=True)  # (position, prefix) -> games
     _, first = np.unique(orders[:, :8], axis=0, return_inverse=True)
@@ -327,22 +302,24 @@ def _grouped_reference(moves, lengths, hashes, max_ply):
 def test_early_plies_table_written_out_when_full_delflank():
     """delflank's move sequences outnumber the games: more than 2**17 distinct early nodes fill the
     early plies' table, which is written to the partitions and emptied (memory stays bounded); the
-    counts still equal a numpy grouping of (position hash, move prefix)."""
+    counts, exact and up to symmetry, still equal a numpy grouping of (position hash, move prefix)."""
     from mothello_data.engine import generate
     from mothello_data.world_labels import world_ply_columns
 
     g = generate(60_000, seed=9, rules="delflank")
     moves = np.ascontiguousarray(g.moves[:, :60])
     lengths = np.minimum(g.lengths, 60).astype(np.uint8)
-    hashes = world_ply_columns(moves, lengths, ["hash"], 2, rules="delflank")["hash"]
+    cols = world_ply_columns(moves, lengths, ["hash", "canonical_hash", "canonical_symmetry"], 2, rules="delflank")
     distinct = sum(len(np.unique(moves[lengths >= k, :k], axis=0)) for k in range(1, 8))
     assert distinct > 2**17  # the table is written out at least once
-    want_positions, want_pairs = _grouped_reference(moves, lengths, np.ascontiguousarray(hashes), 9)
-    assert want_positions > 1000
+    want = {c: _grouped_reference(moves, lengths, np.ascontiguousarray(cols["canonical_hash" if c else "hash"]), 9, c)
+            for c in (False, True)}
+    assert want[False][0] > 1000 and want[True][0] > 1000 and want[True] != want[False]
     for examples in (False, True):
-        with TranspositionFinder(False, 9, examples=examples) as finder:
+        with TranspositionFinder(False, 9, examples=examples, threads=2) as finder:
             for lo in range(0, len(lengths), 7_000):
                 finder.add(np.arange(lo, min(lo + 7_000, len(lengths)), dtype=np.uint64), moves[lo: lo + 7_000],
-                           lengths[lo: lo + 7_000], hashes[lo: lo + 7_000])
-            per_ply, pairs = finder.counts()
-        assert int(per_ply.sum()) == want_positions and pairs == want_pairs
+                           lengths[lo: lo + 7_000], {k: v[lo: lo + 7_000] for k, v in cols.items()})
+            both = finder.counts(both=True)
+        for c in (False, True):
+            assert (int(both[c][0].sum()), both[c][1]) == want[c]

@@ -15,10 +15,11 @@ bitboard columns, values of the others). A dataset with rule variants (``--rules
 where rules are mixed, a position pairs in the transposition search only with games of its rule.
 
 Memory: a few batches of 32k rows (one being read ahead by a background thread) and one
-temporary partition per search: game hashes and transposition nodes go to temporary files
-(``TMPDIR``), counted one partition at a time; temporary disk 32 bytes per game and ply from 8 to
-``--max-ply`` (the two searches) plus 16 bytes per game. The exact and the symmetric search run in
-C++ on a thread each, alongside this thread's passes over the batch.
+temporary partition per counting thread: game hashes and transposition nodes go to temporary files
+(``TMPDIR``), counted one partition at a time per thread; temporary disk 16 bytes per game and ply
+from 8 to ``--max-ply`` (one node per game and ply gives both the exact and the symmetric count)
+plus 16 bytes per game. The search runs in C++ on a thread of its own, alongside this thread's
+passes over the batch; its partitions are counted ``--threads`` at a time.
 """
 
 from __future__ import annotations
@@ -74,10 +75,10 @@ class StatsCollector:
         self.repeats = {k: _RepeatCounter(tmpdir) for k in ("exact", "symmetric")}
         self.openings = {c: _OpeningCounter() for c in (False, True)}  # as played, up to symmetry
         self.labels: dict = {}
-        self.finders = {c: TranspositionFinder(c, max_ply, tmpdir=tmpdir, threads=threads, examples=False)
-                        for c in (False, True)}
-        # The two searches share nothing and release the GIL in C++: one thread each, one pool per run.
-        self._pool = ThreadPoolExecutor(max_workers=2) if threads > 1 else None
+        # One search gives both transposition counts, exact and up to symmetry.
+        self.finder = TranspositionFinder(max_ply=max_ply, tmpdir=tmpdir, threads=threads, examples=False)
+        # The search releases the GIL in C++: it runs on a thread of its own beside this one's passes.
+        self._pool = ThreadPoolExecutor(max_workers=1) if threads > 1 else None
         self._pending: list = []
         self.max_ply = max_ply
 
@@ -96,15 +97,14 @@ class StatsCollector:
         self.games += len(g.game_id)
         self.lengths += np.bincount(g.length, minlength=self.width + 1)
         args = replay_args(g.moves, g.rule)
-        cols = world_ply_columns(g.moves, g.length, ["hash", "canonical_hash", "disc_count"], self.threads,
-                                 hash_plies=self.max_ply, **args)  # one replay
+        cols = world_ply_columns(g.moves, g.length, ["canonical_hash", "canonical_symmetry", "disc_count"], self.threads,
+                                 hash_plies=self.max_ply, **args)  # one replay (the search needs no exact hash)
         if g.rule is not None and len(self.rules.names) > 1:  # a position pairs only with games of its rule
             key = mix64(g.rule.astype(np.uint64) + np.uint64(_RULE_HASH_KEY))[:, None]
-            for name in ("hash", "canonical_hash"):
-                cols[name] = np.where(cols[name] != 0, cols[name] ^ key, cols[name])
-        # the searches run (in C++, GIL released) while this thread does the rest of the batch
-        self._both(lambda canonical, finder: finder.add(g.game_id, g.moves, g.length,
-                                                        cols["canonical_hash" if canonical else "hash"]), wait=False)
+            hashes = cols["canonical_hash"]
+            cols["canonical_hash"] = np.where(hashes != 0, hashes ^ key, hashes)
+        # the search runs (in C++, GIL released) while this thread does the rest of the batch
+        self._search(lambda: self.finder.add(g.game_id, g.moves, g.length, cols), wait=False)
         self._labels(rows.table)
         passes = passes_per_game(g.moves, g.length, cols=cols, written=bool(args.get("pass_token")))
         self.passes += np.bincount(passes, minlength=self.width)[: self.width]
@@ -135,24 +135,25 @@ class StatsCollector:
             self.per_rule[name] += np.array([mine.sum(), g.length[mine].sum(), placements[mine].sum(),
                                              (passes[mine] > 0).sum(), early[mine].sum(), cut[mine].sum()], dtype=np.int64)
 
-    def _both(self, work, wait: bool = True) -> list:
-        """``work(canonical, finder)`` for the exact and the canonical search, side by side when
-        ``threads`` > 1 (results in that order). The previous call's work is finished first; with
-        ``wait=False`` this call's is left running (it ends before the next call's starts)."""
+    def _search(self, work, wait: bool = True):
+        """``work()`` on the search, on its own thread when ``threads`` > 1: the previous call's work
+        is finished first; with ``wait=False`` this call's is left running (it ends before the next
+        call's starts), else its result is returned."""
         if self._pool is None:
-            return [work(c, f) for c, f in self.finders.items()]
-        results = [f.result() for f in self._pending]  # raises the searches' errors here
-        self._pending = [self._pool.submit(work, c, f) for c, f in self.finders.items()]
-        if wait:
-            results, self._pending = [f.result() for f in self._pending], []
-        return results
+            return work()
+        for pending in self._pending:
+            pending.result()  # raises the search's errors here
+        self._pending = [self._pool.submit(work)]
+        if not wait:
+            return None
+        result, self._pending = self._pending[0].result(), []
+        return result
 
     def close(self) -> None:
         """Stop the threads and remove the temporary files."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)  # waits for a running search
-        for finder in self.finders.values():
-            finder.close()
+        self.finder.close()
 
     def _labels(self, table) -> None:
         for name, dtype in (c for cols in KIND_COLUMNS.values() for c in cols):
@@ -180,11 +181,11 @@ class StatsCollector:
                                           if key >> (8 * i) & 255 != PAD_SQUARE), "games": c} for key, c in top]
         tps = {}
 
-        def count(canonical, finder):
-            with finder:
-                return finder.counts()
+        def count():
+            with self.finder:
+                return self.finder.counts(both=True)  # its partitions, `threads` at a time
 
-        for canonical, (per_ply, pairs) in zip(self.finders, self._both(count)):
+        for canonical, (per_ply, pairs) in self._search(count).items():
             tps["up_to_symmetry" if canonical else "exact"] = {
                 "positions": int(per_ply.sum()), "game_pairs": pairs, "positions_per_ply": per_ply.tolist()}
         games = max(self.games, 1)
@@ -288,7 +289,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", metavar="DIR", help="where stats.json and the plots go (default DIR/stats)")
     p.add_argument("--max-ply", type=int, default=32, help="transpositions are searched up to this ply (1..60, default %(default)s)")
     p.add_argument("--threads", type=int, default=min(default_threads(), 1024),
-                   help="threads: the replay, and the exact and symmetric transposition searches side by side "
+                   help="threads: the replay, the transposition search beside the other passes, and its count "
                    "(default: all cores, %(default)s here)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     args = p.parse_args(argv)

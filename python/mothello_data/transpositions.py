@@ -1,28 +1,34 @@
 """Transpositions over a whole dataset, in bounded memory: the positions that two games reach by
-different move orders (``canonical=True``: the same position up to the board's 8 symmetries, by
-move orders that are not images of each other under a start symmetry).
+different move orders, exactly and up to the board's 8 symmetries (``canonical``: the same
+position up to a symmetry, by move orders that are not images of each other under a start
+symmetry), both from one search.
 
 A position after ``k`` moves always has ``k + 4`` discs, so equal positions are always at the same
-ply (not under delflank, whose removed discs let a position recur at another ply: its nodes are
-grouped across plies, and it counts at the ply of its least move-order key). Each game
-contributes, per ply up to ``max_ply``, a node (position hash, move-order key, games, ply[,
-example game]): the position hash is the engine's (:mod:`mothello_data.symmetry`), the
-move-order key mixes it with a hash chained over the moves played so far (canonical: the least
-over the start symmetries). The work is C++ (``csrc/transpositions.hpp``, the node layout and
-rules are documented there): plies 1..7 are merged in memory (a small table: the game tree has
-65,004 move sequences up to ply 7; a table past 2**18 slots, as delflank's sequences make it, is
-written out to the partitions and emptied), the later plies' nodes are spread over ``partitions``
+ply (not under delflank, whose removed discs let a position recur at another ply, nor with written
+passes: its nodes are grouped across plies, and it counts at the ply of its least move-order key;
+exactly, of its least key and start symmetry).
+Each game contributes, per ply up to ``max_ply``, one node (canonical position hash, move-order
+key, start symmetry, canonical symmetry, games, ply[, example game, exact position hash]): the
+position hashes are the engine's (:mod:`mothello_data.symmetry`); the canonical symmetry (the least
+symmetry whose image hashes to the canonical hash) tells the exact positions of one canonical hash
+apart; the move-order key mixes the canonical hash with the least, over the start symmetries, of a
+hash chained over the moves played so far, and the start symmetry reaching it tells the exact move
+orders of one key apart. So nodes are grouped once, by canonical hash, and both searches are
+counted from the groups. The work is C++ (``csrc/transpositions.hpp``, the node layout and rules
+are documented there): plies 1..7 are merged in memory (a small table: the game tree has 65,004
+move sequences up to ply 7; a table past 2**18 slots, as delflank's sequences make it, is written
+out to the partitions and emptied), the later plies' nodes are spread over ``partitions``
 temporary files by hash (written by C++ through a buffer per file); each file is then mapped
 alone, its positions held by two or more nodes are picked out (a bitmap filter) and grouped, and
 those with two or more move orders are the transpositions. Memory: one batch, 8 MiB of buffers,
-and one partition's filter (4 bytes a node) and picked nodes; temporary disk 16 bytes per game and
-ply from 8 to ``max_ply`` (24 with example games).
+and per counting thread one partition's filter (4 bytes a node) and picked nodes; temporary disk
+16 bytes per game and ply from 8 to ``max_ply`` (32 with example games), for both searches.
 Two move orders of one position are told apart by 40 bits of their key (a false merge of two
 orders at one position has odds about 2**-40 per pair of orders), positions by their 64-bit hash.
 
 :class:`TranspositionFinder` takes batches (``add``) and yields :class:`Transposition` s
-(``results``) or only their numbers (``counts``); :func:`find_transpositions` runs it over a
-dataset folder or shard files.
+(``results``) or only their numbers (``counts``, of one search or both); :func:`find_transpositions`
+runs it over a dataset folder or shard files.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from __future__ import annotations
 import mmap
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -41,6 +48,7 @@ from .rules import replay_args
 from .world_labels import world_ply_columns
 
 BATCH_GAMES = 16_384  # games per C++ call of add() (each call releases the GIL once)
+SEARCH_COLUMNS = ("canonical_hash", "canonical_symmetry")  # the per-ply columns a search reads (+ hash)
 
 
 @dataclass
@@ -66,10 +74,12 @@ class Transposition:
 
 
 class TranspositionFinder:
-    """Collects nodes batch by batch into temporary partition files; :meth:`results` finds the
-    transpositions one partition at a time (:meth:`counts` only counts them). Use as a context
-    manager (the files are removed). ``examples=False`` keeps no example games (a third smaller
-    files; :meth:`results` is then refused). One finder is used by one thread at a time."""
+    """Collects nodes batch by batch into temporary partition files, for the exact search and the
+    one up to symmetry at once; :meth:`results` finds the transpositions of the ``canonical`` one,
+    one partition at a time (:meth:`counts` only counts them, of one search or both). Use as a
+    context manager (the files are removed). ``examples=False`` keeps no example games (files half
+    the size; :meth:`results` is then refused). One finder is used by one thread at a time; it
+    counts ``threads`` partitions side by side."""
 
     def __init__(self, canonical: bool = False, max_ply: int = MAX_PLIES, partitions: int = 256,
                  tmpdir: Optional[str] = None, threads: int = 1, examples: bool = True) -> None:
@@ -87,31 +97,35 @@ class TranspositionFinder:
         try:  # the C++ builder writes to these descriptors; they are closed here
             for path in self._paths:
                 self._fds.append(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            self._builder = _core.TranspositionNodes(canonical, max_ply, self.bits, examples, self._fds)
+            self._builder = _core.TranspositionNodes(max_ply, self.bits, examples, self._fds)
         except BaseException:
             self.close()
             raise
 
-    def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray,
-            positions: Optional[np.ndarray] = None, rule: Optional[np.ndarray] = None) -> None:
+    def add(self, game_ids: np.ndarray, moves: np.ndarray, lengths: np.ndarray, columns: Optional[dict] = None,
+            rule: Optional[np.ndarray] = None) -> None:
         """Add games (ids, ``(n, 60)`` uint8 moves, lengths), in C++ calls of :data:`BATCH_GAMES`
-        games, their nodes buffered and written to the partition files. ``positions``: the
-        games' per-ply ``hash`` (or, canonical, ``canonical_hash``) columns when the caller has them
-        (:func:`mothello_data.world_labels.world_ply_columns`, at least up to ``max_ply``), else they
-        are computed here, each game under its ``rule`` (engine rule ids; ``None``: classic)."""
-        kind = "canonical_hash" if self.canonical else "hash"
+        games, their nodes buffered and written to the partition files. ``columns``: the games'
+        per-ply :data:`SEARCH_COLUMNS` (and ``hash``, with examples) when the caller has them
+        (:func:`mothello_data.world_labels.world_ply_columns`, at least up to ``max_ply``; the
+        hashes may be XOR-ed with one key per rule, the same for both), else they are computed here,
+        each game under its ``rule`` (engine rule ids; ``None``: classic)."""
+        kinds = SEARCH_COLUMNS + (("hash",) if self.examples else ())
         # Only plies below max_ply (<= 60) are searched: rows of longer games (written passes, a
         # --max-plies cut above 60) go in as their first 60 moves.
         moves = np.ascontiguousarray(np.asarray(moves)[:, :MAX_PLIES], dtype=np.uint8)
         lengths = np.ascontiguousarray(np.minimum(np.asarray(lengths), MAX_PLIES), dtype=np.uint8)
-        if positions is None:  # a prefix replays to the same positions; each game under its rule
-            positions = world_ply_columns(moves, lengths, [kind], self.threads, hash_plies=self.max_ply,
-                                          **replay_args(moves, rule))[kind]
-        positions = np.ascontiguousarray(np.asarray(positions)[:, :MAX_PLIES])
+        if columns is None:  # a prefix replays to the same positions; each game under its rule
+            columns = world_ply_columns(moves, lengths, kinds, self.threads, hash_plies=self.max_ply,
+                                        **replay_args(moves, rule))
+        missing = [k for k in kinds if k not in columns]
+        if missing:
+            raise ValueError(f"TranspositionFinder.add: columns lack {', '.join(missing)} (world_ply_columns kinds)")
+        cols = [np.ascontiguousarray(np.asarray(columns[k])[:, :MAX_PLIES]) for k in kinds]
         ids = np.ascontiguousarray(game_ids, dtype=np.uint64)
         for lo in range(0, len(lengths), BATCH_GAMES):
             hi = lo + BATCH_GAMES
-            self._builder.add(ids[lo:hi], moves[lo:hi], lengths[lo:hi], positions[lo:hi])
+            self._builder.add(ids[lo:hi], moves[lo:hi], lengths[lo:hi], *(c[lo:hi] for c in cols))
 
     @property
     def nodes(self) -> int:
@@ -121,43 +135,66 @@ class TranspositionFinder:
     @property
     def disk_bytes(self) -> int:
         """Bytes written to the partition files so far."""
-        return self.nodes * 8 * (3 if self.examples else 2)
+        return self.nodes * 8 * self._words
 
-    def _partitions(self) -> Iterator[np.ndarray]:
-        """Each partition's nodes: a read-only view of its mapped file (each file is mapped once and
-        removed at once; the map goes when the view does)."""
+    @property
+    def _words(self) -> int:
+        return 4 if self.examples else 2
+
+    def _flushed(self) -> list:
+        """The partition files, once the builder has written everything to them (it is then dropped)."""
         if self._builder is not None:
             self._builder.flush()  # the early plies' table and the buffers
             self._nodes = self._builder.nodes_written
             self._builder = None
         self._close_fds()
-        words = 3 if self.examples else 2
-        for path in self._paths:
-            with open(path, "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else None
-            os.remove(path)
-            if mapped is not None:
-                yield np.frombuffer(mapped, dtype=np.uint64).reshape(-1, words)  # unmapped once unused
-                del mapped
+        return self._paths
 
-    def counts(self) -> tuple[np.ndarray, int]:
+    def _mapped(self, path: str) -> Optional[np.ndarray]:
+        """One partition's nodes: a read-only view of its mapped file (removed at once; the map goes
+        when the view does), or None for an empty one."""
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            mapped = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else None
+        os.remove(path)
+        return None if mapped is None else np.frombuffer(mapped, dtype=np.uint64).reshape(-1, self._words)
+
+    def _partitions(self) -> Iterator[np.ndarray]:
+        """Each partition's nodes, one mapped at a time."""
+        for path in self._flushed():
+            nodes = self._mapped(path)
+            if nodes is not None:
+                yield nodes
+                del nodes
+
+    def counts(self, both: bool = False):
         """What :meth:`results` would yield, counted without making the objects: transposed positions
-        per ply ``(61,)`` and the pairs of games reaching one by different move orders."""
-        per_ply, pairs = np.zeros(MAX_PLIES + 1, np.int64), 0
-        for nodes in self._partitions():
-            ply, n = _core.count_transpositions(nodes)
-            per_ply += ply
-            pairs += n
-        return per_ply, pairs
+        per ply ``(61,)`` and the pairs of games reaching one by different move orders. ``both``: a
+        dict of those of both searches in one pass over the partitions, ``{False: exact, True: up to
+        symmetry}``. The partitions are counted ``threads`` at a time."""
+        def one(path: str) -> tuple:
+            nodes = self._mapped(path)
+            return ((np.zeros(MAX_PLIES + 1, np.int64), 0),) * 2 if nodes is None else _core.count_transpositions(nodes)
+
+        paths = self._flushed()
+        if self.threads > 1 and len(paths) > 1:
+            with ThreadPoolExecutor(max_workers=min(self.threads, len(paths))) as pool:
+                parts = list(pool.map(one, paths))
+        else:
+            parts = [one(path) for path in paths]
+        out = {canonical: (sum((p[canonical][0] for p in parts), np.zeros(MAX_PLIES + 1, np.int64)),
+                           sum(p[canonical][1] for p in parts)) for canonical in (False, True)}
+        return out if both else out[self.canonical]
 
     def results(self) -> Iterator[Transposition]:
-        """Every transposition, partition by partition (within each in an order fixed by the position
-        hashes); per move order the least game id that took it, in move-order key order."""
+        """Every transposition of this finder's search (exact, or ``canonical``), partition by
+        partition (within each in an order fixed by the position hashes); per move order the least
+        game id that took it, in move-order key order. ``position_hash``: the exact hash, or the
+        canonical one (as given to :meth:`add`)."""
         if not self.examples:
             raise ValueError("results() needs a TranspositionFinder made with examples=True (counts() does not)")
         for nodes in self._partitions():
-            g = _core.transposition_groups(nodes)
+            g = _core.transposition_groups(nodes, self.canonical)
             off = g["offsets"]
             for i in range(len(g["position"])):
                 yield Transposition(int(g["ply"][i]), int(g["position"][i]), g["example"][off[i]: off[i + 1]].copy(),
