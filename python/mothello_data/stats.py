@@ -38,7 +38,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from .dataset_reader import count_rows, iter_games, prefetched
-from .engine import MAX_PLIES, PAD_SQUARE, PASS_MOVE, replay
+from .engine import MAX_PLIES, PAD_SQUARE, replay
 from .engine_rules import rule_id as engine_rule_id
 from .rng import mix64
 from .rules import CLASSIC_RULES, RuleSet, replay_args
