@@ -67,7 +67,7 @@ py::array_t<std::uint64_t> symmetry_py(carray<std::uint64_t> boards, int s) {
 
 py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bool hash, bool canonical, bool count,
                     bool mobility, int threads, int rule, py::object rules_per_game, bool pass_token, int hash_plies,
-                    bool canonical_symmetry) {
+                    bool canonical_symmetry, bool passes) {
     check_threads(threads);
     const int W = check_move_rows("world_ply_labels", moves, lengths);
     exact_array<std::uint8_t> holder;
@@ -84,6 +84,7 @@ py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bo
     if (canonical_symmetry) out.symmetry = new_output<std::uint8_t>(result, "canonical_symmetry", {n, W});
     if (count) out.count = new_output<std::uint8_t>(result, "count", {n, W, 2});
     if (mobility) out.mobility = new_output<std::uint8_t>(result, "mobility", {n, W, 2});
+    if (passes) out.passes = new_output<std::int64_t>(result, "passes", {n});
     {
         py::gil_scoped_release release;
         world_ply_labels(moves.data(), lengths.data(), n, W, threads, out, rules);
@@ -159,16 +160,19 @@ Raises ValueError for s outside 0..7.)doc");
     m.def("world_ply_labels", &ply_labels, py::arg("moves"), py::arg("lengths"), py::arg("hash") = true,
           py::arg("canonical_hash") = true, py::arg("count") = true, py::arg("mobility") = true,
           py::arg("threads") = 1, py::arg("rule") = 0, py::arg("rules") = py::none(), py::arg("pass_token") = false,
-          py::arg("hash_plies") = -1, py::arg("canonical_symmetry") = false,
+          py::arg("hash_plies") = -1, py::arg("canonical_symmetry") = false, py::arg("passes") = false,
           R"doc(World-model labels per ply, replaying the games in the engine's game loop.
 
 Args: moves (n, W) uint8 (255-padded), lengths (n,) uint8 <= W, the four flags, threads (>= 1),
 rule or rules and pass_token (as replay()), hash_plies (-1: every ply; 0..W: hashes are computed
-for plies k < hash_plies only, 0 after), canonical_symmetry (a fifth flag, not a stored label).
+for plies k < hash_plies only, 0 after), canonical_symmetry and passes (flags of kinds that are not
+stored labels).
 Returns a dict of the asked arrays, ply k holding the position after the ply (pass rule resolved):
 hash, canonical_hash (n, W) uint64; canonical_symmetry (n, W) uint8 (the least symmetry whose
 image hashes to canonical_hash, as canonical_symmetry()); count, mobility (n, W, 2) uint8 (black,
-white). Plies past a game's end are 0. Raises ValueError on bad shapes or a bad move (as replay()).)doc");
+white); passes (n,) int64, per game its passes: written passes, or the plies whose side to move
+had to pass first (the plies whose mover also made the ply before). Plies past a game's end are 0.
+Without mobility the replay generates no legal moves where a known move is legal. Raises ValueError on bad shapes or a bad move (as replay()).)doc");
     m.def("world_position_labels", &position_labels, py::arg("moves"), py::arg("lengths"), py::arg("state_index"),
           py::arg("n_tokens"), py::arg("which"), py::arg("threads") = 1, py::arg("rule") = 0,
           py::arg("rules") = py::none(), py::arg("pass_token") = false,

@@ -165,6 +165,7 @@ struct FlankingRule {
     static constexpr int kId = Id;
     static constexpr u64 kBlack = kStartBlack, kWhite = kStartWhite;
     static constexpr int kMaxPlacements = 60;
+    static constexpr bool kLegalIffEffect = true;  // a move on an empty square is legal iff it flips
     static MOTHELLO_INLINE u64 legal(u64 me, u64 opp) { return legal_moves(me, opp); }
     static MOTHELLO_INLINE u64 effect(int sq, u64 me, u64 opp) { return Effect(sq, me, opp); }
     static MOTHELLO_INLINE u64 play(int sq, u64& me, u64& opp) {
@@ -183,6 +184,7 @@ struct DelFlank {
     static constexpr int kId = kDelFlankRule;
     static constexpr u64 kBlack = (1ull << 18) | (1ull << 45), kWhite = (1ull << 21) | (1ull << 42);
     static constexpr int kMaxPlacements = 0;
+    static constexpr bool kLegalIffEffect = false;  // a legal move may remove nothing
     static MOTHELLO_INLINE u64 legal(u64 me, u64 opp) { return adjacent_empty(me, opp); }
     static MOTHELLO_INLINE u64 effect(int sq, u64 me, u64 opp) { return flips(sq, me, opp); }  // the removed discs
     static MOTHELLO_INLINE u64 play(int sq, u64& me, u64& opp) {

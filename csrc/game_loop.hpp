@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "board.hpp"
 #include "rng.hpp"
@@ -75,6 +77,8 @@ struct GivenMoves {
     int length;
     bool pass_tokens = false;
 
+    // The square the row plays at `ply` if it is one (0..63), else -1; unchecked (see play_game).
+    MOTHELLO_INLINE int peek(int ply) const { return ply < length && row[ply] < 64 ? row[ply] : -1; }
     MOTHELLO_INLINE int after_end(int ply) const { return ply == length ? kStop : bad_move(3); }
     MOTHELLO_INLINE int pass(int ply) const {
         if (ply == length) return kStop;
@@ -97,13 +101,26 @@ struct GivenMoves {
 // pass ply has sq = kPassSquare, `before` with the passing side to move, legal 0, flips 0, and
 // `after` the same discs with the turn handed over); final_state(k, pos, legal) once at the end
 // with the final position (pass rule resolved; legal 0 iff game over). Positions are
-// RulePosition<Rule>, so sinks take them as a template.
+// RulePosition<Rule>, so sinks take them as a template. A sink that never reads ply()'s `legal`
+// says so with kReadsLegal = false (it then gets 0 there; final_state's is always the true one).
 struct NoSink {
+    static constexpr bool kReadsLegal = false;
     template <class P>
     MOTHELLO_INLINE void ply(int, const P&, u64, bool, int, u64, const P&) {}
     template <class P>
     MOTHELLO_INLINE void final_state(int, const P&, u64) {}
 };
+
+// Whether ply() of sink type T reads `legal` (true unless T says kReadsLegal = false), and whether
+// move source T knows its moves in advance (has peek(ply)).
+template <class T, class = void>
+struct ReadsLegal : std::true_type {};
+template <class T>
+struct ReadsLegal<T, std::void_t<decltype(T::kReadsLegal)>> : std::bool_constant<T::kReadsLegal> {};
+template <class T, class = void>
+struct Peeks : std::false_type {};
+template <class T>
+struct Peeks<T, std::void_t<decltype(std::declval<const T&>().peek(0))>> : std::true_type {};
 
 // The loop's compile-time options: the rule, whether passes are written as plies, and whether a
 // game may be cut at max_plies (false where the rule's bound makes a cut impossible: classic
@@ -140,13 +157,35 @@ static inline void with_kind(int rule, bool pass, int max_plies, F&& f) {
 
 // The shape of this loop was picked by counting instructions (callgrind): the BMI2 kernel runs
 // as many per game as the hand-written loop it replaced. `max_plies` is read only when Kind::kCut.
+//
+// Replay fast path (kTryPeek): when the source knows its moves (GivenMoves), the sink does not read
+// `legal` and the rule's moves are legal iff they change a disc (Rule::kLegalIffEffect), the known
+// square is played first, and kept when it is empty and changes a disc: then it was legal, so the
+// side to move had a move (no pass) and the ply is what the checked path would make of it. Only
+// where it fails (a pass, the end, a bad move) are the legal moves generated, and the checked path
+// below runs as always (same errors, same pass rule): about half of a replay's work saved.
 template <class Kind, class Source, class Sink>
 static inline GameEnd play_game(Source& source, Sink& sink, int max_plies = 0) {
     using Pos = RulePosition<typename Kind::Rule>;
+    constexpr bool kTryPeek = Peeks<Source>::value && !ReadsLegal<Sink>::value && Kind::Rule::kLegalIffEffect && !Kind::kCut;
     Pos pos;
     bool passed = false;
-    u64 legal = pos.legal();
+    u64 legal = kTryPeek ? 0 : pos.legal();
     for (int ply = 0;; ++ply) {
+        if constexpr (kTryPeek) {
+            const int known = source.peek(ply);
+            if (known >= 0 && !(((pos.me | pos.opp) >> known) & 1)) {
+                const Pos before = pos;
+                const u64 f = pos.play(known);
+                if (__builtin_expect(f != 0, 1)) {
+                    sink.ply(ply, before, 0, passed, known, f, pos);
+                    passed = false;
+                    continue;
+                }
+                pos = before;  // not a legal move here: the checked path decides
+            }
+            legal = pos.legal();
+        }
         bool pass_ply = false;
         int sq;
         if (__builtin_expect(legal == 0, 0)) {  // rare: a pass or the end of the game, settled by the pass rule
@@ -177,7 +216,7 @@ static inline GameEnd play_game(Source& source, Sink& sink, int max_plies = 0) {
         const u64 f = pos.play(sq);
         sink.ply(ply, before, legal, passed, sq, f, pos);
         passed = false;
-        legal = pos.legal();
+        if constexpr (!kTryPeek) legal = pos.legal();
     }
 }
 

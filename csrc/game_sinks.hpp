@@ -7,6 +7,7 @@
 
 #include "board.hpp"
 #include "engine.hpp"
+#include "game_loop.hpp"  // kPassSquare
 
 namespace mothello {
 
@@ -110,13 +111,20 @@ struct WorldRows {
 };
 
 // Records WorldRows through the game loop. The flip history (counts, age) is kept only when
-// flip_count or age is asked for.
+// flip_count or age is asked for; mobility only with kMobility (rows.mobility set): without it the
+// sink reads no legal moves, and the loop replays known moves without generating them (play_game).
+// `passes` counts the game's passes: written passes, and forced passes the rows do not write (a
+// ply whose side to move had no legal move before it, `passed`, after a ply that was not a written
+// pass): the same count either way, the plies whose mover also made the ply before.
+template <bool kMobility = true>
 struct WorldSink {
+    static constexpr bool kReadsLegal = kMobility;
     WorldRows rows;
     bool history;
     std::uint8_t counts[64] = {};
     std::int8_t age[64];
     std::uint8_t last = 255;
+    int passes = 0;
 
     // `start`: the discs of the start position (the rule's).
     explicit WorldSink(const WorldRows& r, u64 start = kStartBlack | kStartWhite)
@@ -130,7 +138,7 @@ struct WorldSink {
         rows.boards[2 * k] = black;
         rows.boards[2 * k + 1] = white;
         rows.player[k] = static_cast<std::uint8_t>(p.player);
-        if (rows.mobility) {
+        if (kMobility && rows.mobility) {
             rows.mobility[2 * k + p.player] = static_cast<std::uint8_t>(popcount64(legal));
             rows.mobility[2 * k + (p.player ^ 1)] = static_cast<std::uint8_t>(popcount64(p.other_legal()));
         }
@@ -142,9 +150,10 @@ struct WorldSink {
     // `flips` holds delflank's removed discs: their squares become empty (age -1, count 0), and
     // a disc placed on an emptied square starts with count 0.
     template <class P>
-    MOTHELLO_INLINE void ply(int k, const P& before, u64 legal, bool, int sq, u64 flips, const P&) {
+    MOTHELLO_INLINE void ply(int k, const P& before, u64 legal, bool passed, int sq, u64 flips, const P&) {
         constexpr bool kRemoves = P::Rule::kId == kDelFlankRule;
         set(k, before, legal);
+        passes += (sq == kPassSquare) | (passed & (last != kPassSquare));
         last = static_cast<std::uint8_t>(sq);
         if (!history) return;
         for (u64 f = flips; f; f &= f - 1) {
@@ -164,7 +173,7 @@ struct WorldSink {
         set(k, pos, legal);
         for (int j = k + 1; j < rows.states; ++j) {
             set(j, pos, 0);
-            if (rows.mobility) rows.mobility[2 * j] = rows.mobility[2 * j + 1] = 0;
+            if (kMobility && rows.mobility) rows.mobility[2 * j] = rows.mobility[2 * j + 1] = 0;
         }
     }
 };

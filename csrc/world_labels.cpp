@@ -42,21 +42,30 @@ struct WorldBuffers {
     }
 };
 
-// Replays games [b, e) into buf (row g - b); the first bad move, or none.
-ReplayError replay_world(const std::uint8_t* moves, int width, const std::uint8_t* lengths, const GameRules& rules,
-                         std::int64_t b, std::int64_t e, const WorldBuffers& buf) {
+// Replays games [b, e) into buf (row g - b), and each game's passes into passes[g] when not null;
+// the first bad move, or none. Without mobility the sink reads no legal moves (the fast replay).
+template <bool kMobility>
+ReplayError replay_world_of(const std::uint8_t* moves, int width, const std::uint8_t* lengths, const GameRules& rules,
+                            std::int64_t b, std::int64_t e, const WorldBuffers& buf, std::int64_t* passes) {
     for (std::int64_t g = b; g < e; ++g) {
         const std::uint8_t* in = moves + g * width;
         GivenMoves source{in, lengths[g], rules.pass_token};
         GameEnd game{};
         with_kind<false>(rules.of(g), rules.pass_token, width, [&](auto kind) {
             using Rule = typename decltype(kind)::Rule;
-            WorldSink sink(buf.rows.game(g - b), Rule::kBlack | Rule::kWhite);
+            WorldSink<kMobility> sink(buf.rows.game(g - b), Rule::kBlack | Rule::kWhite);
             game = play_game<decltype(kind)>(source, sink);
+            if (passes) passes[g] = sink.passes;
         });
         if (game.error) return ReplayError{g, game.plies, in[game.plies], game.error};
     }
     return ReplayError{};
+}
+
+ReplayError replay_world(const std::uint8_t* moves, int width, const std::uint8_t* lengths, const GameRules& rules,
+                         std::int64_t b, std::int64_t e, const WorldBuffers& buf, std::int64_t* passes = nullptr) {
+    return buf.rows.mobility ? replay_world_of<true>(moves, width, lengths, rules, b, e, buf, passes)
+                             : replay_world_of<false>(moves, width, lengths, rules, b, e, buf, passes);
 }
 
 template <class Fill>
@@ -82,7 +91,7 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
     const int hash_plies = std::clamp(out.hash_plies, 0, width);
     run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
         WorldBuffers buf(e - b, S, false, false, false, out.mobility != nullptr);
-        const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf);
+        const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf, out.passes);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * S;
@@ -97,7 +106,7 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
                 if (canonical) std::fill(canonical + m, canonical + width, 0);
                 if (symmetry) std::fill(symmetry + m, symmetry + width, 0);
             }
-            for (int k = 0; k < width; ++k) {
+            for (int k = 0; (out.count || out.mobility) && k < width; ++k) {
                 const std::int64_t i = g * width + k, s = s0 + k + 1;
                 const bool in = k < lengths[g];
                 for (int c = 0; c < 2; ++c) {

@@ -20,6 +20,7 @@ struct WorldPlyOutputs {
     int hash_plies = 1 << 30;  // every ply unless set
     std::uint8_t* count = nullptr;     // discs of black, of white
     std::uint8_t* mobility = nullptr;  // legal moves of black, of white
+    std::int64_t* passes = nullptr;    // [n] per game: its passes (WorldSink::passes)
 };
 
 // Per token position outputs (any may be null), relative to the player to move in the state the

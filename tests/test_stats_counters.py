@@ -86,15 +86,14 @@ def test_passes_match_the_reference_engine_under_every_rule(pass_token):
     assert got.dtype == np.int64 and got.tolist() == want
     hint = stats_counters.passes_per_game(games.moves, games.lengths, rule=ids, written=pass_token)
     assert hint.tolist() == want
-    if not pass_token:  # the stats path: the replay's counts given, as a strided view, a copy, any stride
-        cols = world_ply_columns(games.moves, games.lengths, ["disc_count"], rules=ids)
-        black = cols["count_black"]
-        assert black.strides[1] == 2
-        wide = np.zeros(black.shape + (3,), np.uint8)
-        wide[..., 1] = black
-        for view in (black, np.ascontiguousarray(black), wide[..., 1]):
-            got = stats_counters.passes_per_game(games.moves, games.lengths, cols={"count_black": view})
-            assert got.tolist() == want
+    # the stats path: the replay's per-game count (the game loop's pass flag), written passes or not
+    cols = world_ply_columns(games.moves, games.lengths, ["canonical_hash", "passes"], rules=ids, pass_token=pass_token)
+    assert cols["passes"].dtype == np.int64 and cols["passes"].tolist() == want
+    assert stats_counters.passes_per_game(games.moves, games.lengths, cols=cols) is cols["passes"]
+    # the replay's count agrees with the mover repeats of its disc counts (the count this one replaced)
+    counts = world_ply_columns(games.moves, games.lengths, ["disc_count"], rules=ids, pass_token=pass_token)
+    if not pass_token:
+        assert _core.mover_repeats(counts["count_black"], games.lengths).tolist() == want
 
 
 def test_written_passes_count_within_the_length():

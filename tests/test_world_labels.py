@@ -187,8 +187,10 @@ def sample():
     return engine.generate(400, seed=2026)
 
 
-def test_stored_ply_columns_match_the_reference_engine(sample):
-    cols = world_ply_columns(sample.moves, sample.lengths, ["hash", "canonical_hash", "disc_count", "mobility"])
+@pytest.mark.parametrize("mobility", [True, False])  # without: the replay generates no legal moves it can skip
+def test_stored_ply_columns_match_the_reference_engine(sample, mobility):
+    kinds = ["hash", "canonical_hash", "disc_count"] + (["mobility"] if mobility else [])
+    cols = world_ply_columns(sample.moves, sample.lengths, kinds)
     for g in range(len(sample)):
         board = ReferenceBoard()
         for k, sq in enumerate(sample.game(g)):
@@ -200,7 +202,7 @@ def test_stored_ply_columns_match_the_reference_engine(sample):
                 assert int(cols["canonical_hash"][g, k]) == ref_canonical(b, w, board.to_move)
             assert (cols["count_black"][g, k], cols["count_white"][g, k]) == (bin(b).count("1"), bin(w).count("1"))
             mob = (len(board.legal_moves(BLACK)), len(board.legal_moves(WHITE)))
-            assert (cols["mobility_black"][g, k], cols["mobility_white"][g, k]) == mob
+            assert not mobility or (cols["mobility_black"][g, k], cols["mobility_white"][g, k]) == mob
         assert not cols["hash"][g, len(sample.game(g)):].any()
 
 
@@ -255,6 +257,39 @@ def test_position_labels_match_the_reference_engine(sample):
     assert out["hash"].dtype == np.int64 and out["flip_count"].shape == (n, T, 64)
     assert (out["flip_count"] > 1).any() and (out["age"] > 0).any()
 
+
+@pytest.mark.parametrize("rule", ["classic", "nomidflip", "delflank"])
+@pytest.mark.parametrize("pass_token", [False, True])
+def test_the_replay_without_legal_moves_matches_the_checked_one(rule, pass_token):
+    """Without mobility the loop plays a known move that flips without generating the legal moves
+    (play_game's fast path); with it every ply is checked. Same columns, same passes, same errors."""
+    g = engine.generate(600, seed=31, rules=rule, pass_token=pass_token, max_plies=100 if pass_token else None)
+    kinds = ["hash", "canonical_hash", "canonical_symmetry", "disc_count", "passes"]
+    fast = world_ply_columns(g.moves, g.lengths, kinds, rules=rule, pass_token=pass_token)
+    checked = world_ply_columns(g.moves, g.lengths, kinds + ["mobility"], rules=rule, pass_token=pass_token)
+    assert fast.keys() == set(checked) - {"mobility_black", "mobility_white"}
+    for name, col in fast.items():
+        assert np.array_equal(col, checked[name]), name
+    assert fast["passes"].sum() > 0
+    rng, refused = np.random.default_rng(5), 0
+    for trial in range(60):  # one bad byte: the same first error (game, ply, move, kind) either way
+        moves, lengths = g.moves.copy(), g.lengths.copy()
+        game = int(rng.integers(len(g)))
+        ply = int(rng.integers(min(int(lengths[game]) + 1, moves.shape[1])))
+        bad = [0, 27, 64, 100, int(moves[game, max(ply - 1, 0)]), int(rng.integers(64))][trial % 6]
+        if ply == lengths[game]:
+            lengths[game] += 1  # a move after the end
+        moves[game, ply] = bad
+        errors = []
+        for extra in ([], ["mobility"]):
+            try:
+                world_ply_columns(moves, lengths, ["hash"] + extra, rules=rule, pass_token=pass_token)
+                errors.append(None)
+            except ValueError as exc:
+                errors.append(str(exc))
+        assert errors[0] == errors[1]
+        refused += errors[0] is not None
+    assert refused > 30
 
 def test_a_bad_move_is_refused_like_replay():
     moves = np.full((1, 60), 255, np.uint8)

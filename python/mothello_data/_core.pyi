@@ -130,6 +130,7 @@ def world_ply_labels(
     pass_token: bool = False,
     hash_plies: int = -1,
     canonical_symmetry: bool = False,
+    passes: bool = False,
 ) -> Dict[str, np.ndarray]: ...
 def world_position_labels(
     moves: npt.ArrayLike,

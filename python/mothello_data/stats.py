@@ -3,7 +3,7 @@
 Writes ``stats.json`` and PNG plots (:mod:`mothello_data.stats_plots`) to ``DIR/stats/`` (or
 ``--out``), links them from the dataset card (a ``## Statistics`` section it replaces on each run)
 and prints a short summary. What it counts, per game (a parallel corpus's rows count once):
-lengths; the share of games with a pass (a side moves twice in a row: read from the disc counts,
+lengths; the share of games with a pass (a side moves twice in a row: counted by the replay,
 never from ply parity) and of games that end before 60 moves; opening diversity (distinct openings
 of 1..8 moves, as played and up to the start position's symmetries) and the most frequent 4-move
 openings; duplicate games (exact, and up to symmetry); transpositions (exact and up to symmetry,
@@ -97,7 +97,7 @@ class StatsCollector:
         self.games += len(g.game_id)
         self.lengths += np.bincount(g.length, minlength=self.width + 1)
         args = replay_args(g.moves, g.rule)
-        cols = world_ply_columns(g.moves, g.length, ["canonical_hash", "canonical_symmetry", "disc_count"], self.threads,
+        cols = world_ply_columns(g.moves, g.length, ["canonical_hash", "canonical_symmetry", "passes"], self.threads,
                                  hash_plies=self.max_ply, **args)  # one replay (the search needs no exact hash)
         if g.rule is not None and len(self.rules.names) > 1:  # a position pairs only with games of its rule
             key = mix64(g.rule.astype(np.uint64) + np.uint64(_RULE_HASH_KEY))[:, None]
@@ -106,7 +106,7 @@ class StatsCollector:
         # the search runs (in C++, GIL released) while this thread does the rest of the batch
         self._search(lambda: self.finder.add(g.game_id, g.moves, g.length, cols), wait=False)
         self._labels(rows.table)
-        passes = passes_per_game(g.moves, g.length, cols=cols, written=bool(args.get("pass_token")))
+        passes = passes_per_game(g.moves, g.length, cols=cols)
         self.passes += np.bincount(passes, minlength=self.width)[: self.width]
         self._ends(g, passes, args)
         canon = canonical_rows(g.moves)

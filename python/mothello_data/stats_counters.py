@@ -30,20 +30,21 @@ def _popcount(x: np.ndarray) -> np.ndarray:
 
 def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, cols: Optional[dict] = None,
                     rule: Optional[np.ndarray] = None, written: Optional[bool] = None) -> np.ndarray:
-    """Passes in each game: written passes (move 64) where the games write them; else plies whose
-    mover also made the ply before (the mover's disc count grows under every rule; disc counts come
-    from the engine's replay under each game's ``rule``, so a pass is read from the game, not from
-    parity). ``cols``: the games' ``world_ply_columns`` with ``disc_count``, when the caller has them;
-    ``written``: whether any row holds a 64, when the caller knows (``replay_args``' ``pass_token``).
-    Each count is one C++ pass over the rows or the disc counts."""
+    """Passes in each game (int64): the plies whose mover also made the ply before. Where the games
+    write their passes (move 64), the written passes; else the plies before which the side to move
+    had no legal move and the turn went over. Read from the game by the engine's replay under each
+    game's ``rule`` (the game loop sets its pass flag there: ``world_ply_columns``' ``passes``),
+    never from ply parity. ``cols``: the games' ``world_ply_columns`` with ``passes``, when the caller
+    has them; ``written``: whether any row holds a 64, when the caller knows (``replay_args``'
+    ``pass_token``): without ``cols``, written passes are counted in the rows (one C++ pass), no replay."""
+    if cols is not None and "passes" in cols:
+        return cols["passes"]
     moves, lengths = np.ascontiguousarray(moves, dtype=np.uint8), np.ascontiguousarray(lengths, dtype=np.uint8)
     if written is not False:
         counts = _core.written_passes(moves, lengths)
         if counts.any():  # a dataset with --pass-token writes every pass
             return counts
-    cols = cols if cols is not None else world_ply_columns(moves, lengths, ["disc_count"], threads,
-                                                           **replay_args(moves, rule))
-    return _core.mover_repeats(cols["count_black"], lengths)  # black moved a ply when its count grew
+    return world_ply_columns(moves, lengths, ["passes"], threads, **replay_args(moves, rule))["passes"]
 
 
 class _RepeatCounter:

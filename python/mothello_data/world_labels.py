@@ -28,6 +28,11 @@ Pad positions (``t >= n_tokens``) are 0.
 Per ply only, for the transposition search (:mod:`mothello_data.transpositions`; never stored):
 ``canonical_symmetry`` uint8 ``(n, 60)``, the least symmetry whose image of the position hashes to
 its ``canonical_hash``: equal (canonical hash, canonical symmetry) pairs are equal positions.
+Per game, for ``mothello-gen stats`` (never stored): ``passes`` int64 ``(n,)``, the game's passes
+as the game loop sees them (:func:`mothello_data.stats_counters.passes_per_game` says which).
+
+Without ``mobility`` the replay generates no legal moves where a move it knows is legal (it flips a
+disc): about half the cost of a replay (``csrc/game_loop.hpp``, ``play_game``).
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ from .schema import WORLD_LABEL_COLUMNS
 
 #: Per-ply kinds of :func:`world_ply_columns` beside the stored ones (for the transposition search).
 SEARCH_KINDS: tuple[str, ...] = ("canonical_symmetry",)
+#: Per-game kinds of :func:`world_ply_columns` (for ``mothello-gen stats``).
+GAME_KINDS: tuple[str, ...] = ("passes",)
 
 
 def _u8(a) -> np.ndarray:
@@ -53,16 +60,17 @@ def world_ply_columns(moves: np.ndarray, lengths: np.ndarray, kinds: Sequence[st
     """The stored per-ply columns ``(n, 60)`` of the world-model kinds among ``kinds`` (the others
     are ignored): ply ``k`` holds the position after the ply, pass rule resolved; 0 past the end.
     Hashes are computed for plies ``k < hash_plies`` only (0 after: a caller that needs fewer plies
-    skips the costly canonical hash); so is ``canonical_symmetry`` (:data:`SEARCH_KINDS`)."""
-    kinds = [k for k in kinds if k in WORLD_LABEL_COLUMNS or k in SEARCH_KINDS]
+    skips the costly canonical hash); so is ``canonical_symmetry`` (:data:`SEARCH_KINDS`).
+    ``passes`` (:data:`GAME_KINDS`) is one value per game, ``(n,)``."""
+    kinds = [k for k in kinds if k in WORLD_LABEL_COLUMNS or k in SEARCH_KINDS or k in GAME_KINDS]
     if not kinds:
         return {}
     raw = _core.world_ply_labels(_u8(moves), _u8(lengths), hash="hash" in kinds,
                                  canonical_hash="canonical_hash" in kinds, count="disc_count" in kinds,
                                  mobility="mobility" in kinds, threads=threads, hash_plies=hash_plies,
-                                 canonical_symmetry="canonical_symmetry" in kinds,
+                                 canonical_symmetry="canonical_symmetry" in kinds, passes="passes" in kinds,
                                  **engine.replay_kwargs(rules, pass_token, len(lengths)))
-    out = {name: raw[name] for name in ("hash", "canonical_hash", "canonical_symmetry") if name in raw}
+    out = {name: raw[name] for name in ("hash", "canonical_hash", "canonical_symmetry", "passes") if name in raw}
     for key in ("count", "mobility"):
         if key in raw:
             out[f"{key}_black"], out[f"{key}_white"] = raw[key][..., 0], raw[key][..., 1]
