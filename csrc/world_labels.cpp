@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -18,27 +19,47 @@
 namespace mothello {
 namespace {
 
-// Per-state buffers of a chunk of games.
+// Scratch memory of the calling thread, at least `bytes`, reused by its chunks: fresh pages for
+// each chunk (the kernel zeroes them) cost a tenth of the stats replay.
+std::uint8_t* thread_scratch(std::size_t bytes) {
+    thread_local std::unique_ptr<std::uint8_t[]> memory;
+    thread_local std::size_t size = 0;
+    if (bytes > size) {
+        memory.reset(new std::uint8_t[bytes]);
+        size = bytes;
+    }
+    return memory.get();
+}
+
+// Per-state buffers of a chunk of games, in the thread's scratch memory (one chunk at a time per
+// thread), not initialised: the sink writes every state of a game it replays (final_state fills
+// the states after the end), and a chunk is read only after all of its games replayed.
 struct WorldBuffers {
-    std::vector<std::uint64_t> boards, hash, canonical;
-    std::vector<std::uint8_t> player, mobility, last, flip_count;
-    std::vector<std::int8_t> age;
+    std::uint64_t *boards, *hash, *canonical;
+    std::uint8_t *player, *mobility, *last, *flip_count;
+    std::int8_t* age;
     WorldRows rows{};
 
     WorldBuffers(std::int64_t games, int states, bool hashes, bool canonical_hashes, bool history, bool mobilities) {
         const std::size_t s = static_cast<std::size_t>(games) * states;
-        boards.resize(2 * s);
-        player.resize(s);
-        if (mobilities) mobility.resize(2 * s);
-        last.resize(s);
-        if (hashes) hash.resize(s);
-        if (canonical_hashes) canonical.resize(s);
-        if (history) {
-            flip_count.resize(64 * s);
-            age.resize(64 * s);
+        const std::size_t sizes[8] = {16 * s, hashes ? 8 * s : 0, canonical_hashes ? 8 * s : 0, s,
+                                      mobilities ? 2 * s : 0, s, history ? 64 * s : 0, history ? 64 * s : 0};
+        std::size_t at[8], total = 0;
+        for (int i = 0; i < 8; ++i) {
+            at[i] = total;
+            total += (sizes[i] + 63) & ~std::size_t{63};
         }
-        rows = {boards.data(), player.data(), mobilities ? mobility.data() : nullptr, last.data(),
-                history ? flip_count.data() : nullptr, history ? age.data() : nullptr, states};
+        std::uint8_t* base = thread_scratch(total);
+        auto part = [&](int i) { return sizes[i] ? base + at[i] : nullptr; };
+        boards = reinterpret_cast<std::uint64_t*>(part(0));
+        hash = reinterpret_cast<std::uint64_t*>(part(1));
+        canonical = reinterpret_cast<std::uint64_t*>(part(2));
+        player = part(3);
+        mobility = part(4);
+        last = part(5);
+        flip_count = part(6);
+        age = reinterpret_cast<std::int8_t*>(part(7));
+        rows = {boards, player, mobility, last, flip_count, age, states};
     }
 };
 
@@ -100,7 +121,7 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
                 std::uint64_t* hash = out.hash ? out.hash + g * width : nullptr;
                 std::uint64_t* canonical = out.canonical ? out.canonical + g * width : nullptr;
                 std::uint8_t* symmetry = out.symmetry ? out.symmetry + g * width : nullptr;
-                position_hashes(buf.boards.data() + 2 * (s0 + 1), buf.player.data() + s0 + 1, m, hash, canonical,
+                position_hashes(buf.boards + 2 * (s0 + 1), buf.player + s0 + 1, m, hash, canonical,
                                 symmetry, kernel);
                 if (hash) std::fill(hash + m, hash + width, 0);
                 if (canonical) std::fill(canonical + m, canonical + width, 0);
@@ -131,8 +152,8 @@ void world_position_labels(const std::uint8_t* moves, const std::uint8_t* length
         const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
         if (out.hash || out.canonical)  // every state of the chunk's games
-            position_hashes(buf.boards.data(), buf.player.data(), (e - b) * S, out.hash ? buf.hash.data() : nullptr,
-                            out.canonical ? buf.canonical.data() : nullptr, nullptr, kernel);
+            position_hashes(buf.boards, buf.player, (e - b) * S, out.hash ? buf.hash : nullptr,
+                            out.canonical ? buf.canonical : nullptr, nullptr, kernel);
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * S;
             const std::int64_t fin = s0 + std::min<int>(lengths[g], width);
@@ -159,11 +180,11 @@ void world_position_labels(const std::uint8_t* moves, const std::uint8_t* length
                 if (out.last_move) out.last_move[p] = pad ? 0 : static_cast<std::int8_t>(buf.last[s] == 255 ? -1 : buf.last[s]);
                 if (out.flip_count) {
                     if (pad) std::memset(out.flip_count + 64 * p, 0, 64);
-                    else std::memcpy(out.flip_count + 64 * p, buf.flip_count.data() + 64 * s, 64);
+                    else std::memcpy(out.flip_count + 64 * p, buf.flip_count + 64 * s, 64);
                 }
                 if (out.age) {
                     if (pad) std::memset(out.age + 64 * p, 0, 64);
-                    else std::memcpy(out.age + 64 * p, buf.age.data() + 64 * s, 64);
+                    else std::memcpy(out.age + 64 * p, buf.age + 64 * s, 64);
                 }
             }
         }
