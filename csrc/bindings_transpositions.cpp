@@ -1,5 +1,6 @@
 // Bindings of the transposition search (transpositions.hpp): the node builder, and the count and
 // grouping of one partition's nodes. The GIL is released while C++ works.
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 #include <string>
@@ -42,21 +43,24 @@ void writing(F f) {
 void add(TranspositionNodes& self, carray<std::uint64_t> ids, carray<std::uint8_t> moves, carray<std::uint8_t> lengths,
          carray<std::uint64_t> canonical, carray<std::uint8_t> symmetry, py::object exact_hashes) {
     const py::ssize_t n = ids.size();
-    const auto per_ply = [n](const auto& a) { return a.ndim() == 2 && a.shape(0) == n && a.shape(1) == kMaxPlies; };
-    if (ids.ndim() != 1 || !per_ply(moves) || lengths.ndim() != 1 || lengths.shape(0) != n || !per_ply(canonical) ||
-        !per_ply(symmetry))
-        throw py::value_error("TranspositionNodes.add: game_ids (n,), moves (n, 60), lengths (n,), canonical (n, 60) and "
-                              "symmetry (n, 60) must agree");
+    // the per-ply columns: the plies up to max_ply at least (the rest is not read), at most 60
+    const py::ssize_t plies = canonical.ndim() == 2 ? canonical.shape(1) : -1;
+    const auto rows = [n](const auto& a, py::ssize_t w) { return a.ndim() == 2 && a.shape(0) == n && a.shape(1) == w; };
+    if (ids.ndim() != 1 || !rows(moves, kMaxPlies) || lengths.ndim() != 1 || lengths.shape(0) != n ||
+        !rows(canonical, plies) || !rows(symmetry, plies) || plies < std::min(self.max_ply(), kMaxPlies) || plies > kMaxPlies)
+        throw py::value_error("TranspositionNodes.add: game_ids (n,), moves (n, 60), lengths (n,), canonical (n, P) and "
+                              "symmetry (n, P) must agree (P: max_ply..60)");
     std::optional<carray<std::uint64_t>> exact;
     if (!exact_hashes.is_none()) exact = exact_hashes.cast<carray<std::uint64_t>>();
-    if (self.words() > 2 && (!exact || !per_ply(*exact)))
-        throw py::value_error("TranspositionNodes.add: a builder with examples needs the exact hashes (n, 60)");
+    if (self.words() > 2 && (!exact || !rows(*exact, plies)))
+        throw py::value_error("TranspositionNodes.add: a builder with examples needs the exact hashes (n, P), as canonical");
     for (py::ssize_t g = 0; g < n; ++g)
         if (lengths.data()[g] > kMaxPlies) throw py::value_error("game " + std::to_string(g) + ": length exceeds 60");
     for (py::ssize_t i = 0; i < symmetry.size(); ++i)
         if (symmetry.data()[i] > 7) throw py::value_error("TranspositionNodes.add: a symmetry index is above 7");
     writing([&] {
-        self.add(ids.data(), moves.data(), lengths.data(), canonical.data(), symmetry.data(), exact ? exact->data() : nullptr, n);
+        self.add(ids.data(), moves.data(), lengths.data(), canonical.data(), symmetry.data(), exact ? exact->data() : nullptr, n,
+                 static_cast<int>(plies));
     });
 }
 
@@ -123,7 +127,7 @@ merged in memory until flush(). Not safe to call from two threads at once.)doc")
         .def("add", &add, py::arg("game_ids"), py::arg("moves"), py::arg("lengths"), py::arg("canonical"),
              py::arg("symmetry"), py::arg("exact") = py::none(),
              R"doc(Nodes of games: game_ids (n,) uint64, moves (n, 60) uint8, lengths (n,) uint8, and per ply
-(n, 60) the canonical hash (uint64), its canonical symmetry (uint8, 0..7) and, for a builder with
+(n, P), P from min(max_ply, 60) to 60 (plies past max_ply are not read), the canonical hash (uint64), its canonical symmetry (uint8, 0..7) and, for a builder with
 examples, the exact hash (uint64; None without), buffered for the files. A failed write raises
 OSError; bad shapes or a symmetry above 7 ValueError.)doc")
         .def(

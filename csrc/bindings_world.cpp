@@ -79,9 +79,10 @@ py::dict ply_labels(carray<std::uint8_t> moves, carray<std::uint8_t> lengths, bo
                               std::to_string(hash_plies));
     WorldPlyOutputs out;
     out.hash_plies = hash_plies < 0 ? W : hash_plies;
-    if (hash) out.hash = new_output<std::uint64_t>(result, "hash", {n, W});
-    if (canonical) out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, W});
-    if (canonical_symmetry) out.symmetry = new_output<std::uint8_t>(result, "canonical_symmetry", {n, W});
+    const py::ssize_t H = out.hash_plies;  // the hash columns: only the plies hashed
+    if (hash) out.hash = new_output<std::uint64_t>(result, "hash", {n, H});
+    if (canonical) out.canonical = new_output<std::uint64_t>(result, "canonical_hash", {n, H});
+    if (canonical_symmetry) out.symmetry = new_output<std::uint8_t>(result, "canonical_symmetry", {n, H});
     if (count) out.count = new_output<std::uint8_t>(result, "count", {n, W, 2});
     if (mobility) out.mobility = new_output<std::uint8_t>(result, "mobility", {n, W, 2});
     if (passes) out.passes = new_output<std::int64_t>(result, "passes", {n});
@@ -164,11 +165,11 @@ Raises ValueError for s outside 0..7.)doc");
           R"doc(World-model labels per ply, replaying the games in the engine's game loop.
 
 Args: moves (n, W) uint8 (255-padded), lengths (n,) uint8 <= W, the four flags, threads (>= 1),
-rule or rules and pass_token (as replay()), hash_plies (-1: every ply; 0..W: hashes are computed
-for plies k < hash_plies only, 0 after), canonical_symmetry and passes (flags of kinds that are not
+rule or rules and pass_token (as replay()), hash_plies (-1: every ply, H = W; 0..W: hashes are
+computed for plies k < H = hash_plies only, and the hash columns hold those), canonical_symmetry and passes (flags of kinds that are not
 stored labels).
 Returns a dict of the asked arrays, ply k holding the position after the ply (pass rule resolved):
-hash, canonical_hash (n, W) uint64; canonical_symmetry (n, W) uint8 (the least symmetry whose
+hash, canonical_hash (n, H) uint64; canonical_symmetry (n, H) uint8 (the least symmetry whose
 image hashes to canonical_hash, as canonical_symmetry()); count, mobility (n, W, 2) uint8 (black,
 white); passes (n,) int64, per game its passes: written passes, or the plies whose side to move
 had to pass first (the plies whose mover also made the ply before). Plies past a game's end are 0.

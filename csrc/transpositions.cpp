@@ -334,12 +334,12 @@ void TranspositionNodes::spill_early() {
 
 void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves, const std::uint8_t* lengths,
                              const std::uint64_t* canonical, const std::uint8_t* symmetry, const std::uint64_t* exact,
-                             std::int64_t n) {
+                             std::int64_t n, int plies_per_row) {
     for (std::int64_t g = 0; g < n; ++g) {
         const std::uint8_t* row = moves + g * kMaxPlies;
-        const std::uint64_t* pos = canonical + g * kMaxPlies;
-        const std::uint8_t* sym = symmetry + g * kMaxPlies;
-        const std::uint64_t* same = examples_ ? exact + g * kMaxPlies : nullptr;
+        const std::uint64_t* pos = canonical + g * plies_per_row;
+        const std::uint8_t* sym = symmetry + g * plies_per_row;
+        const std::uint64_t* same = examples_ ? exact + g * plies_per_row : nullptr;
         const int plies = std::min<int>(lengths[g], max_ply_);
         std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
         for (int k = 0; k < plies; ++k) {

@@ -84,13 +84,15 @@ class TranspositionNodes {
     int words() const { return words_; }
     int partitions() const { return 1 << bits_; }
     std::int64_t nodes_written() const { return writer_.nodes(); }
+    int max_ply() const { return max_ply_; }
 
-    // Games ids [n], moves [n][60], lengths [n], and per ply [n][60] the canonical hash, its
-    // symmetry (0..7) and (read with examples only; may be null without) the exact hash: their
-    // early plies go to the table, the later plies' nodes (up to max_ply and the game's length) to
-    // the partitions.
+    // Games ids [n], moves [n][60], lengths [n], and per ply [n][plies] (plies >= min(max_ply,
+    // 60): only those are read) the canonical hash, its symmetry (0..7) and (read with examples
+    // only; may be null without) the exact hash: their early plies go to the table, the later
+    // plies' nodes (up to max_ply and the game's length) to the partitions.
     void add(const std::uint64_t* ids, const std::uint8_t* moves, const std::uint8_t* lengths,
-             const std::uint64_t* canonical, const std::uint8_t* symmetry, const std::uint64_t* exact, std::int64_t n);
+             const std::uint64_t* canonical, const std::uint8_t* symmetry, const std::uint64_t* exact, std::int64_t n,
+             int plies = kMaxPlies);
 
     // Writes the table's nodes (then emptied) and every buffered node to the partition files.
     void flush();

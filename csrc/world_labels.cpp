@@ -118,14 +118,13 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
             const std::int64_t s0 = (g - b) * S;
             if (out.hash || out.canonical || out.symmetry) {  // plies 0 .. m - 1 are states 1 .. m
                 const int m = std::min<int>(lengths[g], hash_plies);
-                std::uint64_t* hash = out.hash ? out.hash + g * width : nullptr;
-                std::uint64_t* canonical = out.canonical ? out.canonical + g * width : nullptr;
-                std::uint8_t* symmetry = out.symmetry ? out.symmetry + g * width : nullptr;
-                position_hashes(buf.boards + 2 * (s0 + 1), buf.player + s0 + 1, m, hash, canonical,
-                                symmetry, kernel);
-                if (hash) std::fill(hash + m, hash + width, 0);
-                if (canonical) std::fill(canonical + m, canonical + width, 0);
-                if (symmetry) std::fill(symmetry + m, symmetry + width, 0);
+                std::uint64_t* hash = out.hash ? out.hash + g * hash_plies : nullptr;
+                std::uint64_t* canonical = out.canonical ? out.canonical + g * hash_plies : nullptr;
+                std::uint8_t* symmetry = out.symmetry ? out.symmetry + g * hash_plies : nullptr;
+                position_hashes(buf.boards + 2 * (s0 + 1), buf.player + s0 + 1, m, hash, canonical, symmetry, kernel);
+                if (hash) std::fill(hash + m, hash + hash_plies, 0);
+                if (canonical) std::fill(canonical + m, canonical + hash_plies, 0);
+                if (symmetry) std::fill(symmetry + m, symmetry + hash_plies, 0);
             }
             for (int k = 0; (out.count || out.mobility) && k < width; ++k) {
                 const std::int64_t i = g * width + k, s = s0 + k + 1;

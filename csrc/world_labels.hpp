@@ -10,9 +10,10 @@
 
 namespace mothello {
 
-// Per-ply outputs, each [n][W] (pairs [n][W][2] black, white; W the row width), any may be null. Ply k holds the
-// position after the ply with the pass rule resolved (state k + 1); plies past a game's end are 0,
-// and so are the hashes of plies k >= hash_plies (not computed: the canonical hash costs the most).
+// Per-ply outputs, each [n][W] (pairs [n][W][2] black, white; W the row width) but the hashes and
+// symmetry, [n][H] for H = min(hash_plies, W) (only those plies are hashed: the canonical hash costs
+// the most); any may be null. Ply k holds the position after the ply with the pass rule resolved
+// (state k + 1); plies past a game's end are 0.
 struct WorldPlyOutputs {
     std::uint64_t* hash = nullptr;
     std::uint64_t* canonical = nullptr;

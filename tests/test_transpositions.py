@@ -257,6 +257,12 @@ def test_partition_files_written_by_cpp_and_failed_writes_raise_oserror(tmp_path
             builder.flush()
         with pytest.raises(ValueError, match="one file descriptor per partition"):
             _core.TranspositionNodes(20, 2, False, [fd])
+        builder.add(ids, g.moves, g.lengths, np.ones((50, 20), np.uint64), np.zeros((50, 20), np.uint8))  # max_ply plies
+        for plies in (19, 61):  # fewer plies than the search reads, or more than a row has
+            with pytest.raises(ValueError, match=r"must agree \(P: max_ply\.\.60\)"):
+                builder.add(ids, g.moves, g.lengths, np.ones((50, plies), np.uint64), np.zeros((50, plies), np.uint8))
+        with pytest.raises(ValueError, match="must agree"):  # canonical and symmetry of different widths
+            builder.add(ids, g.moves, g.lengths, np.ones((50, 60), np.uint64), np.zeros((50, 20), np.uint8))
         with pytest.raises(ValueError, match="symmetry index is above 7"):
             builder.add(ids, g.moves, g.lengths, np.ones((50, 60), np.uint64), np.full((50, 60), 8, np.uint8))
         with pytest.raises(ValueError, match="needs the exact hashes"):

@@ -111,6 +111,27 @@ def test_both_counts_of_one_search_equal_brute_force(constructed):  # noqa: F811
             assert int(hashes[row_of[int(example)], t.ply - 1]) == t.position_hash
 
 
+def test_columns_of_max_ply_plies_count_as_full_rows():
+    """world_ply_columns(hash_plies=max_ply) gives (n, max_ply) hash columns; the search reads them
+    as it reads full (n, 60) rows: the same counts."""
+    from mothello_data.engine import generate
+
+    g = generate(3000, seed=9, threads=1)
+    ids = np.arange(len(g), dtype=np.uint64)
+    kinds = ["canonical_hash", "canonical_symmetry"]
+    full = world_ply_columns(g.moves, g.lengths, kinds)
+    part = world_ply_columns(g.moves, g.lengths, kinds, hash_plies=12)
+    assert part["canonical_hash"].shape == (len(g), 12) and full["canonical_hash"].shape == (len(g), 60)
+    counts = []
+    for cols in (full, part):
+        with TranspositionFinder(max_ply=12, partitions=4, examples=False) as finder:
+            finder.add(ids, g.moves, g.lengths, cols)
+            counts.append(finder.counts(both=True))
+    for canonical in (False, True):
+        assert np.array_equal(counts[0][canonical][0], counts[1][canonical][0])
+        assert counts[0][canonical][1] == counts[1][canonical][1] and counts[0][canonical][0].sum() > 0
+
+
 def test_symmetry_tells_apart_exact_positions_of_one_canonical_hash():
     """Two games that are images under a start symmetry reach, ply by ply, equal canonical hashes
     and, unless the position is symmetric, different canonical symmetries; and one whose exact

@@ -59,8 +59,9 @@ def world_ply_columns(moves: np.ndarray, lengths: np.ndarray, kinds: Sequence[st
                       rules="classic", pass_token: bool = False, hash_plies: int = -1) -> dict:
     """The stored per-ply columns ``(n, 60)`` of the world-model kinds among ``kinds`` (the others
     are ignored): ply ``k`` holds the position after the ply, pass rule resolved; 0 past the end.
-    Hashes are computed for plies ``k < hash_plies`` only (0 after: a caller that needs fewer plies
-    skips the costly canonical hash); so is ``canonical_symmetry`` (:data:`SEARCH_KINDS`).
+    Hashes are computed for plies ``k < hash_plies`` only, and their columns (and
+    ``canonical_symmetry``'s, :data:`SEARCH_KINDS`) are ``(n, hash_plies)``: a caller that needs
+    fewer plies skips the costly canonical hash and gets no columns of zeros.
     ``passes`` (:data:`GAME_KINDS`) is one value per game, ``(n,)``."""
     kinds = [k for k in kinds if k in WORLD_LABEL_COLUMNS or k in SEARCH_KINDS or k in GAME_KINDS]
     if not kinds:
