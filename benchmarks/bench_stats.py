@@ -88,9 +88,9 @@ def steps(games: int, tmpdir: str | None) -> None:
                 spent[label] = spent.get(label, 0.0) + time.thread_time() - start
         setattr(owner, name, wrapper)
 
-    timed(stats, "world_ply_columns", "replay: disc counts and both hashes up to ply 32 (C++)")
+    timed(stats, "world_ply_columns", "replay: passes and the canonical hash up to ply 32 (C++)")
     timed(stats, "canonical_rows", "symmetric rows (duplicates, openings)")
-    timed(stats, "passes_per_game", "passes from the disc counts")
+    timed(stats, "passes_per_game", "passes (counted by the replay)")
     timed(stats, "game_hashes", "game hashes (duplicates)")
     timed(stats._OpeningCounter, "add", "openings")
     timed(transpositions.TranspositionFinder, "add", "the searches' nodes, with their partition file writes (C++)")
