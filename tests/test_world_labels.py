@@ -262,7 +262,8 @@ def test_position_labels_match_the_reference_engine(sample):
 @pytest.mark.parametrize("pass_token", [False, True])
 def test_the_replay_without_legal_moves_matches_the_checked_one(rule, pass_token):
     """Without mobility the loop plays a known move that flips without generating the legal moves
-    (play_game's fast path); with it every ply is checked. Same columns, same passes, same errors."""
+    (play_game's fast path); with it every ply is checked. Same columns, same passes, same errors
+    (and engine.replay's, whose label-free replay takes the fast path too)."""
     g = engine.generate(600, seed=31, rules=rule, pass_token=pass_token, max_plies=100 if pass_token else None)
     kinds = ["hash", "canonical_hash", "canonical_symmetry", "disc_count", "passes"]
     fast = world_ply_columns(g.moves, g.lengths, kinds, rules=rule, pass_token=pass_token)
@@ -281,13 +282,17 @@ def test_the_replay_without_legal_moves_matches_the_checked_one(rule, pass_token
             lengths[game] += 1  # a move after the end
         moves[game, ply] = bad
         errors = []
-        for extra in ([], ["mobility"]):
+        calls = [lambda: world_ply_columns(moves, lengths, ["hash"], rules=rule, pass_token=pass_token),
+                 lambda: world_ply_columns(moves, lengths, ["hash", "mobility"], rules=rule, pass_token=pass_token),
+                 lambda: engine.replay(moves, lengths, rules=rule, pass_token=pass_token, labels=False),  # NoSink: fast
+                 lambda: engine.replay(moves, lengths, rules=rule, pass_token=pass_token, labels=True)]
+        for call in calls:
             try:
-                world_ply_columns(moves, lengths, ["hash"] + extra, rules=rule, pass_token=pass_token)
+                call()
                 errors.append(None)
             except ValueError as exc:
                 errors.append(str(exc))
-        assert errors[0] == errors[1]
+        assert errors[0] == errors[1] == errors[2] == errors[3]
         refused += errors[0] is not None
     assert refused > 30
 
