@@ -68,13 +68,13 @@ def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = Tru
             batches = pf.iter_batches(batch_size=batch_rows, columns=wanted, use_threads=False)
             for record_batch in batches:
                 table = pa.Table.from_batches([record_batch])
-                ids = table.column("game_id").to_numpy()
+                ids = record_batch.column("game_id").to_numpy()  # an Array: a ChunkedArray's uint64 to_numpy costs ms
                 moves, length = move_rows(table)
                 first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, bool)
                 if len(ids) and last is not None and ids[0] == last:
                     first[0] = False
                 last = ids[-1] if len(ids) else last
-                lang = table.column("lang").to_numpy() if "lang" in names else np.full(len(ids), -1, np.int64)
+                lang = record_batch.column("lang").to_numpy() if "lang" in names else np.full(len(ids), -1, np.int64)
                 batch = GameBatch(split_of(path), ids, lang, length, moves, first, table, table_rule_ids(table))
                 yield batch.games() if one_row_per_game and not first.all() else batch
         except (OSError, pa.ArrowException) as exc:

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import engine, schema
+from . import _core, engine, schema
 from .probing import ALL_LABEL_NAMES, WORLD_LABEL_NAMES, replay_position_labels, stored_position_labels
 from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
@@ -46,14 +46,19 @@ def check_options(targets: str = "unified", labels: Sequence[str] = (), balance:
 
 
 def _pad(column: pa.ChunkedArray, width: Optional[int], fill, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """A list column as padded ``(n, width)`` numpy rows plus row lengths, without Python lists."""
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    offsets = arr.offsets.to_numpy()
-    lens = np.diff(offsets)
-    values = arr.values.to_numpy(zero_copy_only=False)[offsets[0]: offsets[-1]]
+    """A list column (chunked or not) as padded ``(n, width)`` numpy rows of ``dtype`` (``fill`` past each
+    row's end; ``width=None``: the longest row) plus row lengths (the offsets' dtype), copied chunk by
+    chunk in C++ (:func:`mothello_data._core.pad_lists`), without Python lists."""
+    chunks = (column.chunks or [column.combine_chunks()]) if isinstance(column, pa.ChunkedArray) else [column]
+    offsets = [chunk.offsets.to_numpy() for chunk in chunks]
+    lens = np.concatenate([np.diff(o) for o in offsets]) if len(offsets) != 1 else np.diff(offsets[0])
     W = int(lens.max()) if width is None and len(lens) else (width or 0)
-    out = np.full((len(lens), W), fill, dtype=dtype)
-    out[np.arange(W)[None, :] < lens[:, None]] = values
+    out = np.empty((len(lens), W), dtype=dtype)
+    pad, row = np.array(fill, dtype=out.dtype), 0
+    for chunk, o in zip(chunks, offsets):
+        values = np.ascontiguousarray(chunk.values.to_numpy(zero_copy_only=False), dtype=out.dtype)
+        _core.pad_lists(o, values, out, row, pad)
+        row += len(o) - 1
     return out, lens
 
 
