@@ -1,14 +1,19 @@
 """The loader's one path from a list column to padded rows (``loader._pad``, C++ ``_core.pad_lists``)
 against plain Python on random ragged lists: empty rows, sliced arrays (nonzero first offset), chunked
 columns, large lists, every element size the loader reads, a width over the longest row; and the
-errors for rows longer than the width and mismatched arrays."""
+errors for rows longer than the width and mismatched arrays; ``arrow_numpy`` against pyarrow's
+``to_numpy``."""
+
+import subprocess
+import sys
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
+from helpers import gen
 from mothello_data import _core
-from mothello_data.loader import _pad
+from mothello_data.loader import _pad, arrow_numpy
 
 DTYPES = [(np.uint8, 255), (np.uint16, 0), (np.int8, -1), (np.uint64, 0), (np.uint32, 7), (np.int64, -3)]
 
@@ -85,3 +90,24 @@ def test_pad_lists_checks_its_arrays():
     for bad_out in (frozen, np.zeros((3, 2), np.uint8).T):  # read-only, not C-contiguous
         with pytest.raises(ValueError):
             _core.pad_lists(np.array([0, 1, 2], np.int32), values, bad_out, 0, fill)
+
+
+@pytest.mark.parametrize("array", [
+    pa.array([1, 2**64 - 1, 0], pa.uint64()), pa.array(np.arange(10, dtype=np.int8)).slice(3, 4),
+    pa.chunked_array([pa.array([1, 2], pa.uint16()), pa.array([], pa.uint16()), pa.array([3], pa.uint16())]),
+    pa.chunked_array([pa.array([7], pa.int64())]), pa.chunked_array([], pa.uint8()), pa.array([], pa.int32()),
+    pa.array([True, False]), pa.array([1, None, 3], pa.int64()),
+], ids=["uint64", "sliced", "chunks", "one-chunk", "no-chunks", "empty", "bool", "nulls"])
+def test_arrow_numpy_matches_to_numpy(array):
+    got, want = arrow_numpy(array), array.to_numpy(zero_copy_only=False)
+    assert got.dtype == want.dtype and np.array_equal(got, want, equal_nan=array.null_count > 0)
+
+
+def test_reading_a_dataset_does_not_import_pandas(tmp_path):
+    """pyarrow's to_numpy imports pandas (0.2-0.4 s) on its first call; the reader goes around it."""
+    gen("--out", tmp_path / "ds", "--quiet", "--games", 300, "--langs", 2, check=True)
+    code = ("import sys\nfrom mothello_data.dataset_reader import iter_games\n"
+            f"rows = sum(len(b.game_id) for b in iter_games({str(tmp_path / 'ds')!r}, columns=['tokens']))\n"
+            "print(rows, 'pandas' in sys.modules)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.stdout.split() == ["300", "False"], res.stderr

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Optional, Sequence, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from .loader import move_rows
+from .loader import arrow_numpy, move_rows
 from .rules import table_rule_ids
 from .shard_index import LoaderError, find_shard_files, open_shard, split_of
 
@@ -74,13 +74,13 @@ def iter_games(source, columns: Sequence[str] = (), one_row_per_game: bool = Tru
         try:
             batches = pf.iter_batches(batch_size=min(batch_rows, DECODE_ROWS), columns=wanted, use_threads=False)
             for table in _joined(batches, batch_rows):
-                ids = _numpy(table.column("game_id"))
+                ids = arrow_numpy(table.column("game_id"))
                 moves, length = move_rows(table)
                 first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, bool)
                 if len(ids) and last is not None and ids[0] == last:
                     first[0] = False
                 last = ids[-1] if len(ids) else last
-                lang = _numpy(table.column("lang")) if "lang" in names else np.full(len(ids), -1, np.int64)
+                lang = arrow_numpy(table.column("lang")) if "lang" in names else np.full(len(ids), -1, np.int64)
                 batch = GameBatch(split_of(path), ids, lang, length, moves, first, table, table_rule_ids(table))
                 yield batch.games() if one_row_per_game and not first.all() else batch
         except (OSError, pa.ArrowException) as exc:
@@ -100,12 +100,6 @@ def _joined(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
         size += record_batch.num_rows
     if group:
         yield pa.Table.from_batches(group)
-
-
-def _numpy(column: pa.ChunkedArray) -> np.ndarray:
-    """A primitive column as numpy, chunk by chunk (a ChunkedArray's own uint64 to_numpy is slow)."""
-    arrays = [chunk.to_numpy() for chunk in column.chunks]
-    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays) if arrays else column.to_numpy()
 
 
 def prefetched(items: Iterable[_T], depth: int = 2) -> Iterator[_T]:
