@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
     mothello_py::bind_world(m);
     mothello_py::bind_transpositions(m);
     mothello_py::bind_rows(m);
+    mothello_py::bind_pad(m);
 }

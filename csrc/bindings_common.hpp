@@ -70,5 +70,6 @@ void bind_probing(py::module_& m);
 void bind_world(py::module_& m);
 void bind_transpositions(py::module_& m);
 void bind_rows(py::module_& m);
+void bind_pad(py::module_& m);
 
 }  // namespace mothello_py

@@ -3,7 +3,7 @@
 Every function takes and returns numpy arrays; the dicts hold the arrays named in each docstring.
 """
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +52,7 @@ def merge_counts(
     keys: npt.NDArray[np.uint64], counts: npt.NDArray[np.int64], new_keys: npt.NDArray[np.uint64], new_counts: npt.NDArray[np.int64]
 ) -> Tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]: ...
 def written_passes(moves: npt.NDArray[np.uint8], lengths: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]: ...
+def pad_lists(offsets: npt.NDArray[Any], values: npt.NDArray[Any], out: npt.NDArray[Any], row: int, fill: npt.NDArray[Any]) -> None: ...
 def encode(
     moves: npt.NDArray[np.uint8],
     lengths: npt.NDArray[np.uint8],

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import engine, schema
+from . import _core, engine, schema
 from .probing import ALL_LABEL_NAMES, WORLD_LABEL_NAMES, replay_position_labels, stored_position_labels
 from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
@@ -45,15 +45,32 @@ def check_options(targets: str = "unified", labels: Sequence[str] = (), balance:
 # ---- reading rows -------------------------------------------------------------------------------
 
 
+def arrow_numpy(array) -> np.ndarray:
+    """A numeric Arrow array or column as numpy, zero-copy where it can be (``np.from_dlpack``, chunk by
+    chunk): pyarrow's ``to_numpy`` imports pandas, where installed, on its first call (0.2-0.4 s of
+    CPU a process), and a ChunkedArray's uint64 ``to_numpy`` is slow. Nulls or booleans: ``to_numpy``."""
+    if isinstance(array, pa.ChunkedArray):
+        parts = [arrow_numpy(chunk) for chunk in array.chunks]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else array.to_numpy()
+    if array.null_count == 0 and (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
+        return np.from_dlpack(array)
+    return array.to_numpy(zero_copy_only=False)
+
+
 def _pad(column: pa.ChunkedArray, width: Optional[int], fill, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """A list column as padded ``(n, width)`` numpy rows plus row lengths, without Python lists."""
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    offsets = arr.offsets.to_numpy()
-    lens = np.diff(offsets)
-    values = arr.values.to_numpy(zero_copy_only=False)[offsets[0]: offsets[-1]]
+    """A list column (chunked or not) as padded ``(n, width)`` numpy rows of ``dtype`` (``fill`` past each
+    row's end; ``width=None``: the longest row) plus row lengths (the offsets' dtype), copied chunk by
+    chunk in C++ (:func:`mothello_data._core.pad_lists`), without Python lists."""
+    chunks = (column.chunks or [column.combine_chunks()]) if isinstance(column, pa.ChunkedArray) else [column]
+    offsets = [arrow_numpy(chunk.offsets) for chunk in chunks]
+    lens = np.concatenate([np.diff(o) for o in offsets]) if len(offsets) != 1 else np.diff(offsets[0])
     W = int(lens.max()) if width is None and len(lens) else (width or 0)
-    out = np.full((len(lens), W), fill, dtype=dtype)
-    out[np.arange(W)[None, :] < lens[:, None]] = values
+    out = np.empty((len(lens), W), dtype=dtype)
+    pad, row = np.array(fill, dtype=out.dtype), 0
+    for chunk, o in zip(chunks, offsets):
+        values = np.ascontiguousarray(arrow_numpy(chunk.values), dtype=out.dtype)
+        _core.pad_lists(o, values, out, row, pad)
+        row += len(o) - 1
     return out, lens
 
 
@@ -61,7 +78,7 @@ def move_rows(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     """A shard table's ``moves`` as padded ``(n, W)`` uint8 rows (255 past the end; W = 60, or the
     longest row of a rule-variant dataset) and its ``length`` column. The loader and the dataset
     reader both read moves through this."""
-    length = table.column("length").to_numpy()
+    length = arrow_numpy(table.column("length"))
     width = max(engine.MAX_PLIES, int(length.max()) if len(length) else 0)
     return _pad(table.column("moves"), width, engine.PAD_SQUARE, np.uint8)[0], length
 
