@@ -104,10 +104,13 @@ def test_arrow_numpy_matches_to_numpy(array):
 
 
 def test_reading_a_dataset_does_not_import_pandas(tmp_path):
-    """pyarrow's to_numpy imports pandas (0.2-0.4 s) on its first call; the reader goes around it."""
-    gen("--out", tmp_path / "ds", "--quiet", "--games", 300, "--langs", 2, check=True)
-    code = ("import sys\nfrom mothello_data.dataset_reader import iter_games\n"
+    """pyarrow's to_numpy imports pandas (0.2-0.4 s) on its first call; the reader, and the dataset
+    report over a labelled dataset with rule variants, go around it."""
+    gen("--out", tmp_path / "ds", "--quiet", "--games", 300, "--langs", 2, "--labels", "all",
+        "--rules", "classic,nomidflip", check=True)
+    code = ("import sys\nfrom mothello_data.dataset_reader import iter_games\nfrom mothello_data import stats\n"
             f"rows = sum(len(b.game_id) for b in iter_games({str(tmp_path / 'ds')!r}, columns=['tokens']))\n"
-            "print(rows, 'pandas' in sys.modules)")
+            f"report = stats.collect({str(tmp_path / 'ds')!r}, progress=False)\n"
+            "print(rows, report['games'], bool(report['label_distributions']), 'pandas' in sys.modules)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert res.stdout.split() == ["300", "False"], res.stderr
+    assert res.stdout.split() == ["300", "300", "True", "False"], res.stderr

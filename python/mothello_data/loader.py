@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import _core, engine, schema
+from .schema import arrow_numpy  # the one way numbers leave Arrow here (also for the dataset reader)
 from .probing import ALL_LABEL_NAMES, WORLD_LABEL_NAMES, replay_position_labels, stored_position_labels
 from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
@@ -43,18 +44,6 @@ def check_options(targets: str = "unified", labels: Sequence[str] = (), balance:
 
 
 # ---- reading rows -------------------------------------------------------------------------------
-
-
-def arrow_numpy(array) -> np.ndarray:
-    """A numeric Arrow array or column as numpy, zero-copy where it can be (``np.from_dlpack``, chunk by
-    chunk): pyarrow's ``to_numpy`` imports pandas, where installed, on its first call (0.2-0.4 s of
-    CPU a process), and a ChunkedArray's uint64 ``to_numpy`` is slow. Nulls or booleans: ``to_numpy``."""
-    if isinstance(array, pa.ChunkedArray):
-        parts = [arrow_numpy(chunk) for chunk in array.chunks]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else array.to_numpy()
-    if array.null_count == 0 and (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
-        return np.from_dlpack(array)
-    return array.to_numpy(zero_copy_only=False)
 
 
 def _pad(column: pa.ChunkedArray, width: Optional[int], fill, dtype) -> tuple[np.ndarray, np.ndarray]:
@@ -176,7 +165,7 @@ class RowBlock:
         moves, length = move_rows(table)
         if "tokens" in table.column_names:
             tokens, n_tokens = _pad(table.column("tokens"), None, 0, np.uint16)
-            lang = table.column("lang").to_numpy()
+            lang = arrow_numpy(table.column("lang"))
             if vocab is not None:
                 token_ply = derive_token_ply(vocab, moves, length, lang, tokens, n_tokens)
             elif "token_ply" in table.column_names:  # shard format 1 read without a vocabulary
@@ -192,7 +181,7 @@ class RowBlock:
             plies = {name: _pad(table.column(name), moves.shape[1], 0, np.dtype(dtype))[0]
                      for columns in schema.LABEL_COLUMNS.values() for name, dtype in columns}
         return cls(tokens, token_ply, n_tokens, moves, length, lang,
-                   table.column("game_id").to_numpy(), plies, table_rule_ids(table))
+                   arrow_numpy(table.column("game_id")), plies, table_rule_ids(table))
 
 
 class PieceReader:
@@ -230,7 +219,7 @@ class PieceReader:
                 columns = columns + [schema.RULE_COLUMN[0]]
             table = read_row_group(pf, unit.path, unit.row_group, columns, self.use_threads)
             if self.index.languages is not None:
-                keep = np.flatnonzero(np.isin(table.column("lang").to_numpy(), self.index.languages))
+                keep = np.flatnonzero(np.isin(arrow_numpy(table.column("lang")), self.index.languages))
                 table = table.take(pa.array(keep[start:stop]))
             else:
                 table = table.slice(start, stop - start)

@@ -26,7 +26,7 @@ import numpy as np
 from .engine_rules import RULES, max_plies_default, rule_id
 from .moves import PASS_MOVE, MoveSpace
 from .rng import balanced_choice
-from .schema import RULE_COLUMN, class_names
+from .schema import RULE_COLUMN, arrow_numpy, class_names
 from .spec import SpecError, require_bool
 
 #: Longest ``--max-plies``: 120 rows hold any classic game with written passes (and token plies are
@@ -206,7 +206,7 @@ def table_rule_ids(table) -> Optional[np.ndarray]:
     if RULE_COLUMN[0] not in table.column_names:
         return None
     ids = np.array([rule_id(name) for name in class_names(table.schema, RULE_COLUMN[0])], dtype=np.uint8)
-    return ids[table.column(RULE_COLUMN[0]).to_numpy()]
+    return ids[arrow_numpy(table.column(RULE_COLUMN[0]))]
 
 
 def parse_rules(text: Union[None, str, Sequence[str]], pass_token: bool = False, max_plies: Optional[int] = None) -> RuleSet:

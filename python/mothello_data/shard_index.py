@@ -186,7 +186,7 @@ class ShardIndex:
                 if langs is None:
                     rows = pf.metadata.row_group(rg).num_rows
                 else:
-                    lang = read_row_group(pf, path, rg, ["lang"]).column(0).to_numpy()
+                    lang = schema.arrow_numpy(read_row_group(pf, path, rg, ["lang"]).column(0))
                     rows = int(np.isin(lang, langs).sum())
                 if rows:
                     units.append(Unit(path, rg, rows))

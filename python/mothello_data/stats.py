@@ -43,7 +43,7 @@ from .engine_rules import rule_id as engine_rule_id
 from .rng import mix64
 from .rules import CLASSIC_RULES, RuleSet, replay_args
 from .files import write_atomic
-from .schema import KIND_COLUMNS
+from .schema import KIND_COLUMNS, arrow_numpy
 from .card import read_manifest
 from .held_out import game_hashes
 from .shard_index import LoaderError, find_shard_files, find_sidecar, open_shard
@@ -87,7 +87,7 @@ class StatsCollector:
         self.rows += len(rows.game_id)
         self.split_rows[rows.split] = self.split_rows.get(rows.split, 0) + len(rows.game_id)
         if "tokens" in rows.table.column_names:  # a moves-only dataset has no tokens to count
-            n_tok = pc.list_value_length(rows.table.column("tokens")).to_numpy(zero_copy_only=False)
+            n_tok = arrow_numpy(pc.list_value_length(rows.table.column("tokens")))
             low = min(int(rows.lang.min(initial=0)), 0)  # language -1: a shard without a lang column
             langs = np.asarray(rows.lang, dtype=np.intp) - low
             per_lang = np.bincount(langs, weights=n_tok)  # float64: exact below 2**53 tokens a batch
@@ -159,7 +159,7 @@ class StatsCollector:
         for name, dtype in (c for cols in KIND_COLUMNS.values() for c in cols):
             if name not in table.column_names:
                 continue
-            values = table.column(name).combine_chunks().values.to_numpy(zero_copy_only=False)
+            values = arrow_numpy(pc.list_flatten(table.column(name)))  # chunk by chunk, no copy
             values = _popcount(values) if dtype == "uint64" and "hash" not in name else values
             if "hash" in name:
                 continue  # hashes are uniform by design: no distribution worth plotting
