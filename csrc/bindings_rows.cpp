@@ -21,26 +21,6 @@ py::array_t<std::uint8_t> canonical_rows_py(exact_array<std::uint8_t> rows) {
     return out;
 }
 
-// black: (n, W) uint8, any strides (the black half of world_ply_labels' count, a view).
-py::array_t<std::int64_t> mover_repeats_py(py::array_t<std::uint8_t> black, exact_array<std::uint8_t> lengths) {
-    if (black.ndim() != 2 || lengths.ndim() != 1 || lengths.shape(0) != black.shape(0))
-        throw py::value_error("mover_repeats: black must be (n, W) uint8 and lengths (n,) uint8");
-    const py::ssize_t n = black.shape(0), width = black.shape(1);
-    const std::uint8_t* len = lengths.data();
-    for (py::ssize_t g = 0; g < n; ++g)
-        if (len[g] > width)
-            throw py::value_error("game " + std::to_string(g) + ": length exceeds the row width " + std::to_string(width));
-    py::array_t<std::int64_t> out(n);
-    const std::uint8_t* b = black.data();
-    const py::ssize_t row_stride = black.strides(0), col_stride = black.strides(1);  // bytes = elements
-    std::int64_t* dst = out.mutable_data();
-    {
-        py::gil_scoped_release release;
-        mothello::mover_repeats(b, n, row_stride, col_stride, len, dst);
-    }
-    return out;
-}
-
 py::array_t<std::int64_t> written_passes_py(exact_array<std::uint8_t> moves, exact_array<std::uint8_t> lengths) {
     const int width = check_move_rows("written_passes", moves, lengths);
     const py::ssize_t n = moves.shape(0);
@@ -87,11 +67,6 @@ images under the start symmetries 0, 3, 4, 7 (mothello_data.symmetry.canonical_r
 mapped, a pass (64) and a pad (255) kept, other bytes read as 255 by the non-identity images.
 Returns a new (n, width) uint8 array. Raises TypeError for another dtype, ValueError for another
 number of dimensions.)doc");
-    m.def("mover_repeats", &mover_repeats_py, py::arg("black"), py::arg("lengths"),
-          R"doc(Per game, the plies k in 1..lengths[g]-1 whose mover also made ply k-1, read from black's
-disc count after each ply (black: (n, W) uint8, any strides; black moved ply k when its count grew,
-from 2 before ply 0); mothello_data.stats_counters.passes_per_game. Returns (n,) int64.
-Raises ValueError for bad shapes or a length over W, TypeError for another lengths dtype.)doc");
     m.def("written_passes", &written_passes_py, py::arg("moves"), py::arg("lengths"),
           R"doc(Per game, the written passes (64) among its first lengths[g] moves (moves (n, W) uint8, lengths
 (n,) uint8); mothello_data.stats_counters.passes_per_game. Returns (n,) int64. Raises ValueError for

@@ -52,32 +52,6 @@ void canonical_rows(const std::uint8_t* rows, std::int64_t n, std::int64_t width
     }
 }
 
-namespace {
-
-// One game's mover repeats; a constant kStride (1 or 2: black's half of the (W, 2) counts) lets the
-// compiler vectorise the pass over the row.
-template <int kStride>
-std::int64_t game_mover_repeats(const std::uint8_t* b, std::int64_t stride, std::int64_t length) {
-    if (kStride) stride = kStride;
-    if (length < 2) return 0;
-    std::int64_t repeats = (b[stride] > b[0]) == (b[0] > 2);  // ply 0: black moved when it has over 2 discs
-    for (std::int64_t k = 2; k < length; ++k)
-        repeats += (b[k * stride] > b[(k - 1) * stride]) == (b[(k - 1) * stride] > b[(k - 2) * stride]);
-    return repeats;
-}
-
-}  // namespace
-
-void mover_repeats(const std::uint8_t* black, std::int64_t n, std::int64_t row_stride, std::int64_t col_stride,
-                   const std::uint8_t* lengths, std::int64_t* out) {
-    for (std::int64_t g = 0; g < n; ++g) {
-        const std::uint8_t* b = black + g * row_stride;
-        out[g] = col_stride == 2   ? game_mover_repeats<2>(b, 2, lengths[g])
-                 : col_stride == 1 ? game_mover_repeats<1>(b, 1, lengths[g])
-                                   : game_mover_repeats<0>(b, col_stride, lengths[g]);
-    }
-}
-
 void written_passes(const std::uint8_t* rows, std::int64_t n, std::int64_t width, const std::uint8_t* lengths,
                     std::int64_t* out) {
     for (std::int64_t g = 0; g < n; ++g) {

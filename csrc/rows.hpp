@@ -1,6 +1,6 @@
 // Per-row passes over move rows for mothello-gen stats and the split / held-out code: the least
 // start-symmetry image of each row (mothello_data.symmetry.canonical_rows), the passes of each
-// game, written or read from black's disc counts (mothello_data.stats_counters.passes_per_game),
+// game written as moves 64 (mothello_data.stats_counters.passes_per_game; the others come from the replay),
 // and the merge of sorted key counts (the openings of stats_counters._OpeningCounter).
 #pragma once
 
@@ -13,12 +13,6 @@ namespace mothello {
 // pass (64) and a pad (255) kept; any other byte is kept by the identity and read as 255 by the
 // other images (as mothello_data.symmetry.map_moves). rows and out: n rows of `width` bytes.
 void canonical_rows(const std::uint8_t* rows, std::int64_t n, std::int64_t width, std::uint8_t* out);
-
-// out[g] = the plies k in 1..lengths[g]-1 of game g whose mover also made ply k-1, the mover of ply
-// k being black when black's disc count grew over it (black[g][k] > black[g][k-1], black[g][-1] = 2).
-// black[g][k] sits at black + g * row_stride + k * col_stride; lengths[g] <= the row width.
-void mover_repeats(const std::uint8_t* black, std::int64_t n, std::int64_t row_stride, std::int64_t col_stride,
-                   const std::uint8_t* lengths, std::int64_t* out);
 
 // out[g] = the written passes (64) among the first lengths[g] moves of rows[g] (n rows of `width`
 // bytes, lengths[g] <= width).

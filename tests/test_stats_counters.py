@@ -90,24 +90,12 @@ def test_passes_match_the_reference_engine_under_every_rule(pass_token):
     cols = world_ply_columns(games.moves, games.lengths, ["canonical_hash", "passes"], rules=ids, pass_token=pass_token)
     assert cols["passes"].dtype == np.int64 and cols["passes"].tolist() == want
     assert stats_counters.passes_per_game(games.moves, games.lengths, cols=cols) is cols["passes"]
-    # the replay's count agrees with the mover repeats of its disc counts (the count this one replaced)
-    counts = world_ply_columns(games.moves, games.lengths, ["disc_count"], rules=ids, pass_token=pass_token)
-    if not pass_token:
-        assert _core.mover_repeats(counts["count_black"], games.lengths).tolist() == want
-
 
 def test_written_passes_count_within_the_length():
     rows = np.array([[64, 1, 64, 64], [64, 64, 64, 64], [1, 2, 3, 4]], np.uint8)
     assert _core.written_passes(rows, np.array([3, 0, 4], np.uint8)).tolist() == [2, 0, 0]
     with pytest.raises(ValueError, match="exceeds the row width"):
         _core.written_passes(rows, np.array([3, 5, 4], np.uint8))
-
-
-def test_mover_repeats_refuses_bad_lengths():
-    with pytest.raises(ValueError, match="exceeds the row width"):
-        _core.mover_repeats(np.zeros((2, 5), np.uint8), np.array([3, 6], np.uint8))
-    with pytest.raises(ValueError):
-        _core.mover_repeats(np.zeros((2, 5), np.uint8), np.array([3], np.uint8))
 
 
 @pytest.mark.parametrize("buffer", [None, 4096])
