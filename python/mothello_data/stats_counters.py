@@ -47,28 +47,47 @@ def passes_per_game(moves: np.ndarray, lengths: np.ndarray, threads: int = 1, co
     return world_ply_columns(moves, lengths, ["passes"], threads, **replay_args(moves, rule))["passes"]
 
 
-class _RepeatCounter:
+class _SortedBuffer:
+    """Values (uint64) gathered batch by batch, up to :attr:`BUFFER` at a time, then handed sorted to
+    :meth:`_flush` (one sort of many batches costs less than one per batch)."""
+
+    BUFFER = 1 << 18
+
+    def __init__(self) -> None:
+        self._pending: list = []
+        self._waiting = 0
+
+    def _buffer(self, values: np.ndarray) -> None:
+        self._pending.append(values)
+        self._waiting += len(values)
+        if self._waiting >= self.BUFFER:
+            self._flush()
+
+    def _take_sorted(self) -> np.ndarray:
+        """The buffered values, sorted; the buffer is emptied."""
+        values = np.sort(np.concatenate(self._pending)) if self._pending else np.zeros(0, np.uint64)
+        self._pending, self._waiting = [], 0
+        return values
+
+    def _flush(self) -> None:
+        raise NotImplementedError
+
+
+class _RepeatCounter(_SortedBuffer):
     """Counts repeated 64-bit game hashes in bounded memory: hashes go to 16 temporary files by their
     top bits, a buffer of up to 2**18 of them at a time (sorted: each file's share is one slice);
     each file is sorted alone at the end."""
 
-    BUFFER = 1 << 18
-
     def __init__(self, tmpdir: Optional[str]) -> None:
+        super().__init__()
         self._dir = tempfile.TemporaryDirectory(prefix="mothello-stats-", dir=tmpdir)
         self._files = [open(os.path.join(self._dir.name, f"{p:02d}.bin"), "wb") for p in range(16)]
-        self._pending: list = []
-        self._waiting = 0
 
     def add(self, hashes: np.ndarray) -> None:
-        self._pending.append(np.asarray(hashes, dtype=np.uint64))
-        self._waiting += len(hashes)
-        if self._waiting >= self.BUFFER:
-            self._flush()
+        self._buffer(np.asarray(hashes, dtype=np.uint64))
 
     def _flush(self) -> None:
-        hashes = np.sort(np.concatenate(self._pending)) if self._pending else np.zeros(0, np.uint64)
-        self._pending, self._waiting = [], 0
+        hashes = self._take_sorted()
         bounds = np.searchsorted(hashes, np.arange(1, 16, dtype=np.uint64) << np.uint64(60))
         for f, part in zip(self._files, np.split(hashes, bounds)):
             part.tofile(f)
@@ -91,7 +110,7 @@ def _opening_words(rows: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(rows[:, : max(OPENING_PLIES)], dtype=np.uint8).view("<u8").ravel()
 
 
-class _OpeningCounter:
+class _OpeningCounter(_SortedBuffer):
     """Distinct 8-move openings (:func:`_opening_words`) with their games; an opening of ``k <= 8``
     moves is the first ``k`` bytes of one, so shorter openings are read from these at the end.
     Openings are kept as big-endian words, whose order is the moves' order: the openings sharing
@@ -100,23 +119,16 @@ class _OpeningCounter:
     (streaming passes, where a hash table missed the cache on every game). Memory: the buffer and
     16 bytes per distinct opening, bounded by the game tree (390,216 move sequences of 8 moves)."""
 
-    BUFFER = 1 << 18
-
     def __init__(self) -> None:
+        super().__init__()
         self.keys, self.counts = np.zeros(0, np.uint64), np.zeros(0, np.int64)  # sorted big-endian words
-        self._pending: list = []
-        self._waiting = 0
 
     def add(self, words: np.ndarray) -> None:
         """One game's opening word each (:func:`_opening_words`)."""
-        self._pending.append(np.asarray(words, dtype="<u8").byteswap())  # a copy
-        self._waiting += len(words)
-        if self._waiting >= self.BUFFER:
-            self._merge()
+        self._buffer(np.asarray(words, dtype="<u8").byteswap())  # a copy
 
-    def _merge(self) -> None:
-        words = np.sort(np.concatenate(self._pending)) if self._pending else np.zeros(0, np.uint64)
-        self._pending, self._waiting = [], 0
+    def _flush(self) -> None:  # merges the buffered words into the sorted distinct openings
+        words = self._take_sorted()
         if not len(words):
             return
         starts = np.flatnonzero(np.concatenate(([True], words[1:] != words[:-1])))
@@ -125,7 +137,7 @@ class _OpeningCounter:
 
     def _prefixes(self, k: int) -> np.ndarray:
         """Each distinct opening's first ``k`` moves (the top ``k`` bytes of its word)."""
-        self._merge()
+        self._flush()
         return self.keys >> np.uint64(8 * (8 - k))
 
     def distinct(self, k: int) -> int:
