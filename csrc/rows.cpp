@@ -6,17 +6,10 @@
 #include "position_hash.hpp"
 
 namespace mothello {
-namespace {
 
-// table[k][byte]: the byte under start symmetry kStartSymmetries[k], the square maps read from the
-// bitboard symmetries (one owner: position_hash.hpp).
-struct ImageTables {
-    std::uint8_t table[4][256];
-};
-
-const ImageTables& image_tables() {
-    static const ImageTables tables = [] {
-        ImageTables t{};
+const StartImages& start_images() {
+    static const StartImages tables = [] {
+        StartImages t{};
         for (int k = 0; k < 4; ++k) {
             const int s = kStartSymmetries[k];
             for (int v = 0; v < 256; ++v) t.table[k][v] = s == 0 ? static_cast<std::uint8_t>(v) : kPadSquare;
@@ -30,10 +23,8 @@ const ImageTables& image_tables() {
     return tables;
 }
 
-}  // namespace
-
 void canonical_rows(const std::uint8_t* rows, std::int64_t n, std::int64_t width, std::uint8_t* out) {
-    const ImageTables& t = image_tables();
+    const StartImages& t = start_images();
     for (std::int64_t g = 0; g < n; ++g) {
         const std::uint8_t* row = rows + g * width;
         std::uint8_t* dst = out + g * width;

@@ -8,6 +8,15 @@
 
 namespace mothello {
 
+// Move-row bytes under the start symmetries: table[k][b] is square b (0..63) under
+// kStartSymmetries[k] (the square maps read from the bitboard symmetries, position_hash.hpp), a
+// written pass (64) stays a pass, any other byte reads 255; k = 0, the identity, keeps every byte.
+// canonical_rows and the transposition search's move-order keys map moves through it.
+struct StartImages {
+    std::uint8_t table[4][256];
+};
+const StartImages& start_images();
+
 // out[g] = the least, lexicographically as bytes, of the images of rows[g] under the start
 // symmetries (position_hash.hpp kStartSymmetries): squares 0..63 mapped by the symmetry, a written
 // pass (64) and a pad (255) kept; any other byte is kept by the identity and read as 255 by the

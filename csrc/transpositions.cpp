@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -18,9 +17,9 @@
 #define MOTHELLO_WRITE ::write
 #endif
 
-#include "board.hpp"          // lowest_square
-#include "position_hash.hpp"  // symmetry, kStartSymmetries
+#include "position_hash.hpp"  // kSymmetries
 #include "rng.hpp"            // mix64
+#include "rows.hpp"           // start_images
 
 namespace mothello {
 namespace {
@@ -275,11 +274,6 @@ TranspositionNodes::TranspositionNodes(int max_ply, int partition_bits, bool exa
     : examples_(examples), max_ply_(max_ply), bits_(partition_bits), words_(examples ? 4 : 2),
       writer_(checked_fds(std::move(fds), partition_bits), examples ? 4 : 2) {
     if (max_ply < 1 || max_ply > kMaxPlies) throw std::invalid_argument("max_ply must be in 1..60, got " + std::to_string(max_ply));
-    for (int s = 0; s < 4; ++s) {
-        std::memset(square_map_[s], kPadSquare, 256);
-        for (int sq = 0; sq < 64; ++sq)
-            square_map_[s][sq] = static_cast<std::uint8_t>(lowest_square(symmetry(kStartSymmetries[s], 1ull << sq)));
-    }
     slots_.resize(1 << 12);
     info_.resize(slots_.size());
 }
@@ -335,6 +329,7 @@ void TranspositionNodes::spill_early() {
 void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves, const std::uint8_t* lengths,
                              const std::uint64_t* canonical, const std::uint8_t* symmetry, const std::uint64_t* exact,
                              std::int64_t n, int plies_per_row) {
+    const auto& images = start_images().table;  // a written pass stays a pass in every image
     for (std::int64_t g = 0; g < n; ++g) {
         const std::uint8_t* row = moves + g * kMaxPlies;
         const std::uint64_t* pos = canonical + g * plies_per_row;
@@ -346,7 +341,7 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
             std::uint64_t order = z[0] = mix64(z[0] ^ row[k]);
             int tau = 0;
             for (int t = 1; t < 4; ++t) {  // branch-free: which t wins is a coin toss
-                z[t] = mix64(z[t] ^ square_map_[t][row[k]]);
+                z[t] = mix64(z[t] ^ images[t][row[k]]);
                 const bool less = z[t] < order;  // ties keep the least t
                 tau = less ? t : tau;
                 order = less ? z[t] : order;

@@ -11,8 +11,9 @@
 //   w2 = an example game id (the least id among those games), w3 = the exact position hash (the
 //        caller's, with the same key as w0): only with examples.
 // The move-order hash of start symmetry t (kStartSymmetries) is z_0 = kOrderIV, z_k = mix64(z_{k-1}
-// ^ image_t(move_k)); order = the least z_t over t and tau the least t reaching it; s = the
-// canonical symmetry of the position (the least symmetry whose image hashes to C).
+// ^ image_t(move_k)) (image_t: rows.hpp's start_images, where a written pass stays a pass); order =
+// the least z_t over t and tau the least t reaching it; s = the canonical symmetry of the position
+// (the least symmetry whose image hashes to C).
 // Up to symmetry, a position is a C and its move orders the distinct keys (move orders that are
 // images of each other under a start symmetry have the same order, so count once). Exactly, a
 // position is a (C, s) (equal positions have equal images; equal C and s mean equal images under
@@ -118,7 +119,6 @@ class TranspositionNodes {
 
     bool examples_;
     int max_ply_, bits_, words_;
-    std::uint8_t square_map_[4][256];
     std::vector<Slot> slots_;
     std::vector<Info> info_;
     std::int64_t used_ = 0;

@@ -148,3 +148,27 @@ def test_symmetry_tells_apart_exact_positions_of_one_canonical_hash():
     same = (a["hash"] == b["hash"]) & live  # a position fixed by the half turn
     assert ((a["canonical_symmetry"] == b["canonical_symmetry"]) == same | ~live).all()
     assert (a["canonical_symmetry"][~live] == 0).all() and a["canonical_symmetry"][live].max() > 0
+
+
+def test_images_of_a_game_with_an_early_written_pass_are_one_move_order():
+    """A game that writes a pass before max_ply and its images under the start symmetries reach
+    symmetric positions by move orders that are images of each other: no transposition, exact or up
+    to symmetry (a pass is a pass in every image; a pass read as another byte in the images made
+    every later ply a symmetric transposition)."""
+    from mothello_data.engine import generate
+    from mothello_data.symmetry import START_SYMMETRIES, map_moves
+
+    g = generate(20_000, seed=3, threads=1, pass_token=True)
+    early = np.flatnonzero((g.moves[:, :20] == 64).any(axis=1))
+    assert len(early)
+    row, length = g.moves[early[:1]], g.lengths[early[:1]]
+    moves = np.concatenate([map_moves(row, s) for s in START_SYMMETRIES])
+    with TranspositionFinder(max_ply=32, examples=False) as finder:
+        finder.add(np.arange(4, dtype=np.uint64), moves, np.repeat(length, 4))
+        counts = finder.counts(both=True)
+    for canonical in (False, True):
+        assert counts[canonical][0].sum() == 0 and counts[canonical][1] == 0
+    # a second copy of the same games: each position of plies 1..32 is then one move order of 2 games
+    with TranspositionFinder(max_ply=32, examples=False) as finder:
+        finder.add(np.arange(8, dtype=np.uint64), np.concatenate([moves, moves]), np.repeat(length, 8))
+        assert finder.counts(both=True)[True][1] == 0
