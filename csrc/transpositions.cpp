@@ -143,8 +143,8 @@ void for_each_group(const Node<W>* nodes, std::int64_t m, Workspace& ws, Visit v
 }
 
 // Calls order(first node, games, least example) for each move order of the group [i, end) (nodes
-// of one C in (key, tau, s) order), in key order: up to symmetry the runs of one key; exact
-// (s >= 0) the runs of one (key, tau, s) with symmetry s.
+// of one C in (key, tau, s) order), in key order: up to symmetry the runs of one key; exact the
+// runs of one (key, tau, s), those with symmetry s (s < 0: every symmetry).
 template <int W, class Order>
 void for_each_order(const Node<W>* i, const Node<W>* end, bool canonical, int s, Order order) {
     const std::uint64_t mask = canonical ? kKeyMask : ~((1ull << kSymmetryShift) - 1);
@@ -156,7 +156,7 @@ void for_each_order(const Node<W>* i, const Node<W>* end, bool canonical, int s,
             games += games_of(j->w[1]);
             if constexpr (W > 2) example = std::min(example, j->w[2]);
         }
-        if (canonical || symmetry_of(i->w[1]) == s) order(*i, games, W > 2 ? example : 0);
+        if (canonical || s < 0 || symmetry_of(i->w[1]) == s) order(*i, games, W > 2 ? example : 0);
         i = j;
     }
 }
@@ -189,14 +189,10 @@ TranspositionCounts count_impl(const std::uint64_t* raw, std::int64_t m) {
         for_each_order(first, last, true, 0, [&](const Node<W>& n, std::uint64_t games, std::uint64_t) {
             canonical.add(games, ply_of(n.w[1]));
         });
-        for (const Node<W>* i = first; i < last;) {  // exact move orders, each to its position's tally
-            const std::uint64_t order = exact_order_of(i->w[1]);
-            std::uint64_t games = 0;
-            const Node<W>* j = i;
-            for (; j < last && exact_order_of(j->w[1]) == order; ++j) games += games_of(j->w[1]);
-            exact[symmetry_of(i->w[1])].add(games, ply_of(i->w[1]));
-            i = j;
-        }
+        // exact move orders, each to the tally of its position (its symmetry), in one pass
+        for_each_order(first, last, false, -1, [&](const Node<W>& n, std::uint64_t games, std::uint64_t) {
+            exact[symmetry_of(n.w[1])].add(games, ply_of(n.w[1]));
+        });
         canonical.count(out, 1);
         for (const Tally& t : exact) t.count(out, 0);
     });

@@ -15,7 +15,8 @@ from typing import Iterable, Iterator, Optional, Sequence, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from .loader import arrow_numpy, move_rows
+from .loader import move_rows
+from .schema import arrow_numpy
 from .rules import table_rule_ids
 from .shard_index import LoaderError, find_shard_files, open_shard, split_of
 

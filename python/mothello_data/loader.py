@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import _core, engine, schema
-from .schema import arrow_numpy  # the one way numbers leave Arrow here (also for the dataset reader)
+from .schema import arrow_numpy  # the one way numbers leave Arrow
 from .probing import ALL_LABEL_NAMES, WORLD_LABEL_NAMES, replay_position_labels, stored_position_labels
 from .rng import Permutations
 from .shard_index import (BALANCE_MODES, LoaderError, ShardIndex, Unit, check_balance, find_shard_files,
