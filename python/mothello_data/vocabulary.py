@@ -216,11 +216,11 @@ class Vocabulary:
         lengths_out = np.diff(flat.offsets)
         n = len(lengths_out)
         T = int(lengths_out.max()) if n else 0
-        filled = np.arange(T)[None, :] < lengths_out[:, None]  # row-major order = the flat order
-        tokens = np.zeros((n, T), dtype=np.uint16)
-        token_ply = np.full((n, T), -1, dtype=np.int8)
-        tokens[filled] = flat.values
-        token_ply[filled] = flat.ply
+        tokens = np.empty((n, T), dtype=np.uint16)
+        token_ply = np.empty((n, T), dtype=np.int8)
+        offsets = np.ascontiguousarray(flat.offsets, dtype=np.int64)
+        _core.pad_lists(offsets, np.ascontiguousarray(flat.values, dtype=np.uint16), tokens, 0, np.array(0, np.uint16))
+        _core.pad_lists(offsets, np.ascontiguousarray(flat.ply, dtype=np.int8), token_ply, 0, np.array(-1, np.int8))
         return EncodedBatch(tokens, lengths_out, token_ply)
 
     # ---- decode ----------------------------------------------------------------------------
