@@ -268,58 +268,109 @@ std::vector<int> checked_fds(std::vector<int> fds, int partition_bits) {
 
 TranspositionNodes::TranspositionNodes(int max_ply, int partition_bits, bool examples, std::vector<int> fds)
     : examples_(examples), max_ply_(max_ply), bits_(partition_bits), words_(examples ? 4 : 2),
+      info_words_(kInfoWords + (examples ? kEarlyPlies : 0)),
       writer_(checked_fds(std::move(fds), partition_bits), examples ? 4 : 2) {
     if (max_ply < 1 || max_ply > kMaxPlies) throw std::invalid_argument("max_ply must be in 1..60, got " + std::to_string(max_ply));
     slots_.resize(1 << 12);
-    info_.resize(slots_.size());
+    info_.resize(slots_.size() * info_words_);
 }
 
-void TranspositionNodes::insert_early(std::uint64_t key, const Info& info) {
+void TranspositionNodes::grow_early() {  // twice the slots, the openings re-placed
+    std::vector<Slot> old_slots(slots_.size() * 2);
+    std::vector<std::uint64_t> old_info(old_slots.size() * info_words_);
+    old_slots.swap(slots_);
+    old_info.swap(info_);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t j = 0; j < old_slots.size(); ++j)
+        if (old_slots[j].games) {
+            std::size_t i = old_slots[j].key & mask;
+            while (slots_[i].games) i = (i + 1) & mask;
+            slots_[i] = old_slots[j];
+            std::copy_n(old_info.begin() + j * info_words_, info_words_, info_.begin() + i * info_words_);
+        }
+}
+
+void TranspositionNodes::insert_early(std::uint64_t id, const std::uint8_t* row, int plies,
+                                      const std::uint64_t* canonical, const std::uint8_t* symmetry,
+                                      const std::uint64_t* exact) {
     if (2 * static_cast<std::size_t>(used_ + 1) > slots_.size()) {
         if (slots_.size() >= kEarlySlots) {
             spill_early();
         } else {  // grow at half full
-            std::vector<Slot> old_slots(slots_.size() * 2);
-            std::vector<Info> old_info(old_slots.size());
-            old_slots.swap(slots_);
-            old_info.swap(info_);
-            const std::size_t mask = slots_.size() - 1;
-            for (std::size_t j = 0; j < old_slots.size(); ++j)
-                if (old_slots[j].games) {
-                    std::size_t i = old_slots[j].key & mask;
-                    while (slots_[i].games) i = (i + 1) & mask;
-                    slots_[i] = old_slots[j];
-                    info_[i] = old_info[j];
-                }
+            grow_early();
         }
     }
+    std::uint64_t moves = ~0ull;  // byte k: move k + 1, 255 past the opening
+    for (int k = 0; k < plies; ++k) moves ^= static_cast<std::uint64_t>(row[k] ^ 255) << (8 * k);
+    // the opening's moves and the position they reach (which differs between rules, as the
+    // caller's hashes do); plies is implied by the moves (255 only past the opening)
+    const std::uint64_t key = mix64(moves ^ mix64(canonical[plies - 1] ^ kOrderIV));
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = key & mask;
     while (slots_[i].games && slots_[i].key != key) i = (i + 1) & mask;
     Slot& slot = slots_[i];
+    std::uint64_t* info = info_.data() + i * info_words_;
     if (!slot.games) {
         slot.key = key;
-        info_[i] = info;
+        info[0] = moves;
+        std::uint64_t bits = static_cast<std::uint64_t>(plies);
+        for (int k = 0; k < plies; ++k) {
+            bits |= static_cast<std::uint64_t>(symmetry[k] & 7) << (8 + 3 * k);
+            info[3 + k] = canonical[k];
+            if (examples_) info[kInfoWords + k] = exact[k];
+        }
+        info[1] = bits;
+        info[2] = id;
         ++used_;
-    } else if (examples_ && info.game < info_[i].game) {
-        info_[i].game = info.game;
+    } else if (examples_ && id < info[2]) {
+        info[2] = id;
     }
     ++slot.games;
 }
 
 void TranspositionNodes::spill_early() {
+    // each opening's node of each ply, as add() makes later ones; openings sharing their first k
+    // moves share their ply-k node: equal nodes are merged (their games added) before writing
+    struct EarlyNode {
+        std::uint64_t w0, w1, game, exact, games;
+    };
+    std::vector<EarlyNode> nodes;
+    nodes.reserve(static_cast<std::size_t>(used_) * kEarlyPlies);
+    const auto& images = start_images().table;
     for (std::size_t i = 0; i < slots_.size(); ++i) {
-        const Info& info = info_[i];
-        const std::uint64_t tau = info.bits >> kTauShift & 3;
-        const std::uint64_t w1 = ((slots_[i].key ^ tau) & kKeyMask) | info.bits;  // the slot holds key ^ tau
-        for (std::uint64_t left = slots_[i].games; left;) {
-            const std::uint64_t games = std::min(left, kNodeMaxGames);
-            writer_.push(info.pos, w1 | games << kGameShift, info.game, info.exact);
-            left -= games;
+        if (!slots_[i].games) continue;
+        const std::uint64_t* info = info_.data() + i * info_words_;
+        const int plies = static_cast<int>(info[1] & 255);
+        std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
+        for (int k = 0; k < plies; ++k) {
+            const std::uint8_t move = static_cast<std::uint8_t>(info[0] >> (8 * k));
+            int tau = 0;
+            std::uint64_t order = z[0] = mix64(z[0] ^ move);
+            for (int t = 1; t < 4; ++t) {
+                z[t] = mix64(z[t] ^ images[t][move]);
+                if (z[t] < order) order = z[t], tau = t;  // ties keep the least t
+            }
+            const int s = static_cast<int>(info[1] >> (8 + 3 * k) & 7);
+            nodes.push_back({info[3 + k], (node_key(info[3 + k], order) & kKeyMask) | order_bits(tau, s, k + 1), info[2],
+                             examples_ ? info[kInfoWords + k] : 0, slots_[i].games});
         }
         slots_[i].games = 0;
     }
     used_ = 0;
+    std::sort(nodes.begin(), nodes.end(),
+              [](const EarlyNode& a, const EarlyNode& b) { return a.w0 != b.w0 ? a.w0 < b.w0 : a.w1 < b.w1; });
+    for (std::size_t i = 0; i < nodes.size();) {
+        EarlyNode n = nodes[i];
+        for (++i; i < nodes.size() && nodes[i].w0 == n.w0 && nodes[i].w1 == n.w1; ++i) {
+            n.games += nodes[i].games;
+            n.game = std::min(n.game, nodes[i].game);
+        }
+        for (std::uint64_t left = n.games; left;) {  // 13 bits of games a node
+            const std::uint64_t games = std::min(left, kNodeMaxGames);
+            writer_.push(n.w0, n.w1 | games << kGameShift, n.game, n.exact);
+            left -= games;
+        }
+    }
 }
 
 void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves, const std::uint8_t* lengths,
@@ -332,6 +383,7 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
         const std::uint8_t* sym = symmetry + g * plies_per_row;
         const std::uint64_t* same = examples_ ? exact + g * plies_per_row : nullptr;
         const int plies = std::min<int>(lengths[g], max_ply_);
+        if (plies > 0) insert_early(ids[g], row, std::min(plies, kEarlyPlies), pos, sym, same);
         std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
         for (int k = 0; k < plies; ++k) {
             std::uint64_t order = z[0] = mix64(z[0] ^ row[k]);
@@ -342,14 +394,10 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
                 tau = less ? t : tau;
                 order = less ? z[t] : order;
             }
+            if (k < kEarlyPlies) continue;  // the opening's table has it
             const std::uint64_t key = node_key(pos[k], order);
             const std::uint64_t bits = order_bits(tau, sym[k] & 7, k + 1);
-            const std::uint64_t x = same ? same[k] : 0;
-            if (k < kEarlyPlies) {
-                insert_early(key ^ static_cast<std::uint64_t>(tau), Info{pos[k], x, ids[g], bits});
-                continue;
-            }
-            writer_.push(pos[k], (key & kKeyMask) | bits | 1ull << kGameShift, ids[g], x);
+            writer_.push(pos[k], (key & kKeyMask) | bits | 1ull << kGameShift, ids[g], same ? same[k] : 0);
         }
     }
 }
@@ -357,7 +405,7 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
 void TranspositionNodes::flush() {
     spill_early();
     slots_.assign(1 << 12, Slot{});
-    info_.assign(slots_.size(), Info{});
+    info_.assign(slots_.size() * info_words_, 0);
     writer_.flush();
 }
 

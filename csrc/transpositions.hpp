@@ -23,13 +23,18 @@
 // position and move order are one: their games add up. A position with two or more move orders is
 // a transposition; its game pairs are (N^2 - sum c_i^2) / 2 with c_i the games of move order i.
 //
-// Plies 1..kEarlyPlies are merged in memory for the whole run (at most 65,004 move sequences
-// exist up to ply 7 in classic Othello, so the table stays small whatever the dataset; a table
-// past 2**18 slots, as delflank's many sequences make it, is written out and emptied); later
-// plies' nodes go to partition p = the low partition_bits bits of w0 (uniform: the canonical hash
-// is the least of 8 hashes, its low bits are as uniform as the others'), appended to the caller's
-// partition file p through a buffer per partition (one write() per full buffer). Each partition is
-// then counted (or grouped) alone.
+// Plies 1..kEarlyPlies are merged in memory for the whole run: a table counts the games of each
+// distinct opening (its first kEarlyPlies moves, or all of a shorter game's, and the position they
+// reach: games of other rules stay apart; told apart by a 64-bit key of both), one probe a game
+// (a probe per ply into a table of a node per (position, move order) cost more than the rest of
+// the game's nodes); at flush each opening gives its nodes of plies 1..7 with its games, and the
+// count adds up the games of equal nodes. At most
+// 55,092 sequences of 7 moves exist in classic Othello, so the table stays small whatever the
+// dataset (a table past 2**18 slots, as delflank's many sequences make it, is written out and
+// emptied). Later plies' nodes go to partition p = the low partition_bits bits of w0 (uniform: the
+// canonical hash is the least of 8 hashes, its low bits are as uniform as the others'), appended
+// to the caller's partition file p through a buffer per partition (one write() per full buffer).
+// Each partition is then counted (or grouped) alone.
 #pragma once
 
 #include <cstdint>
@@ -99,28 +104,32 @@ class TranspositionNodes {
     void flush();
 
    private:
-    // The early plies' table: open addressing on key ^ tau (one 64-bit word per position and exact
-    // move order), slots_ (that, games; games == 0 marks a free slot) probed on every insert,
-    // info_ (the rest, same index) touched when a node is new. It grows at half full up to
-    // kEarlySlots slots (classic and nomidflip games never get there: 65,004 sequences); a table
-    // that full (delflank: its move sequences outnumber a dataset's games) is written to the
-    // partitions and emptied, since the count adds up the games of equal nodes wherever they are:
-    // memory stays bounded.
+    // The early plies' table: open addressing on a 64-bit key of an opening (its moves, their
+    // number and the canonical hash after them), slots_ (key, games; games == 0 marks a free
+    // slot) probed once a game, info_ (the opening's nodes' data, kInfoWords or more a slot, same
+    // index) written when the opening is new (and its least game id kept, with examples). It
+    // grows at half full up to kEarlySlots slots (classic games never get there: 55,092 openings
+    // of 7 moves); a table that full (delflank: its move sequences outnumber a dataset's
+    // games) is written to the partitions and emptied, since the count adds up the games of equal
+    // nodes wherever they are: memory stays bounded.
     static constexpr std::size_t kEarlySlots = std::size_t{1} << 18;
     struct Slot {
         std::uint64_t key, games;
     };
-    struct Info {
-        std::uint64_t pos, exact, game;
-        std::uint64_t bits;  // w1 without the key's bits and games: tau, s, ply
-    };
-    void insert_early(std::uint64_t key, const Info& info);
+    // info_ of a slot: [0] the moves (byte k: move k + 1; 255 past the opening), [1] plies | the
+    // symmetries s (3 bits a ply from bit 8), [2] the least game id, [3..10) the canonical hash
+    // per ply, with examples [10..17) the exact hash per ply.
+    static constexpr std::size_t kInfoWords = 3 + kEarlyPlies;
+    void insert_early(std::uint64_t id, const std::uint8_t* row, int plies, const std::uint64_t* canonical,
+                      const std::uint8_t* symmetry, const std::uint64_t* exact);
+    void grow_early();
     void spill_early();  // writes the table's nodes to the partitions and empties it
 
     bool examples_;
     int max_ply_, bits_, words_;
+    std::size_t info_words_;
     std::vector<Slot> slots_;
-    std::vector<Info> info_;
+    std::vector<std::uint64_t> info_;
     std::int64_t used_ = 0;
     PartitionWriter writer_;
 };

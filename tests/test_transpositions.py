@@ -215,6 +215,38 @@ def test_node_counts_past_13_bits_are_split_and_summed():
             assert pairs == sum(v[1] for v in want.values())
 
 
+def test_one_opening_under_two_rules_stays_two_in_the_early_table():
+    """The early plies' table counts openings by their moves and the hashes the caller gives: one
+    move order with hashes keyed by two rules (as stats keys a mixed dataset's) is two positions,
+    so it pairs only with the other order of its own rule: the counts of the two games of one rule
+    (1 x 1 games at ply 4), not of 2 x 1."""
+    from mothello_data.world_labels import world_ply_columns
+
+    seqs = {}
+    for a in _play([]).legal_moves():
+        for b in _play([a]).legal_moves():
+            for c in _play([a, b]).legal_moves():
+                for d in _play([a, b, c]).legal_moves():
+                    p = _play([a, b, c, d])
+                    seqs.setdefault((tuple(p.cells), p.to_move), []).append([a, b, c, d])
+    first, second = next(v for v in seqs.values() if len(v) > 1)[:2]
+    moves = np.full((3, 60), 255, np.uint8)
+    moves[0, :4], moves[1, :4], moves[2, :4] = first, first, second
+    lengths = np.full(3, 4, np.uint8)
+    cols = world_ply_columns(moves, lengths, ["canonical_hash", "canonical_symmetry"])
+    keyed = cols["canonical_hash"].copy()
+    keyed[1] ^= np.uint64(0x9E3779B97F4A7C15)  # game 1: the first order under another rule
+    with TranspositionFinder(max_ply=4, partitions=2, examples=False) as finder:
+        finder.add(np.arange(3, dtype=np.uint64), moves, lengths, dict(cols, canonical_hash=keyed))
+        both = finder.counts(both=True)
+    for canonical in (False, True):
+        want = reference_by_ply([first, second], canonical, 4)
+        assert want[4] == (1, 1)
+        per_ply, pairs = both[canonical]
+        assert {p: int(c) for p, c in enumerate(per_ply) if c} == {p: v[0] for p, v in want.items()}
+        assert pairs == sum(v[1] for v in want.values())
+
+
 def test_results_need_examples_bad_nodes_are_refused_and_read_only_nodes_counted():
     with TranspositionFinder(examples=False) as finder:
         with pytest.raises(ValueError, match="examples=True"):
@@ -306,26 +338,26 @@ def _grouped_reference(moves, lengths, hashes, max_ply, canonical=False):
 
 
 def test_early_plies_table_written_out_when_full_delflank():
-    """delflank's move sequences outnumber the games: more than 2**17 distinct early nodes fill the
-    early plies' table, which is written to the partitions and emptied (memory stays bounded); the
-    counts, exact and up to symmetry, still equal a numpy grouping of (position hash, move prefix)."""
+    """delflank's move sequences outnumber the games: more than 2**17 distinct openings (first 7
+    moves) fill the early plies' table, which is written to the partitions and emptied (memory
+    stays bounded); the counts, exact and up to symmetry, still equal a numpy grouping of (position
+    hash, move prefix)."""
     from mothello_data.engine import generate
     from mothello_data.world_labels import world_ply_columns
 
-    g = generate(60_000, seed=9, rules="delflank")
+    g = generate(150_000, seed=9, rules="delflank")
     moves = np.ascontiguousarray(g.moves[:, :60])
     lengths = np.minimum(g.lengths, 60).astype(np.uint8)
     cols = world_ply_columns(moves, lengths, ["hash", "canonical_hash", "canonical_symmetry"], 2, rules="delflank")
-    distinct = sum(len(np.unique(moves[lengths >= k, :k], axis=0)) for k in range(1, 8))
-    assert distinct > 2**17  # the table is written out at least once
+    assert len(np.unique(moves[:, :7], axis=0)) > 2**17  # the table is written out at least once
     want = {c: _grouped_reference(moves, lengths, np.ascontiguousarray(cols["canonical_hash" if c else "hash"]), 9, c)
             for c in (False, True)}
     assert want[False][0] > 1000 and want[True][0] > 1000 and want[True] != want[False]
     for examples in (False, True):
         with TranspositionFinder(False, 9, examples=examples, threads=2) as finder:
-            for lo in range(0, len(lengths), 7_000):
-                finder.add(np.arange(lo, min(lo + 7_000, len(lengths)), dtype=np.uint64), moves[lo: lo + 7_000],
-                           lengths[lo: lo + 7_000], {k: v[lo: lo + 7_000] for k, v in cols.items()})
+            for lo in range(0, len(lengths), 17_000):
+                finder.add(np.arange(lo, min(lo + 17_000, len(lengths)), dtype=np.uint64), moves[lo: lo + 17_000],
+                           lengths[lo: lo + 17_000], {k: v[lo: lo + 17_000] for k, v in cols.items()})
             both = finder.counts(both=True)
         for c in (False, True):
             assert (int(both[c][0].sum()), both[c][1]) == want[c]

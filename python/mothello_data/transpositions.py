@@ -15,9 +15,9 @@ apart; the move-order key mixes the canonical hash with the least, over the star
 hash chained over the moves played so far, and the start symmetry reaching it tells the exact move
 orders of one key apart. So nodes are grouped once, by canonical hash, and both searches are
 counted from the groups. The work is C++ (``csrc/transpositions.hpp``, the node layout and rules
-are documented there): plies 1..7 are merged in memory (a small table: the game tree has 65,004
-move sequences up to ply 7; a table past 2**18 slots, as delflank's sequences make it, is written
-out to the partitions and emptied), the later plies' nodes are spread over ``partitions``
+are documented there): plies 1..7 are merged in memory (a small table of the distinct openings of
+7 moves and their games, one probe a game: the game tree has 55,092 such openings; a table past
+2**18 slots, as delflank's sequences make it, is written out to the partitions and emptied), the later plies' nodes are spread over ``partitions``
 temporary files by hash (written by C++ through a buffer per file); each file is then mapped
 alone, its positions held by two or more nodes are picked out (a bitmap filter) and grouped, and
 those with two or more move orders are the transpositions. Memory: one batch, 8 MiB of buffers,
