@@ -59,7 +59,7 @@ def write_plots(report: dict, out: str) -> list:
         import matplotlib.pyplot as plt
     except ImportError:
         return []
-    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
     written = []
 
@@ -69,10 +69,13 @@ def write_plots(report: dict, out: str) -> list:
         plt.close(fig)
         written.append(name)
 
+    def title(ax, text, **kw):
+        ax.set_title(text, y=1.0, **kw)  # a fixed place: matplotlib's own measures every tick label
+
     def log_y(ax):
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(_compact))
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_minor_locator(NullLocator())  # no minor ticks: each is four artists to build and draw
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [3, 1]})
     hist = report["length_histogram"]
@@ -80,10 +83,10 @@ def write_plots(report: dict, out: str) -> list:
     log_y(a)
     a.set_xlabel("moves in the game")
     a.set_ylabel("games")
-    a.set_title(f"game length (mean {report['mean_length']:.2f})")
+    title(a, f"game length (mean {report['mean_length']:.2f})")
     b.bar(["with a pass", "ends < 60"], [report["pass_share"], report["early_end_share"]], color=["#DD8452", "#55A868"])
     b.set_ylim(0, 1)
-    b.set_title("share of games")
+    title(b, "share of games")
     save(fig, "lengths.png")
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
@@ -95,10 +98,10 @@ def write_plots(report: dict, out: str) -> list:
     a.set_xlabel("opening length (moves)")
     a.set_ylabel("distinct openings")
     a.legend()
-    a.set_title("opening diversity")
+    title(a, "opening diversity")
     top = report["top_openings"][:12][::-1]
     b.barh([t["opening"] for t in top], [t["games"] for t in top], color="#8172B3")
-    b.set_title("most frequent openings")
+    title(b, "most frequent openings")
     b.tick_params(axis="y", labelsize=7)
     save(fig, "openings.png", wspace=0.45)
 
@@ -106,7 +109,7 @@ def write_plots(report: dict, out: str) -> list:
     dup = report["duplicate_games"]
     a.bar(["exact", "up to\nsymmetry"], [dup["exact"], dup["symmetric"]], color="#C44E52")
     a.yaxis.set_major_formatter(FuncFormatter(_compact))
-    a.set_title("duplicate games")
+    title(a, "duplicate games")
     tp = report["transpositions"]
     for kind, marker in (("exact", "o-"), ("up_to_symmetry", "s-")):
         per = tp[kind]["positions_per_ply"]
@@ -116,7 +119,7 @@ def write_plots(report: dict, out: str) -> list:
     b.set_xlabel("ply")
     b.xaxis.set_major_locator(MaxNLocator(integer=True))
     b.set_ylabel("positions reached by >= 2 move orders")
-    b.set_title(f"transpositions (plies <= {tp['max_ply']})")
+    title(b, f"transpositions (plies <= {tp['max_ply']})")
     b.legend(fontsize=8)
     save(fig, "repeats.png")
 
@@ -124,7 +127,7 @@ def write_plots(report: dict, out: str) -> list:
     tokens = report["tokens_per_language"]
     a.bar([f"L{k}" for k in tokens], list(tokens.values()), color="#64B5CD")
     a.yaxis.set_major_formatter(FuncFormatter(_compact))
-    a.set_title("tokens per language")
+    title(a, "tokens per language")
     save(fig, "tokens.png", left=0.1)
 
     labels = report["label_distributions"]
@@ -136,7 +139,7 @@ def write_plots(report: dict, out: str) -> list:
             last = max((i for i, v in enumerate(hist) if v), default=0)
             ax.bar(range(last + 1), hist[: last + 1], color="#937860")
             ax.yaxis.set_major_formatter(FuncFormatter(_compact))
-            ax.set_title(f"{name} (bit count)" if name in ("board_black", "board_white", "legal", "flipped") else name, fontsize=9)
+            title(ax, f"{name} (bit count)" if name in ("board_black", "board_white", "legal", "flipped") else name, fontsize=9)
         for ax in list(axes.flat)[len(labels):]:
             ax.axis("off")
         save(fig, "labels.png")
