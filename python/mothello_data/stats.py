@@ -19,7 +19,8 @@ temporary partition per counting thread: game hashes and transposition nodes go 
 (``TMPDIR``), counted one partition at a time per thread; temporary disk 16 bytes per game and ply
 from 8 to ``--max-ply`` (one node per game and ply gives both the exact and the symmetric count)
 plus 16 bytes per game. The search runs in C++ on a thread of its own, alongside this thread's
-passes over the batch; its partitions are counted ``--threads`` at a time.
+passes over the batch; its partitions are counted ``--threads`` at a time, while this thread
+counts the repeated games and openings and draws the plots that do not show transpositions.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import json
 import os
 import sys
 import time
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import pyarrow.compute as pc
@@ -171,23 +172,33 @@ class StatsCollector:
             else:
                 self.labels[name][: len(hist)] += hist
 
-    def finish(self) -> dict:
-        """The report as plain JSON values (removes the temporary files)."""
+    def finish(self, while_counting: Optional[Callable[[dict], None]] = None) -> dict:
+        """The report as plain JSON values (removes the temporary files). ``while_counting``, if given,
+        is called with the report while the transpositions are counted (on their threads, when
+        ``threads`` > 1), its ``transpositions`` then None (the command draws the other plots then)."""
+        def count():
+            with self.finder:
+                return self.finder.counts(both=True)  # its partitions, `threads` at a time
+
+        self._search(lambda: None)  # the last batch's search is done
+        counting = self._pool.submit(count) if self._pool is not None else None  # beside what follows
         dup = {kind: counter.repeats() for kind, counter in self.repeats.items()}
         diversity = {f"{k}": {"as_played": self.openings[False].distinct(k), "up_to_symmetry": self.openings[True].distinct(k)}
                      for k in OPENING_PLIES} if self.games else {}
         top = self.openings[False].most_common(TOP_OPENING_PLIES, 20)
         top_named = [{"opening": " ".join(square_name(key >> (8 * i) & 255) for i in range(TOP_OPENING_PLIES)
                                           if key >> (8 * i) & 255 != PAD_SQUARE), "games": c} for key, c in top]
+        report = self._report(dup, diversity, top_named)
+        if while_counting is not None:
+            while_counting(report)
         tps = {}
-
-        def count():
-            with self.finder:
-                return self.finder.counts(both=True)  # its partitions, `threads` at a time
-
-        for canonical, (per_ply, pairs) in self._search(count).items():
+        for canonical, (per_ply, pairs) in (counting.result() if counting is not None else count()).items():
             tps["up_to_symmetry" if canonical else "exact"] = {
                 "positions": int(per_ply.sum()), "game_pairs": pairs, "positions_per_ply": per_ply.tolist()}
+        report["transpositions"] = dict(tps, max_ply=self.max_ply)
+        return report
+
+    def _report(self, dup: dict, diversity: dict, top_named: list) -> dict:
         games = max(self.games, 1)
         return {
             "rows": self.rows, "games": self.games, "rows_per_split": self.split_rows,
@@ -200,14 +211,16 @@ class StatsCollector:
                        "cut_share": float(c[5] / max(c[0], 1))} for name, c in self.per_rule.items()}} if self.per_rule else {}),
             "opening_diversity": diversity, "top_openings": top_named,
             "duplicate_games": dup,
-            "transpositions": dict(tps, max_ply=self.max_ply),
+            "transpositions": None,  # filled in by finish() once counted
             "tokens_per_language": {str(k): v for k, v in sorted(self.tokens.items())},
             "label_distributions": {k: v.tolist() for k, v in self.labels.items()},
         }
 
 
-def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = True) -> dict:
-    """The report of the dataset ``source``, from one pass over its shards (tqdm bar on stderr)."""
+def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = True,
+            while_counting: Optional[Callable[[dict], None]] = None) -> dict:
+    """The report of the dataset ``source``, from one pass over its shards (tqdm bar on stderr);
+    ``while_counting``: as :meth:`StatsCollector.finish`'s."""
     n_rows = count_rows(source)
     columns = ["tokens"] + [name for cols in KIND_COLUMNS.values() for name, _ in cols]
     collector = StatsCollector(max_ply, threads, rules=_rules_of(source))
@@ -221,7 +234,7 @@ def collect(source: str, max_ply: int = 32, threads: int = 1, progress: bool = T
             collector.add(rows)
             if bar:
                 bar.update(len(rows.game_id))
-        return collector.finish()
+        return collector.finish(while_counting)
     finally:
         if bar:
             bar.close()
@@ -301,16 +314,23 @@ def main(argv=None) -> int:
         p.error(f"{args.dir}: no such dataset folder")
     out = args.out or os.path.join(args.dir, "stats")
     start = time.perf_counter()
-    from .stats_plots import start_loading, write_plots
+    from .stats_plots import PLOTS, TRANSPOSITION_PLOTS, start_loading, write_plots
 
     gc.freeze()  # the modules imported so far: never scanned by the collector
     start_loading()  # matplotlib is imported while the dataset is read
+    drawn: list = []
+
+    def draw(report: dict) -> None:  # while the transpositions are counted: the plots without them
+        if report["games"]:
+            os.makedirs(out, exist_ok=True)
+            drawn.extend(write_plots(report, out, [n for n in PLOTS if n not in TRANSPOSITION_PLOTS]))
+
     try:
-        report = collect(args.dir, args.max_ply, args.threads, progress=not args.quiet)
+        report = collect(args.dir, args.max_ply, args.threads, progress=not args.quiet, while_counting=draw)
         if not report["games"]:
             raise LoaderError(f"{args.dir}: no games to report on")
-        os.makedirs(out, exist_ok=True)
-        plots = write_plots(report, out)
+        drawn.extend(write_plots(report, out, TRANSPOSITION_PLOTS))
+        plots = [n for n in PLOTS if n in drawn]
         write_atomic(os.path.join(out, "stats.json"), json.dumps(report, indent=1))
         link_card(args.dir, out, plots)
     except (LoaderError, OSError, ValueError) as exc:

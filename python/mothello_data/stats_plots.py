@@ -7,8 +7,11 @@ openings), ``repeats.png`` (duplicate games; transposed positions per ply), ``to
 per language) and, for datasets with stored labels, ``labels.png`` (one panel per label column).
 
 Drawing costs more than a small dataset's whole pass, so the figures keep to what is cheap: fixed
-margins instead of ``tight_layout`` (which measures every text), and log axes labelled ``1k``,
-``1M`` in plain text (matplotlib's ``10^3`` labels go through its mathtext parser).
+margins instead of ``tight_layout`` (which measures every text), titles at a fixed height (else
+placed by measuring every tick label), log axes labelled ``1k``, ``1M`` in plain text (matplotlib's
+``10^3`` labels go through its mathtext parser) and without minor ticks. All but
+:data:`TRANSPOSITION_PLOTS` can be drawn before the transpositions are counted: ``mothello-gen
+stats`` draws them while the count runs.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
-from typing import Optional
+from typing import Optional, Sequence
 
 _loading: Optional[threading.Thread] = None
 
@@ -47,8 +50,15 @@ def _compact(value: float, _pos=None) -> str:
     return f"{value:g}"
 
 
-def write_plots(report: dict, out: str) -> list:
-    """Draw the plots of ``report`` into ``out``; returns their file names ([] without matplotlib)."""
+#: The figures, in the order they are drawn and linked; ``labels.png`` only for datasets with labels.
+PLOTS = ("lengths.png", "openings.png", "repeats.png", "tokens.png", "labels.png")
+#: The figures that read the report's ``transpositions`` (the others can be drawn before it is known).
+TRANSPOSITION_PLOTS = ("repeats.png",)
+
+
+def write_plots(report: dict, out: str, names: Sequence[str] = PLOTS) -> list:
+    """Draw the plots of ``report`` among ``names`` (default all of :data:`PLOTS`) into ``out``;
+    returns their file names ([] without matplotlib)."""
     if _loading is not None:
         _loading.join()
         gc.freeze()  # matplotlib's many module objects: not scanned by each collection while drawing
@@ -77,70 +87,75 @@ def write_plots(report: dict, out: str) -> list:
         ax.yaxis.set_major_formatter(FuncFormatter(_compact))
         ax.yaxis.set_minor_locator(NullLocator())  # no minor ticks: each is four artists to build and draw
 
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [3, 1]})
-    hist = report["length_histogram"]
-    a.bar(range(len(hist)), hist, color="#4C72B0")
-    log_y(a)
-    a.set_xlabel("moves in the game")
-    a.set_ylabel("games")
-    title(a, f"game length (mean {report['mean_length']:.2f})")
-    b.bar(["with a pass", "ends < 60"], [report["pass_share"], report["early_end_share"]], color=["#DD8452", "#55A868"])
-    b.set_ylim(0, 1)
-    title(b, "share of games")
-    save(fig, "lengths.png")
+    if "lengths.png" in names:
+        fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [3, 1]})
+        hist = report["length_histogram"]
+        a.bar(range(len(hist)), hist, color="#4C72B0")
+        log_y(a)
+        a.set_xlabel("moves in the game")
+        a.set_ylabel("games")
+        title(a, f"game length (mean {report['mean_length']:.2f})")
+        b.bar(["with a pass", "ends < 60"], [report["pass_share"], report["early_end_share"]], color=["#DD8452", "#55A868"])
+        b.set_ylim(0, 1)
+        title(b, "share of games")
+        save(fig, "lengths.png")
 
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
-    div = report["opening_diversity"]
-    ks = [int(k) for k in div]
-    a.plot(ks, [div[str(k)]["as_played"] for k in ks], "o-", label="as played")
-    a.plot(ks, [div[str(k)]["up_to_symmetry"] for k in ks], "s-", label="up to symmetry")
-    log_y(a)
-    a.set_xlabel("opening length (moves)")
-    a.set_ylabel("distinct openings")
-    a.legend()
-    title(a, "opening diversity")
-    top = report["top_openings"][:12][::-1]
-    b.barh([t["opening"] for t in top], [t["games"] for t in top], color="#8172B3")
-    title(b, "most frequent openings")
-    b.tick_params(axis="y", labelsize=7)
-    save(fig, "openings.png", wspace=0.45)
+    if "openings.png" in names:
+        fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+        div = report["opening_diversity"]
+        ks = [int(k) for k in div]
+        a.plot(ks, [div[str(k)]["as_played"] for k in ks], "o-", label="as played")
+        a.plot(ks, [div[str(k)]["up_to_symmetry"] for k in ks], "s-", label="up to symmetry")
+        log_y(a)
+        a.set_xlabel("opening length (moves)")
+        a.set_ylabel("distinct openings")
+        a.legend()
+        title(a, "opening diversity")
+        top = report["top_openings"][:12][::-1]
+        b.barh([t["opening"] for t in top], [t["games"] for t in top], color="#8172B3")
+        title(b, "most frequent openings")
+        b.tick_params(axis="y", labelsize=7)
+        save(fig, "openings.png", wspace=0.45)
 
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1, 3]})
-    dup = report["duplicate_games"]
-    a.bar(["exact", "up to\nsymmetry"], [dup["exact"], dup["symmetric"]], color="#C44E52")
-    a.yaxis.set_major_formatter(FuncFormatter(_compact))
-    title(a, "duplicate games")
-    tp = report["transpositions"]
-    for kind, marker in (("exact", "o-"), ("up_to_symmetry", "s-")):
-        per = tp[kind]["positions_per_ply"]
-        a_ply = [k for k, v in enumerate(per) if v]
-        b.plot(a_ply, [per[k] for k in a_ply], marker, label=f"{kind.replace('_', ' ')}: {tp[kind]['positions']:,} positions")
-    log_y(b)
-    b.set_xlabel("ply")
-    b.xaxis.set_major_locator(MaxNLocator(integer=True))
-    b.set_ylabel("positions reached by >= 2 move orders")
-    title(b, f"transpositions (plies <= {tp['max_ply']})")
-    b.legend(fontsize=8)
-    save(fig, "repeats.png")
+    if "repeats.png" in names:
+        fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1, 3]})
+        dup = report["duplicate_games"]
+        a.bar(["exact", "up to\nsymmetry"], [dup["exact"], dup["symmetric"]], color="#C44E52")
+        a.yaxis.set_major_formatter(FuncFormatter(_compact))
+        title(a, "duplicate games")
+        tp = report["transpositions"]
+        for kind, marker in (("exact", "o-"), ("up_to_symmetry", "s-")):
+            per = tp[kind]["positions_per_ply"]
+            a_ply = [k for k, v in enumerate(per) if v]
+            b.plot(a_ply, [per[k] for k in a_ply], marker, label=f"{kind.replace('_', ' ')}: {tp[kind]['positions']:,} positions")
+        log_y(b)
+        b.set_xlabel("ply")
+        b.xaxis.set_major_locator(MaxNLocator(integer=True))
+        b.set_ylabel("positions reached by >= 2 move orders")
+        title(b, f"transpositions (plies <= {tp['max_ply']})")
+        b.legend(fontsize=8)
+        save(fig, "repeats.png")
 
-    fig, a = plt.subplots(figsize=(6, 3.4))
-    tokens = report["tokens_per_language"]
-    a.bar([f"L{k}" for k in tokens], list(tokens.values()), color="#64B5CD")
-    a.yaxis.set_major_formatter(FuncFormatter(_compact))
-    title(a, "tokens per language")
-    save(fig, "tokens.png", left=0.1)
+    if "tokens.png" in names:
+        fig, a = plt.subplots(figsize=(6, 3.4))
+        tokens = report["tokens_per_language"]
+        a.bar([f"L{k}" for k in tokens], list(tokens.values()), color="#64B5CD")
+        a.yaxis.set_major_formatter(FuncFormatter(_compact))
+        title(a, "tokens per language")
+        save(fig, "tokens.png", left=0.1)
 
-    labels = report["label_distributions"]
-    if labels:
-        cols = min(3, len(labels))
-        rows = -(-len(labels) // cols)
-        fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
-        for ax, (name, hist) in zip(axes.flat, labels.items()):
-            last = max((i for i, v in enumerate(hist) if v), default=0)
-            ax.bar(range(last + 1), hist[: last + 1], color="#937860")
-            ax.yaxis.set_major_formatter(FuncFormatter(_compact))
-            title(ax, f"{name} (bit count)" if name in ("board_black", "board_white", "legal", "flipped") else name, fontsize=9)
-        for ax in list(axes.flat)[len(labels):]:
-            ax.axis("off")
-        save(fig, "labels.png")
+    if "labels.png" in names:
+        labels = report["label_distributions"]
+        if labels:
+            cols = min(3, len(labels))
+            rows = -(-len(labels) // cols)
+            fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
+            for ax, (name, hist) in zip(axes.flat, labels.items()):
+                last = max((i for i, v in enumerate(hist) if v), default=0)
+                ax.bar(range(last + 1), hist[: last + 1], color="#937860")
+                ax.yaxis.set_major_formatter(FuncFormatter(_compact))
+                title(ax, f"{name} (bit count)" if name in ("board_black", "board_white", "legal", "flipped") else name, fontsize=9)
+            for ax in list(axes.flat)[len(labels):]:
+                ax.axis("off")
+            save(fig, "labels.png")
     return written
