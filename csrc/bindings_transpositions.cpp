@@ -73,6 +73,16 @@ const std::uint64_t* node_rows(const exact_array<std::uint64_t>& nodes, const ch
     return nodes.data();
 }
 
+py::tuple counts_tuple(const TranspositionCounts& counts) {
+    py::list both;
+    for (int search = 0; search < 2; ++search) {
+        py::array_t<std::int64_t> per_ply(kMaxPlies + 1);
+        std::copy(counts.per_ply[search], counts.per_ply[search] + kMaxPlies + 1, per_ply.mutable_data());
+        both.append(py::make_tuple(per_ply, py::int_(counts.pairs[search])));
+    }
+    return py::tuple(both);
+}
+
 py::tuple count(exact_array<std::uint64_t> nodes) {
     std::int64_t m;
     int words;
@@ -82,13 +92,13 @@ py::tuple count(exact_array<std::uint64_t> nodes) {
         py::gil_scoped_release release;
         counts = count_transpositions(data, m, words);
     }
-    py::list both;
-    for (int search = 0; search < 2; ++search) {
-        py::array_t<std::int64_t> per_ply(kMaxPlies + 1);
-        std::copy(counts.per_ply[search], counts.per_ply[search] + kMaxPlies + 1, per_ply.mutable_data());
-        both.append(py::make_tuple(per_ply, py::int_(counts.pairs[search])));
-    }
-    return py::tuple(both);
+    return counts_tuple(counts);
+}
+
+py::tuple count_files(const std::vector<std::string>& paths, int words, int threads) {
+    TranspositionCounts counts;
+    writing([&] { counts = count_transposition_files(paths, words, threads); });  // OSError on a failed read
+    return counts_tuple(counts);
 }
 
 py::dict groups(exact_array<std::uint64_t> nodes, bool canonical) {
@@ -139,6 +149,11 @@ OSError; bad shapes or a symmetry above 7 ValueError.)doc")
 Returns ((per_ply, pairs) exact, (per_ply, pairs) up to symmetry): per_ply (61,) int64 the positions
 reached by two or more move orders, per ply; pairs the game pairs reaching one by different move
 orders.)doc");
+    m.def("count_transposition_files", &count_files, py::arg("paths"), py::arg("words"), py::arg("threads"),
+          R"doc(The transpositions of partition files (nodes of words = 2 or 4 uint64, as TranspositionNodes
+writes them), summed as count_transpositions returns them. Each file is read whole, removed and
+counted, threads files at a time, all without the GIL. A file that cannot be read raises OSError
+(the files not yet read are left).)doc");
     m.def("transposition_groups", &groups, py::arg("nodes"), py::arg("canonical"),
           R"doc(Every transposition of one partition's nodes (any order; left as they are), exact or up to
 symmetry, in position order.

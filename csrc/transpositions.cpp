@@ -3,11 +3,16 @@
 #include "transpositions.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #ifdef _WIN32
 #include <io.h>  // _write
@@ -412,6 +417,71 @@ void TranspositionNodes::flush() {
 TranspositionCounts count_transpositions(const std::uint64_t* nodes, std::int64_t m, int words) {
     check_words(words);
     return words == 2 ? count_impl<2>(nodes, m) : count_impl<4>(nodes, m);
+}
+
+namespace {
+// One partition file's nodes, read whole into the thread's buffer (reused from file to file, left
+// uninitialised: only what the file fills is touched), then removed. Returns the words read.
+std::size_t read_partition(const std::string& path, std::unique_ptr<std::uint64_t[]>& buffer, std::size_t& capacity) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw std::system_error(errno, std::generic_category(), "reading a transposition partition file");
+    std::size_t words = 0;
+    for (;;) {
+        if (words == capacity) {  // grow by half: a partition's size is not known before
+            const std::size_t grown = std::max<std::size_t>(capacity + capacity / 2, std::size_t{1} << 16);
+            std::unique_ptr<std::uint64_t[]> bigger(new std::uint64_t[grown]);
+            std::copy(buffer.get(), buffer.get() + words, bigger.get());
+            buffer.swap(bigger);
+            capacity = grown;
+        }
+        words += std::fread(buffer.get() + words, sizeof(std::uint64_t), capacity - words, f);
+        if (words < capacity) {  // a short read: the end of the file, or an error
+            if (std::ferror(f)) {
+                const int err = errno;
+                std::fclose(f);
+                throw std::system_error(err, std::generic_category(), "reading a transposition partition file");
+            }
+            break;
+        }
+    }
+    std::fclose(f);
+    std::remove(path.c_str());
+    return words;
+}
+}  // namespace
+
+TranspositionCounts count_transposition_files(const std::vector<std::string>& paths, int words, int threads) {
+    check_words(words);
+    std::atomic<std::size_t> next{0};
+    std::mutex lock;
+    TranspositionCounts total;
+    std::exception_ptr failed;
+    auto work = [&] {
+        std::unique_ptr<std::uint64_t[]> buffer;
+        std::size_t capacity = 0;
+        try {
+            for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
+                const std::size_t n = read_partition(paths[i], buffer, capacity);
+                const TranspositionCounts part = count_transpositions(buffer.get(), static_cast<std::int64_t>(n / words), words);
+                std::lock_guard<std::mutex> guard(lock);
+                for (int search = 0; search < 2; ++search) {
+                    for (int p = 0; p <= kMaxPlies; ++p) total.per_ply[search][p] += part.per_ply[search][p];
+                    total.pairs[search] += part.pairs[search];
+                }
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> guard(lock);
+            if (!failed) failed = std::current_exception();
+            next = paths.size();  // the others stop after their file
+        }
+    };
+    const int workers = static_cast<int>(std::min<std::size_t>(std::max(threads, 1), std::max<std::size_t>(paths.size(), 1)));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < workers; ++t) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+    if (failed) std::rethrow_exception(failed);
+    return total;
 }
 
 TranspositionGroups transposition_groups(const std::uint64_t* nodes, std::int64_t m, int words, bool canonical) {

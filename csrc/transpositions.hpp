@@ -38,6 +38,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine.hpp"  // kMaxPlies
@@ -145,6 +146,12 @@ struct TranspositionCounts {
 // ply of its least key (exact: least (key, tau)). Only under rules where a position can recur at
 // another ply (delflank removes discs; written passes) does that choice matter.
 TranspositionCounts count_transpositions(const std::uint64_t* nodes, std::int64_t m, int words);
+
+// The counts of the partition files at `paths` (nodes of `words` words, as written by
+// TranspositionNodes), summed: each file read whole and removed, then counted; `threads` files at
+// a time (each thread holds one file's nodes). A file that cannot be read throws
+// std::system_error (its errno); the files not yet read are left for the caller to remove.
+TranspositionCounts count_transposition_files(const std::vector<std::string>& paths, int words, int threads);
 
 // Every transposition of one partition's nodes (grouped in a copy), exact or up to symmetry, in
 // position order (by bits 12.. of C, then C, then s; see count_transpositions): position i has

@@ -11,10 +11,10 @@ def test_compact_tick_labels_are_plain_text(value, text):
     assert stats_plots._compact(value) == text
 
 
-def test_write_plots_after_the_background_import(tmp_path, monkeypatch):
+def test_write_plots_draws_the_figures_asked_for(tmp_path):
+    """All figures by default; with ``names`` only those (the command draws all but the
+    transposition figure while the transpositions are counted, then that one)."""
     pytest.importorskip("matplotlib")
-    monkeypatch.setattr(stats_plots, "_loading", None)
-    stats_plots.start_loading()
     report = {"length_histogram": [0] * 59 + [3], "mean_length": 59.0, "pass_share": 0.3, "early_end_share": 0.0,
               "opening_diversity": {"1": {"as_played": 1, "up_to_symmetry": 1}}, "top_openings": [{"opening": "f5", "games": 3}],
               "duplicate_games": {"exact": 0, "symmetric": 0},
@@ -22,5 +22,8 @@ def test_write_plots_after_the_background_import(tmp_path, monkeypatch):
                                                     for k in ("exact", "up_to_symmetry")}},
               "tokens_per_language": {"0": 180}, "label_distributions": {}}
     assert stats_plots.write_plots(report, str(tmp_path)) == ["lengths.png", "openings.png", "repeats.png", "tokens.png"]
-    assert not stats_plots._loading.is_alive() and all((tmp_path / name).stat().st_size > 0 for name in
-                                    ("lengths.png", "openings.png", "repeats.png", "tokens.png"))
+    assert all((tmp_path / name).stat().st_size > 0 for name in ("lengths.png", "openings.png", "repeats.png", "tokens.png"))
+    early = [n for n in stats_plots.PLOTS if n not in stats_plots.TRANSPOSITION_PLOTS]
+    (tmp_path / "x").mkdir()
+    assert stats_plots.write_plots(dict(report, transpositions=None), str(tmp_path / "x"), early) == \
+        ["lengths.png", "openings.png", "tokens.png"]

@@ -279,6 +279,18 @@ def test_partition_files_written_by_cpp_and_failed_writes_raise_oserror(tmp_path
         assert finder.nodes >= late and sum(len(p) for p in parts) == finder.nodes  # + the early table's
         for p, nodes in enumerate(parts):
             assert (nodes[:, 0] & np.uint64(3) == p).all()
+    many = generate(3000, seed=5, threads=1)
+    with TranspositionFinder(max_ply=20, partitions=4, examples=False, threads=2) as finder:
+        finder.add(np.arange(3000, dtype=np.uint64), many.moves, many.lengths)
+        paths = finder._flushed()
+        want = [_core.count_transpositions(np.fromfile(p, dtype=np.uint64).reshape(-1, 2)) for p in paths]
+        got = _core.count_transposition_files(paths, 2, 2)  # each file read, counted and removed
+        assert not any(os.path.exists(p) for p in paths) and got[0][1] > 0 and got[1][1] > 0
+        for search in (0, 1):
+            assert np.array_equal(got[search][0], sum(w[search][0] for w in want))
+            assert got[search][1] == sum(w[search][1] for w in want)
+    with pytest.raises(OSError):
+        _core.count_transposition_files([str(tmp_path / "missing.bin")], 2, 1)
     path = tmp_path / "p.bin"
     path.write_bytes(b"")
     fd = os.open(path, os.O_RDONLY)

@@ -314,13 +314,12 @@ def main(argv=None) -> int:
         p.error(f"{args.dir}: no such dataset folder")
     out = args.out or os.path.join(args.dir, "stats")
     start = time.perf_counter()
-    from .stats_plots import PLOTS, TRANSPOSITION_PLOTS, start_loading, write_plots
+    from .stats_plots import PLOTS, TRANSPOSITION_PLOTS, write_plots
 
     gc.freeze()  # the modules imported so far: never scanned by the collector
-    start_loading()  # matplotlib is imported while the dataset is read
     drawn: list = []
 
-    def draw(report: dict) -> None:  # while the transpositions are counted: the plots without them
+    def draw(report: dict) -> None:  # while the transpositions are counted (C++, no GIL): the other plots
         if report["games"]:
             os.makedirs(out, exist_ok=True)
             drawn.extend(write_plots(report, out, [n for n in PLOTS if n not in TRANSPOSITION_PLOTS]))

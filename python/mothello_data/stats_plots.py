@@ -11,36 +11,15 @@ margins instead of ``tight_layout`` (which measures every text), titles at a fix
 placed by measuring every tick label), log axes labelled ``1k``, ``1M`` in plain text (matplotlib's
 ``10^3`` labels go through its mathtext parser) and without minor ticks. All but
 :data:`TRANSPOSITION_PLOTS` can be drawn before the transpositions are counted: ``mothello-gen
-stats`` draws them while the count runs.
+stats`` imports matplotlib (0.4-0.9 s) and draws them while the count runs in C++ without the GIL
+(imported during the pass instead, it took the GIL from the pass's Python steps).
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import threading
-from typing import Optional, Sequence
-
-_loading: Optional[threading.Thread] = None
-
-
-def start_loading() -> None:
-    """Import matplotlib on a background thread (0.4-0.9 s), to overlap the dataset's pass;
-    :func:`write_plots` waits for it."""
-    global _loading
-
-    def load() -> None:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot  # noqa: F401
-        except ImportError:
-            pass
-
-    _loading = threading.Thread(target=load, name="mothello-stats-plots", daemon=True)
-    _loading.start()
-
+from typing import Sequence
 
 def _compact(value: float, _pos=None) -> str:
     """A tick label in plain text: 1, 10, 100, 1k, 10k, 1M, 1G."""
@@ -59,9 +38,6 @@ TRANSPOSITION_PLOTS = ("repeats.png",)
 def write_plots(report: dict, out: str, names: Sequence[str] = PLOTS) -> list:
     """Draw the plots of ``report`` among ``names`` (default all of :data:`PLOTS`) into ``out``;
     returns their file names ([] without matplotlib)."""
-    if _loading is not None:
-        _loading.join()
-        gc.freeze()  # matplotlib's many module objects: not scanned by each collection while drawing
     try:
         import matplotlib
 
@@ -69,6 +45,7 @@ def write_plots(report: dict, out: str, names: Sequence[str] = PLOTS) -> list:
         import matplotlib.pyplot as plt
     except ImportError:
         return []
+    gc.freeze()  # matplotlib's many module objects: not scanned by each collection while drawing
     from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
     written = []

@@ -18,9 +18,10 @@ counted from the groups. The work is C++ (``csrc/transpositions.hpp``, the node 
 are documented there): plies 1..7 are merged in memory (a small table of the distinct openings of
 7 moves and their games, one probe a game: the game tree has 55,092 such openings; a table past
 2**18 slots, as delflank's sequences make it, is written out to the partitions and emptied), the later plies' nodes are spread over ``partitions``
-temporary files by hash (written by C++ through a buffer per file); each file is then mapped
-alone, its positions held by two or more nodes are picked out (a bitmap filter) and grouped, and
-those with two or more move orders are the transpositions. Memory: one batch, 8 MiB of buffers,
+temporary files by hash (written by C++ through a buffer per file); each file is then read alone
+(by C++, ``threads`` files at a time, for the counts; mapped, for the results), its positions held
+by two or more nodes are picked out (a bitmap filter) and grouped, and those with two or more move
+orders are the transpositions. Memory: one batch, 8 MiB of buffers,
 and per counting thread one partition's filter (4 bytes a node) and picked nodes; temporary disk
 16 bytes per game and ply from 8 to ``max_ply`` (32 with example games), for both searches.
 Two move orders of one position are told apart by 40 bits of their key (a false merge of two
@@ -36,7 +37,6 @@ from __future__ import annotations
 import mmap
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -171,19 +171,10 @@ class TranspositionFinder:
         """What :meth:`results` would yield, counted without making the objects: transposed positions
         per ply ``(61,)`` and the pairs of games reaching one by different move orders. ``both``: a
         dict of those of both searches in one pass over the partitions, ``{False: exact, True: up to
-        symmetry}``. The partitions are counted ``threads`` at a time."""
-        def one(path: str) -> tuple:
-            nodes = self._mapped(path)
-            return ((np.zeros(MAX_PLIES + 1, np.int64), 0),) * 2 if nodes is None else _core.count_transpositions(nodes)
-
-        paths = self._flushed()
-        if self.threads > 1 and len(paths) > 1:
-            with ThreadPoolExecutor(max_workers=min(self.threads, len(paths))) as pool:
-                parts = list(pool.map(one, paths))
-        else:
-            parts = [one(path) for path in paths]
-        out = {canonical: (sum((p[canonical][0] for p in parts), np.zeros(MAX_PLIES + 1, np.int64)),
-                           sum(p[canonical][1] for p in parts)) for canonical in (False, True)}
+        symmetry}``. The partitions are read, removed and counted ``threads`` at a time in C++
+        (without the GIL: the caller's other threads run Python meanwhile)."""
+        parts = _core.count_transposition_files(self._flushed(), self._words, self.threads)
+        out = {canonical: (parts[canonical][0], parts[canonical][1]) for canonical in (False, True)}
         return out if both else out[self.canonical]
 
     def results(self) -> Iterator[Transposition]:
