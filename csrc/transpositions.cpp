@@ -18,7 +18,10 @@
 #include <io.h>  // _write
 #define MOTHELLO_WRITE ::_write
 #else
-#include <unistd.h>  // write
+#include <fcntl.h>     // open
+#include <sys/mman.h>  // mmap: the partitions are read through their page-cache pages
+#include <sys/stat.h>  // fstat
+#include <unistd.h>    // write, close, unlink
 #define MOTHELLO_WRITE ::write
 #endif
 
@@ -420,34 +423,77 @@ TranspositionCounts count_transpositions(const std::uint64_t* nodes, std::int64_
 }
 
 namespace {
-// One partition file's nodes, read whole into the thread's buffer (reused from file to file, left
-// uninitialised: only what the file fills is touched), then removed. Returns the words read.
-std::size_t read_partition(const std::string& path, std::unique_ptr<std::uint64_t[]>& buffer, std::size_t& capacity) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw std::system_error(errno, std::generic_category(), "reading a transposition partition file");
-    std::size_t words = 0;
-    for (;;) {
-        if (words == capacity) {  // grow by half: a partition's size is not known before
-            const std::size_t grown = std::max<std::size_t>(capacity + capacity / 2, std::size_t{1} << 16);
-            std::unique_ptr<std::uint64_t[]> bigger(new std::uint64_t[grown]);
-            std::copy(buffer.get(), buffer.get() + words, bigger.get());
-            buffer.swap(bigger);
-            capacity = grown;
-        }
-        words += std::fread(buffer.get() + words, sizeof(std::uint64_t), capacity - words, f);
-        if (words < capacity) {  // a short read: the end of the file, or an error
-            if (std::ferror(f)) {
-                const int err = errno;
-                std::fclose(f);
-                throw std::system_error(err, std::generic_category(), "reading a transposition partition file");
+// One partition file's nodes, read whole, counted, then the file removed. POSIX maps the file
+// (its page-cache pages, prefaulted in one call: a read() would copy them); elsewhere it is read
+// into the thread's buffer, reused from file to file.
+struct PartitionReader {
+    std::unique_ptr<std::uint64_t[]> buffer;
+    std::size_t capacity = 0;  // words
+
+    TranspositionCounts count(const std::string& path, int words) {
+#ifdef _WIN32
+        std::FILE* f = std::fopen(path.c_str(), "rb");
+        if (!f) fail();
+        std::size_t n = 0;
+        for (;;) {
+            if (n == capacity) {  // grow by half: a partition's size is not known before
+                const std::size_t grown = std::max<std::size_t>(capacity + capacity / 2, std::size_t{1} << 16);
+                std::unique_ptr<std::uint64_t[]> bigger(new std::uint64_t[grown]);
+                std::copy(buffer.get(), buffer.get() + n, bigger.get());
+                buffer.swap(bigger);
+                capacity = grown;
             }
-            break;
+            n += std::fread(buffer.get() + n, sizeof(std::uint64_t), capacity - n, f);
+            if (n < capacity) {  // a short read: the end of the file, or an error
+                const bool bad = std::ferror(f) != 0;
+                std::fclose(f);
+                if (bad) fail();
+                break;
+            }
         }
+        std::remove(path.c_str());
+        return count_transpositions(buffer.get(), static_cast<std::int64_t>(n / words), words);
+#else
+        const int fd = ::open(path.c_str(), O_RDONLY);
+        if (fd < 0) fail();
+        struct stat st;
+        if (::fstat(fd, &st) != 0) {
+            const int err = errno;
+            ::close(fd);
+            fail(err);
+        }
+        const std::size_t bytes = static_cast<std::size_t>(st.st_size);
+        void* map = nullptr;
+        if (bytes) {
+            int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+            flags |= MAP_POPULATE;
+#endif
+            map = ::mmap(nullptr, bytes, PROT_READ, flags, fd, 0);
+            if (map == MAP_FAILED) {
+                const int err = errno;
+                ::close(fd);
+                fail(err);
+            }
+        }
+        ::close(fd);
+        ::unlink(path.c_str());  // the map keeps the pages until it goes
+        const std::int64_t m = static_cast<std::int64_t>(bytes / (sizeof(std::uint64_t) * words));
+        struct Unmap {  // also when the count throws
+            void* map;
+            std::size_t bytes;
+            ~Unmap() {
+                if (map) ::munmap(map, bytes);
+            }
+        } unmap{map, bytes};
+        return map ? count_transpositions(static_cast<const std::uint64_t*>(map), m, words) : TranspositionCounts{};
+#endif
     }
-    std::fclose(f);
-    std::remove(path.c_str());
-    return words;
-}
+
+    [[noreturn]] static void fail(int err = errno) {
+        throw std::system_error(err, std::generic_category(), "reading a transposition partition file");
+    }
+};
 }  // namespace
 
 TranspositionCounts count_transposition_files(const std::vector<std::string>& paths, int words, int threads) {
@@ -457,12 +503,10 @@ TranspositionCounts count_transposition_files(const std::vector<std::string>& pa
     TranspositionCounts total;
     std::exception_ptr failed;
     auto work = [&] {
-        std::unique_ptr<std::uint64_t[]> buffer;
-        std::size_t capacity = 0;
+        PartitionReader reader;
         try {
             for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
-                const std::size_t n = read_partition(paths[i], buffer, capacity);
-                const TranspositionCounts part = count_transpositions(buffer.get(), static_cast<std::int64_t>(n / words), words);
+                const TranspositionCounts part = reader.count(paths[i], words);
                 std::lock_guard<std::mutex> guard(lock);
                 for (int search = 0; search < 2; ++search) {
                     for (int p = 0; p <= kMaxPlies; ++p) total.per_ply[search][p] += part.per_ply[search][p];
