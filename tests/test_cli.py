@@ -233,3 +233,15 @@ def test_help_is_plain_text_with_examples(command):
         assert "--shard-index" not in res.stdout and "--num-shards" not in res.stdout  # hidden old names
         languages = res.stdout[res.stdout.index("languages:"):res.stdout.index("output:")]
         assert "--parallel" in languages and "every game in every language" in languages
+
+
+@pytest.mark.parametrize("given, kept", [(None, "-1"), ("7", "7")])
+def test_cli_keeps_arrows_freed_memory_unless_told_otherwise(given, kept):
+    """The command sets mimalloc's purge delay to -1 (keep freed memory) before pyarrow loads; a
+    value already in the environment is left as it is."""
+    env = {k: v for k, v in os.environ.items() if k != "MIMALLOC_PURGE_DELAY"}
+    if given is not None:
+        env["MIMALLOC_PURGE_DELAY"] = given
+    code = "import sys, os, mothello_data.cli; print(os.environ['MIMALLOC_PURGE_DELAY'], 'pyarrow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out == [kept, "True"]

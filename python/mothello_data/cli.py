@@ -7,17 +7,25 @@ arguments or a refused run, 1 for a failing file system, 130 when interrupted.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Optional
 
-from . import engine
-from .arguments import PROG, UsageError, build_finalize_parser, build_parser, check_run_args, describe, plan_from_args
-from .backends import BackendError, require_dask
-from .jobs import finalize, job_shards, prepare_out, run, run_job
-from .spec import SpecError
-from .symmetry import hash_kernel
-from .records import RunError
+# Arrow's allocator (mimalloc) keeps the memory it frees instead of returning it to the kernel after
+# 10 ms: reading shards frees and takes back the same batch buffers all run long, and each return
+# cost page faults on the next batch (stats spent 5-10% of its time there). Read by mimalloc when
+# libarrow loads, so set before anything imports pyarrow; a value in the environment is kept.
+if "pyarrow" not in sys.modules:
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
+
+from . import engine  # noqa: E402
+from .arguments import PROG, UsageError, build_finalize_parser, build_parser, check_run_args, describe, plan_from_args  # noqa: E402
+from .backends import BackendError, require_dask  # noqa: E402
+from .jobs import finalize, job_shards, prepare_out, run, run_job  # noqa: E402
+from .spec import SpecError  # noqa: E402
+from .symmetry import hash_kernel  # noqa: E402
+from .records import RunError  # noqa: E402
 
 REFUSALS = (SpecError, UsageError, BackendError, RunError)  # exit status 2
 
