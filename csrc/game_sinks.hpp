@@ -127,7 +127,7 @@ struct WorldSink {
     int passes = 0;
 
     // `start`: the discs of the start position (the rule's).
-    explicit WorldSink(const WorldRows& r, u64 start = kStartBlack | kStartWhite)
+    MOTHELLO_INLINE explicit WorldSink(const WorldRows& r, u64 start = kStartBlack | kStartWhite)
         : rows(r), history(r.flip_count || r.age) {
         for (int i = 0; i < 64; ++i) age[i] = (start >> i & 1) ? 0 : -1;
     }

@@ -22,6 +22,9 @@ namespace mothello {
                                     int width,                                                    \
                                     const std::uint8_t* lengths, const GameRules& rules,          \
                                     const StateRows& out);                                        \
+    ReplayError replay_world_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, \
+                                   int width, const std::uint8_t* lengths, const GameRules& rules, \
+                                   const WorldRows& out, std::int64_t* passes);                  \
     }
 
 MOTHELLO_DECLARE_KERNEL(kernel_generic)

@@ -70,6 +70,24 @@ inline void policy_game(std::int64_t row, std::uint64_t seed, std::uint64_t firs
     generated_game<Kind>(row, out, source, sink);
 }
 
+template <bool kMobility>
+ReplayError replay_world_rows(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,
+                              const std::uint8_t* lengths, const GameRules& rules, const WorldRows& out,
+                              std::int64_t* passes) {
+    ReplayError error;
+    for_rows<false>(rules, width, begin, end, [&](auto kind, std::int64_t g) {
+        using Rule = typename decltype(kind)::Rule;
+        if (error.game >= 0) return;
+        const std::uint8_t* in = moves + g * width;
+        GivenMoves source{in, lengths[g], rules.pass_token};
+        WorldSink<kMobility> sink(out.game(g - begin), Rule::kBlack | Rule::kWhite);
+        const GameEnd game = play_game<decltype(kind)>(source, sink);
+        if (passes) passes[g] = sink.passes;
+        if (game.error) error = ReplayError{g, game.plies, in[game.plies], game.error};
+    });
+    return error;
+}
+
 }  // namespace
 
 void generate_range(std::int64_t begin, std::int64_t end, std::uint64_t seed, std::uint64_t first_index,
@@ -149,6 +167,13 @@ ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std:
         if (game.error) error = ReplayError{g, game.plies, in[game.plies], game.error};
     });
     return error;
+}
+
+ReplayError replay_world_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,
+                               const std::uint8_t* lengths, const GameRules& rules, const WorldRows& out,
+                               std::int64_t* passes) {
+    return out.mobility ? replay_world_rows<true>(begin, end, moves, width, lengths, rules, out, passes)
+                        : replay_world_rows<false>(begin, end, moves, width, lengths, rules, out, passes);
 }
 
 }  // namespace MOTHELLO_KERNEL_NS

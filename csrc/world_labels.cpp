@@ -1,6 +1,7 @@
 // World-model labels through the game loop: per-state buffers (WorldSink) expanded to plies or to
 // token positions; the position hashes of the states, after the replay, by the batch kernels of
-// hash_kernels.hpp. Compiled once, for the baseline instruction set: replay needs no BMI2.
+// hash_kernels.hpp. Compiled once, for the baseline instruction set; the replay itself runs in the
+// engine's kernel of the CPU (kernel.hpp).
 #include "world_labels.hpp"
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "game_loop.hpp"
 #include "game_sinks.hpp"
 #include "hash_kernels.hpp"
+#include "kernel.hpp"
 #include "parallel.hpp"
 
 namespace mothello {
@@ -65,28 +67,13 @@ struct WorldBuffers {
 
 // Replays games [b, e) into buf (row g - b), and each game's passes into passes[g] when not null;
 // the first bad move, or none. Without mobility the sink reads no legal moves (the fast replay).
-template <bool kMobility>
-ReplayError replay_world_of(const std::uint8_t* moves, int width, const std::uint8_t* lengths, const GameRules& rules,
-                            std::int64_t b, std::int64_t e, const WorldBuffers& buf, std::int64_t* passes) {
-    for (std::int64_t g = b; g < e; ++g) {
-        const std::uint8_t* in = moves + g * width;
-        GivenMoves source{in, lengths[g], rules.pass_token};
-        GameEnd game{};
-        with_kind<false>(rules.of(g), rules.pass_token, width, [&](auto kind) {
-            using Rule = typename decltype(kind)::Rule;
-            WorldSink<kMobility> sink(buf.rows.game(g - b), Rule::kBlack | Rule::kWhite);
-            game = play_game<decltype(kind)>(source, sink);
-            if (passes) passes[g] = sink.passes;
-        });
-        if (game.error) return ReplayError{g, game.plies, in[game.plies], game.error};
-    }
-    return ReplayError{};
-}
-
-ReplayError replay_world(const std::uint8_t* moves, int width, const std::uint8_t* lengths, const GameRules& rules,
-                         std::int64_t b, std::int64_t e, const WorldBuffers& buf, std::int64_t* passes = nullptr) {
-    return buf.rows.mobility ? replay_world_of<true>(moves, width, lengths, rules, b, e, buf, passes)
-                             : replay_world_of<false>(moves, width, lengths, rules, b, e, buf, passes);
+// The loop runs in the engine's kernel picked by the caller (`bmi2`: use_bmi2(), asked on the calling
+// thread, where a bad MOTHELLO_KERNEL throws).
+ReplayError replay_world(bool bmi2, const std::uint8_t* moves, int width, const std::uint8_t* lengths,
+                         const GameRules& rules, std::int64_t b, std::int64_t e, const WorldBuffers& buf,
+                         std::int64_t* passes = nullptr) {
+    return bmi2 ? kernel_bmi2::replay_world_range(b, e, moves, width, lengths, rules, buf.rows, passes)
+                      : kernel_generic::replay_world_range(b, e, moves, width, lengths, rules, buf.rows, passes);
 }
 
 template <class Fill>
@@ -109,10 +96,11 @@ void world_ply_labels(const std::uint8_t* moves, const std::uint8_t* lengths, st
     check_rules(rules, n);
     const int S = width + 1;
     const HashKernel kernel = hash_kernel();  // here: a bad MOTHELLO_HASH_KERNEL throws on this thread
+    const bool bmi2 = use_bmi2();             // and a bad MOTHELLO_KERNEL
     const int hash_plies = std::clamp(out.hash_plies, 0, width);
     run_chunks(n, threads, [&](std::int64_t b, std::int64_t e) {
         WorldBuffers buf(e - b, S, false, false, false, out.mobility != nullptr);
-        const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf, out.passes);
+        const ReplayError err = replay_world(bmi2, moves, width, lengths, rules, b, e, buf, out.passes);
         if (err.game >= 0) return err;
         for (std::int64_t g = b; g < e; ++g) {
             const std::int64_t s0 = (g - b) * S;
@@ -146,9 +134,10 @@ void world_position_labels(const std::uint8_t* moves, const std::uint8_t* length
     const int width = index.width, S = width + 1;
     const bool history = out.flip_count || out.age;
     const HashKernel kernel = hash_kernel();  // here: a bad MOTHELLO_HASH_KERNEL throws on this thread
+    const bool bmi2 = use_bmi2();             // and a bad MOTHELLO_KERNEL
     run_chunks(index.n, threads, [&](std::int64_t b, std::int64_t e) {
         WorldBuffers buf(e - b, S, out.hash != nullptr, out.canonical != nullptr, history, out.mobility != nullptr);
-        const ReplayError err = replay_world(moves, width, lengths, rules, b, e, buf);
+        const ReplayError err = replay_world(bmi2, moves, width, lengths, rules, b, e, buf);
         if (err.game >= 0) return err;
         if (out.hash || out.canonical)  // every state of the chunk's games
             position_hashes(buf.boards, buf.player, (e - b) * S, out.hash ? buf.hash : nullptr,
