@@ -189,9 +189,8 @@ def test_cpp_counts_equal_brute_force_on_constructed_transpositions(constructed,
             assert int(example) == min(same) and int(n) == len(same)
 
 
-def test_node_counts_past_13_bits_are_split_and_summed():
-    # one move order taken by 20,000 games (three nodes of at most 8,191), another of the same
-    # position by 3: pairs 20,000 * 3, exact and up to symmetry
+def _two_orders_of_one_position() -> tuple:
+    """Two 4-move orders reaching one position, found by the reference engine."""
     seqs = {}
     for a in _play([]).legal_moves():
         for b in _play([a]).legal_moves():
@@ -199,7 +198,13 @@ def test_node_counts_past_13_bits_are_split_and_summed():
                 for d in _play([a, b, c]).legal_moves():
                     p = _play([a, b, c, d])
                     seqs.setdefault((tuple(p.cells), p.to_move), []).append([a, b, c, d])
-    first, second = next(v for v in seqs.values() if len(v) > 1)[:2]
+    return tuple(next(v for v in seqs.values() if len(v) > 1)[:2])
+
+
+def test_node_counts_past_13_bits_are_split_and_summed():
+    # one move order taken by 20,000 games (three nodes of at most 8,191), another of the same
+    # position by 3: pairs 20,000 * 3, exact and up to symmetry
+    first, second = _two_orders_of_one_position()
     moves = np.full((20_003, 60), 255, np.uint8)
     moves[:20_000, :4], moves[20_000:, :4] = first, second
     for examples in (False, True):
@@ -222,14 +227,7 @@ def test_one_opening_under_two_rules_stays_two_in_the_early_table():
     (1 x 1 games at ply 4), not of 2 x 1."""
     from mothello_data.world_labels import world_ply_columns
 
-    seqs = {}
-    for a in _play([]).legal_moves():
-        for b in _play([a]).legal_moves():
-            for c in _play([a, b]).legal_moves():
-                for d in _play([a, b, c]).legal_moves():
-                    p = _play([a, b, c, d])
-                    seqs.setdefault((tuple(p.cells), p.to_move), []).append([a, b, c, d])
-    first, second = next(v for v in seqs.values() if len(v) > 1)[:2]
+    first, second = _two_orders_of_one_position()
     moves = np.full((3, 60), 255, np.uint8)
     moves[0, :4], moves[1, :4], moves[2, :4] = first, first, second
     lengths = np.full(3, 4, np.uint8)
