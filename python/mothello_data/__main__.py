@@ -1,6 +1,4 @@
 """``python -m mothello_data``: the same as the ``mothello-gen`` command."""
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()
