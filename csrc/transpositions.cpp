@@ -43,6 +43,29 @@ inline std::uint64_t order_bits(int tau, int s, int ply) {
     return static_cast<std::uint64_t>(tau) << kTauShift | static_cast<std::uint64_t>(s) << kSymmetryShift |
            static_cast<std::uint64_t>(ply);
 }
+// The move-order chains of one game, one per start symmetry t (transpositions.hpp: z_k = mix64(z_{k-1}
+// ^ image_t(move_k))), and after each move the least chain (order) with the least t reaching it.
+struct OrderChains {
+    const StartImages& images = start_images();  // a written pass stays a pass in every image
+    std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
+    std::uint64_t order = 0;
+    int tau = 0;
+
+    void play(std::uint8_t move) {
+        order = z[0] = mix64(z[0] ^ move);
+        tau = 0;
+        for (int t = 1; t < 4; ++t) {  // branch-free: which t wins is a coin toss
+            z[t] = mix64(z[t] ^ images.table[t][move]);
+            const bool less = z[t] < order;  // ties keep the least t
+            tau = less ? t : tau;
+            order = less ? z[t] : order;
+        }
+    }
+    // w1 of the node of this move order (games 0) at `ply`, of canonical hash pos and symmetry s
+    std::uint64_t node_w1(std::uint64_t pos, int s, int ply) const {
+        return (node_key(pos, order) & kKeyMask) | order_bits(tau, s, ply);
+    }
+};
 inline std::uint64_t games_of(std::uint64_t w1) { return w1 >> kGameShift & kNodeMaxGames; }
 inline int ply_of(std::uint64_t w1) { return static_cast<int>(w1 & 63); }
 inline int symmetry_of(std::uint64_t w1) { return static_cast<int>(w1 >> kSymmetryShift & 7); }
@@ -344,22 +367,15 @@ void TranspositionNodes::spill_early() {
     };
     std::vector<EarlyNode> nodes;
     nodes.reserve(static_cast<std::size_t>(used_) * kEarlyPlies);
-    const auto& images = start_images().table;
     for (std::size_t i = 0; i < slots_.size(); ++i) {
         if (!slots_[i].games) continue;
         const std::uint64_t* info = info_.data() + i * info_words_;
         const int plies = static_cast<int>(info[1] & 255);
-        std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
+        OrderChains chains;
         for (int k = 0; k < plies; ++k) {
-            const std::uint8_t move = static_cast<std::uint8_t>(info[0] >> (8 * k));
-            int tau = 0;
-            std::uint64_t order = z[0] = mix64(z[0] ^ move);
-            for (int t = 1; t < 4; ++t) {
-                z[t] = mix64(z[t] ^ images[t][move]);
-                if (z[t] < order) order = z[t], tau = t;  // ties keep the least t
-            }
+            chains.play(static_cast<std::uint8_t>(info[0] >> (8 * k)));
             const int s = static_cast<int>(info[1] >> (8 + 3 * k) & 7);
-            nodes.push_back({info[3 + k], (node_key(info[3 + k], order) & kKeyMask) | order_bits(tau, s, k + 1), info[2],
+            nodes.push_back({info[3 + k], chains.node_w1(info[3 + k], s, k + 1), info[2],
                              examples_ ? info[kInfoWords + k] : 0, slots_[i].games});
         }
         slots_[i].games = 0;
@@ -384,7 +400,6 @@ void TranspositionNodes::spill_early() {
 void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves, const std::uint8_t* lengths,
                              const std::uint64_t* canonical, const std::uint8_t* symmetry, const std::uint64_t* exact,
                              std::int64_t n, int plies_per_row) {
-    const auto& images = start_images().table;  // a written pass stays a pass in every image
     for (std::int64_t g = 0; g < n; ++g) {
         const std::uint8_t* row = moves + g * kMaxPlies;
         const std::uint64_t* pos = canonical + g * plies_per_row;
@@ -392,20 +407,11 @@ void TranspositionNodes::add(const std::uint64_t* ids, const std::uint8_t* moves
         const std::uint64_t* same = examples_ ? exact + g * plies_per_row : nullptr;
         const int plies = std::min<int>(lengths[g], max_ply_);
         if (plies > 0) insert_early(ids[g], row, std::min(plies, kEarlyPlies), pos, sym, same);
-        std::uint64_t z[4] = {kOrderIV, kOrderIV, kOrderIV, kOrderIV};
+        OrderChains chains;
         for (int k = 0; k < plies; ++k) {
-            std::uint64_t order = z[0] = mix64(z[0] ^ row[k]);
-            int tau = 0;
-            for (int t = 1; t < 4; ++t) {  // branch-free: which t wins is a coin toss
-                z[t] = mix64(z[t] ^ images[t][row[k]]);
-                const bool less = z[t] < order;  // ties keep the least t
-                tau = less ? t : tau;
-                order = less ? z[t] : order;
-            }
+            chains.play(row[k]);
             if (k < kEarlyPlies) continue;  // the opening's table has it
-            const std::uint64_t key = node_key(pos[k], order);
-            const std::uint64_t bits = order_bits(tau, sym[k] & 7, k + 1);
-            writer_.push(pos[k], (key & kKeyMask) | bits | 1ull << kGameShift, ids[g], same ? same[k] : 0);
+            writer_.push(pos[k], chains.node_w1(pos[k], sym[k] & 7, k + 1) | 1ull << kGameShift, ids[g], same ? same[k] : 0);
         }
     }
 }
