@@ -70,22 +70,38 @@ inline void policy_game(std::int64_t row, std::uint64_t seed, std::uint64_t firs
     generated_game<Kind>(row, out, source, sink);
 }
 
+// Replays the given rows [begin, end) through the game loop, each game into the sink that
+// make_sink(kind, g) returns; done(g, sink, game) for each game that replays without error. Returns
+// the first bad move (the rows after it are skipped), or none.
+template <class MakeSink, class Done>
+ReplayError replay_rows(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,
+                        const std::uint8_t* lengths, const GameRules& rules, MakeSink make_sink, Done done) {
+    ReplayError error;
+    for_rows<false>(rules, width, begin, end, [&](auto kind, std::int64_t g) {
+        if (error.game >= 0) return;
+        const std::uint8_t* in = moves + g * width;
+        GivenMoves source{in, lengths[g], rules.pass_token};
+        auto sink = make_sink(kind, g);
+        const GameEnd game = play_game<decltype(kind)>(source, sink);
+        if (game.error) error = ReplayError{g, game.plies, in[game.plies], game.error};
+        else done(g, sink, game);
+    });
+    return error;
+}
+
 template <bool kMobility>
 ReplayError replay_world_rows(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,
                               const std::uint8_t* lengths, const GameRules& rules, const WorldRows& out,
                               std::int64_t* passes) {
-    ReplayError error;
-    for_rows<false>(rules, width, begin, end, [&](auto kind, std::int64_t g) {
-        using Rule = typename decltype(kind)::Rule;
-        if (error.game >= 0) return;
-        const std::uint8_t* in = moves + g * width;
-        GivenMoves source{in, lengths[g], rules.pass_token};
-        WorldSink<kMobility> sink(out.game(g - begin), Rule::kBlack | Rule::kWhite);
-        const GameEnd game = play_game<decltype(kind)>(source, sink);
-        if (passes) passes[g] = sink.passes;
-        if (game.error) error = ReplayError{g, game.plies, in[game.plies], game.error};
-    });
-    return error;
+    return replay_rows(
+        begin, end, moves, width, lengths, rules,
+        [&](auto kind, std::int64_t g) {
+            using Rule = typename decltype(kind)::Rule;
+            return WorldSink<kMobility>(out.game(g - begin), Rule::kBlack | Rule::kWhite);
+        },
+        [&](std::int64_t g, const WorldSink<kMobility>& sink, const GameEnd&) {
+            if (passes) passes[g] = sink.passes;
+        });
 }
 
 }  // namespace
@@ -124,49 +140,28 @@ void generate_policy_range(std::int64_t begin, std::int64_t end, std::uint64_t s
 
 ReplayError replay_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,
                          const std::uint8_t* lengths, const GameArrays& out, const GameRules& rules) {
-    const bool labels = out.labels.before != nullptr;
-    if (labels) clear_label_rows(out.labels, out.width, begin, end);
-    ReplayError error;
-    for_rows<false>(rules, width, begin, end, [&](auto kind, std::int64_t row) {
-        using Kind = decltype(kind);
-        if (error.game >= 0) return;
-        const std::uint8_t* in = moves + row * width;
+    const auto record = [&](std::int64_t row, const auto&, const GameEnd& game) {
         const int n = lengths[row];
-        GivenMoves source{in, n, rules.pass_token};
-        GameEnd game;
-        if (labels) {
-            PlyLabelSink sink{out.labels, row, out.width};
-            game = play_game<Kind>(source, sink);
-        } else {
-            NoSink sink;
-            game = play_game<Kind>(source, sink);
-        }
-        if (game.error) {
-            error = ReplayError{row, game.plies, in[game.plies], game.error};
-            return;
-        }
         out.lengths[row] = static_cast<std::uint8_t>(n);
         if (out.moves) {
-            std::memcpy(out.moves + row * out.width, in, n);
+            std::memcpy(out.moves + row * out.width, moves + row * width, n);
             std::memset(out.moves + row * out.width + n, kPadSquare, out.width - n);
         }
         out.ended[row] = game.over ? 1 : 0;
-    });
-    return error;
+    };
+    if (!out.labels.before)
+        return replay_rows(begin, end, moves, width, lengths, rules, [](auto, std::int64_t) { return NoSink{}; }, record);
+    clear_label_rows(out.labels, out.width, begin, end);
+    return replay_rows(
+        begin, end, moves, width, lengths, rules,
+        [&](auto, std::int64_t row) { return PlyLabelSink{out.labels, row, out.width}; }, record);
 }
 
 ReplayError replay_states_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,
                                 const std::uint8_t* lengths, const GameRules& rules, const StateRows& out) {
-    ReplayError error;
-    for_rows<false>(rules, width, begin, end, [&](auto kind, std::int64_t g) {
-        if (error.game >= 0) return;
-        const std::uint8_t* in = moves + g * width;
-        GivenMoves source{in, lengths[g], rules.pass_token};
-        StateSink sink{out.game(g - begin)};
-        const GameEnd game = play_game<decltype(kind)>(source, sink);
-        if (game.error) error = ReplayError{g, game.plies, in[game.plies], game.error};
-    });
-    return error;
+    return replay_rows(
+        begin, end, moves, width, lengths, rules, [&](auto, std::int64_t g) { return StateSink{out.game(g - begin)}; },
+        [](std::int64_t, const StateSink&, const GameEnd&) {});
 }
 
 ReplayError replay_world_range(std::int64_t begin, std::int64_t end, const std::uint8_t* moves, int width,

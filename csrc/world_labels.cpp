@@ -12,8 +12,7 @@
 
 #include "board.hpp"
 #include "engine.hpp"
-#include "game_loop.hpp"
-#include "game_sinks.hpp"
+#include "game_sinks.hpp"  // WorldRows
 #include "hash_kernels.hpp"
 #include "kernel.hpp"
 #include "parallel.hpp"
@@ -73,7 +72,7 @@ ReplayError replay_world(bool bmi2, const std::uint8_t* moves, int width, const 
                          const GameRules& rules, std::int64_t b, std::int64_t e, const WorldBuffers& buf,
                          std::int64_t* passes = nullptr) {
     return bmi2 ? kernel_bmi2::replay_world_range(b, e, moves, width, lengths, rules, buf.rows, passes)
-                      : kernel_generic::replay_world_range(b, e, moves, width, lengths, rules, buf.rows, passes);
+                : kernel_generic::replay_world_range(b, e, moves, width, lengths, rules, buf.rows, passes);
 }
 
 template <class Fill>
