@@ -21,6 +21,7 @@ import gc
 import os
 from typing import Sequence
 
+
 def _compact(value: float, _pos=None) -> str:
     """A tick label in plain text: 1, 10, 100, 1k, 10k, 1M, 1G."""
     for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):

@@ -17,13 +17,14 @@ orders of one key apart. So nodes are grouped once, by canonical hash, and both 
 counted from the groups. The work is C++ (``csrc/transpositions.hpp``, the node layout and rules
 are documented there): plies 1..7 are merged in memory (a small table of the distinct openings of
 7 moves and their games, one probe a game: the game tree has 55,092 such openings; a table past
-2**18 slots, as delflank's sequences make it, is written out to the partitions and emptied), the later plies' nodes are spread over ``partitions``
-temporary files by hash (written by C++ through a buffer per file); each file is then read alone
-(by C++, ``threads`` files at a time, for the counts; mapped, for the results), its positions held
-by two or more nodes are picked out (a bitmap filter) and grouped, and those with two or more move
-orders are the transpositions. Memory: one batch, 8 MiB of buffers,
-and per counting thread one partition's filter (4 bytes a node) and picked nodes; temporary disk
-16 bytes per game and ply from 8 to ``max_ply`` (32 with example games), for both searches.
+2**18 slots, as delflank's sequences make it, is written out to the partitions and emptied), the
+later plies' nodes are spread over ``partitions`` temporary files by hash (written by C++ through
+a buffer per file); each file is then read alone (by C++, ``threads`` files at a time, for the
+counts; mapped, for the results), its positions held by two or more nodes are picked out (a bitmap
+filter) and grouped, and those with two or more move orders are the transpositions. Memory: one
+batch, 8 MiB of buffers, and per counting thread one partition's filter (4 bytes a node) and
+picked nodes; temporary disk 16 bytes per game and ply from 8 to ``max_ply`` (32 with example
+games), for both searches.
 Two move orders of one position are told apart by 40 bits of their key (a false merge of two
 orders at one position has odds about 2**-40 per pair of orders), positions by their 64-bit hash.
 
@@ -173,8 +174,8 @@ class TranspositionFinder:
         dict of those of both searches in one pass over the partitions, ``{False: exact, True: up to
         symmetry}``. The partitions are read, removed and counted ``threads`` at a time in C++
         (without the GIL: the caller's other threads run Python meanwhile)."""
-        parts = _core.count_transposition_files(self._flushed(), self._words, self.threads)
-        out = {canonical: (parts[canonical][0], parts[canonical][1]) for canonical in (False, True)}
+        exact, symmetric = _core.count_transposition_files(self._flushed(), self._words, self.threads)
+        out = {False: exact, True: symmetric}
         return out if both else out[self.canonical]
 
     def results(self) -> Iterator[Transposition]:
